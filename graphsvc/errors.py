@@ -1,0 +1,83 @@
+"""The one exception hierarchy of graphsvc, translated only at the edges (CLI, API).
+
+::
+
+    GraphsvcError
+    ├── ParseError            a source could not be read at all (not a bad record: those are skipped)
+    ├── UnknownFormat         no reader fits the file, or --format names no reader
+    ├── AuthorNotFound        no author matches an id or name
+    ├── AmbiguousAuthor       a name matches several people (carries the candidates)
+    ├── PaperNotFound         no paper matches an id
+    ├── NoPath                two authors are not connected (within the limits asked)
+    ├── InvalidQuery          arguments that cannot be answered (radius too large, bad year window …)
+    └── StoreUnavailable      the configured store cannot be reached
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class GraphsvcError(Exception):
+    """Base of every error graphsvc raises on purpose."""
+
+    #: stable machine-readable type, used for problem JSON and CLI exit codes
+    type: str = "graphsvc-error"
+    exit_code: int = 1
+    http_status: int = 500
+
+
+class ParseError(GraphsvcError):
+    type = "parse-error"
+    exit_code = 2
+    http_status = 422
+
+
+class UnknownFormat(GraphsvcError):
+    type = "unknown-format"
+    exit_code = 2
+    http_status = 415
+
+
+class AuthorNotFound(GraphsvcError):
+    type = "author-not-found"
+    exit_code = 3
+    http_status = 404
+
+
+class AmbiguousAuthor(GraphsvcError):
+    """A name matched several authors; ``candidates`` lists them (dicts with id, name, papers)."""
+
+    type = "ambiguous-author"
+    exit_code = 3
+    http_status = 409
+
+    def __init__(self, query: str, candidates: list[dict[str, Any]]) -> None:
+        self.query = query
+        self.candidates = candidates
+        names = "; ".join(f"{c['name']} (id {c['id']}, {c['papers']} papers)" for c in candidates[:10])
+        super().__init__(f"{query!r} matches {len(candidates)} authors: {names}")
+
+
+class PaperNotFound(GraphsvcError):
+    type = "paper-not-found"
+    exit_code = 3
+    http_status = 404
+
+
+class NoPath(GraphsvcError):
+    type = "no-path"
+    exit_code = 4
+    http_status = 200
+
+
+class InvalidQuery(GraphsvcError):
+    type = "invalid-query"
+    exit_code = 2
+    http_status = 422
+
+
+class StoreUnavailable(GraphsvcError):
+    type = "store-unavailable"
+    exit_code = 5
+    http_status = 503

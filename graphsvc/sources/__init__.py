@@ -1,0 +1,80 @@
+"""Readers: one module per format, each a generator of ``Record`` or ``Skipped`` items.
+
+Every reader module exposes ``read(path, options) -> Iterator[Record | Skipped]`` and
+``sniff(head: str, name: str) -> int`` (0 = not this format, higher = more certain).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+from graphsvc.errors import UnknownFormat
+from graphsvc.model import Record, Skipped
+from graphsvc.sources.base import ReaderOptions, read_head
+
+#: format name -> module under graphsvc.sources
+FORMATS: dict[str, str] = {
+    "dblp": "dblp",
+    "bibtex": "bibtex",
+    "csv": "tabular",
+    "tsv": "tabular",
+    "json": "jsonsrc",
+    "paperscape": "paperscape",
+    "edgelist": "edgelist",
+    "gml": "gml",
+    "text": "textpage",
+}
+
+__all__ = ["FORMATS", "ReaderOptions", "detect_format", "read_records", "reader_module"]
+
+
+def reader_module(fmt: str) -> ModuleType:
+    """The module implementing format ``fmt``."""
+    try:
+        mod = FORMATS[fmt]
+    except KeyError:
+        raise UnknownFormat(
+            f"unknown format {fmt!r}; choose one of: {', '.join(sorted(FORMATS))}"
+        ) from None
+    return importlib.import_module(f"graphsvc.sources.{mod}")
+
+
+def detect_format(path: Path) -> str:
+    """Guess the format of ``path`` from its content and name (``.gz`` is looked through).
+
+    The reader whose ``sniff`` scores highest wins; plain text pages are the fallback.
+    """
+    head = read_head(path).decode("utf-8", errors="replace").lstrip("\ufeff")
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    best, best_score = "text", 0
+    for fmt in FORMATS:
+        if fmt == "tsv":
+            continue
+        score = int(reader_module(fmt).sniff(head, name))
+        if score > best_score:
+            best, best_score = fmt, score
+    if fmt_is_tabular(best) and name.endswith(".tsv"):
+        return "tsv"
+    return best
+
+
+def fmt_is_tabular(fmt: str) -> bool:
+    return fmt in ("csv", "tsv")
+
+
+def read_records(
+    path: Path, fmt: str | None = None, options: ReaderOptions | None = None
+) -> Iterator[Record | Skipped]:
+    """Stream the records of one file, detecting its format unless ``fmt`` is given."""
+    fmt = fmt or detect_format(path)
+    module = reader_module(fmt)
+    opts = options or ReaderOptions()
+    if fmt == "tsv":
+        yield from module.read(path, opts, delimiter="\t")
+    else:
+        yield from module.read(path, opts)
