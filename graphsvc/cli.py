@@ -1,0 +1,323 @@
+"""The ``graphsvc`` command: every command opens the store and calls the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from graphsvc import __version__
+from graphsvc.config import Settings
+from graphsvc.errors import AmbiguousAuthor, GraphsvcError, NoPath
+from graphsvc.model import Record, Skipped
+from graphsvc.sources import FORMATS, ReaderOptions
+
+EXAMPLES: dict[str, str] = {
+    "ingest": "graphsvc ingest papers.bib dblp.xml.gz --max-team-size 50",
+    "search": 'graphsvc search "sean o heigeartaigh"',
+    "collaborators": 'graphsvc collaborators "Torsten Hoefler" --min-papers 2 --limit 10',
+    "stats": "graphsvc stats --json",
+    "demo": "graphsvc demo",
+}
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+_COMMANDS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        _COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+# -- output helpers -----------------------------------------------------------------------------
+def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text(data))
+
+
+def _years(item: dict[str, Any]) -> str:
+    f, last = item.get("first_year"), item.get("last_year")
+    if not f and not last:
+        return ""
+    return f"{f}" if f == last else f"{f}–{last}"
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[Any]:
+    from graphsvc.store import open_store as _open
+
+    store = _open(settings)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _progress(enabled: bool) -> Callable[[Iterable[Record | Skipped], str], Iterator[Any]] | None:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    def wrap(stream: Iterable[Record | Skipped], name: str) -> Iterator[Any]:
+        yield from tqdm(stream, desc=name, unit=" rec", file=sys.stderr, mininterval=0.5,
+                        leave=False)
+
+    return wrap
+
+
+# -- commands -----------------------------------------------------------------------------------
+@command("ingest")
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from graphsvc.ingest import ingest
+
+    opts = ReaderOptions(
+        authors_column=args.authors_column,
+        title_column=args.title_column,
+        year_column=args.year_column,
+        author_separator=args.author_separator,
+        names_file=Path(args.names_file) if args.names_file else None,
+    )
+    show = sys.stderr.isatty() and not args.no_progress
+    with open_store(settings) as store:
+        report = ingest(store, [Path(p) for p in args.paths], fmt=args.format, options=opts,
+                        max_team_size=args.max_team_size, progress=_progress(show))
+    emit(args, report.to_dict(), _ingest_text)
+    return 0
+
+
+def _ingest_text(r: dict[str, Any]) -> str:
+    lines = []
+    for f in r["files"]:
+        lines.append(f"{f['path']} ({f['format']}): {f['records']} records, "
+                     f"{f['papers']} new papers, {f['skipped']} skipped")
+    lines.append(
+        f"records {r['records']}  new papers {r['papers']}  already known {r['duplicates']}  "
+        f"new authors {r['authors']}  new edges {r['edges']}  skipped {r['skipped']}"
+    )
+    if r["excluded_papers"]:
+        lines.append(f"{r['excluded_papers']} papers have more than {r['max_team_size']} authors: "
+                     "kept, but they add no co-author edges (--max-team-size)")
+    if r["skipped_reasons"]:
+        lines.append("skipped: " + ", ".join(f"{k} {v}" for k, v in r["skipped_reasons"].items()))
+        for ex in r["examples"][:5]:
+            lines.append(f"  {ex['source_ref']}: {ex['reason']}"
+                         + (f" ({ex['detail']})" if ex.get("detail") else ""))
+    if r["records"] == 0 and r["skipped_reasons"].get("no-author-lists"):
+        lines.append("no author lists found: nothing to ingest from this input")
+    t = r["totals"]
+    lines.append(f"store now: {t['authors']} authors, {t['papers']} papers, {t['edges']} edges "
+                 f"({r['seconds']} s)")
+    return "\n".join(lines)
+
+
+@command("search")
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from graphsvc.graph.service import GraphService
+
+    with open_store(settings) as store:
+        hits = GraphService(store).search(args.query, limit=args.limit, offset=args.offset)
+    emit(args, hits, lambda hs: "\n".join(
+        f"{h['id']:>8}  {h['name']}  ({h['papers']} papers)" for h in hs) or "no match")
+    return 0 if hits else 3
+
+
+@command("collaborators")
+def cmd_collaborators(args: argparse.Namespace, settings: Settings) -> int:
+    from graphsvc.graph.service import GraphService
+
+    with open_store(settings) as store:
+        res = GraphService(store).collaborators(
+            args.author, year_from=args.from_year, year_to=args.to_year,
+            min_papers=args.min_papers, limit=args.limit, offset=args.offset,
+            with_papers=args.papers,
+        )
+    emit(args, res, _collab_text)
+    return 0
+
+
+def _collab_text(r: dict[str, Any]) -> str:
+    a = r["author"]
+    lines = [f"{a['name']} (id {a['id']}): {r['total']} collaborators"]
+    for c in r["collaborators"]:
+        lines.append(f"{c['papers']:>5}  {c['name']}  (id {c['id']}, {_years(c)})")
+        for p in c.get("joint_papers", []):
+            lines.append(f"         {p['year'] or '----'}  {p['title']}")
+    return "\n".join(lines)
+
+
+@command("stats")
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from graphsvc.graph.service import GraphService
+
+    with open_store(settings) as store:
+        res = GraphService(store).stats(args.from_year, args.to_year)
+    emit(args, res, _stats_text)
+    return 0
+
+
+def _stats_text(s: dict[str, Any]) -> str:
+    lc = s.get("largest_component", {})
+    lines = [
+        f"authors            {s.get('authors')}",
+        f"papers             {s.get('papers')}",
+        f"edges              {s.get('edges')}",
+        f"isolated authors   {s.get('isolated_authors', s.get('isolated'))}",
+        f"components         {s.get('components')}",
+        f"largest component  {lc.get('authors')} authors, {lc.get('edges')} edges",
+        f"avg clustering     {s.get('avg_clustering'):.4f}" if s.get("avg_clustering") is not None
+        else "avg clustering     -",
+        f"triangles          {s.get('triangles')}",
+    ]
+    if s.get("diameter") is not None:
+        lines.append(f"diameter           {s['diameter']} ({s.get('diameter_method', '')})")
+    if s.get("effective_diameter_90") is not None:
+        lines.append(f"90% eff. diameter  {s['effective_diameter_90']:.2f}")
+    if s.get("excluded_papers"):
+        lines.append(f"excluded papers    {s['excluded_papers']} (more than "
+                     f"{s.get('max_team_size')} authors: no co-author edges)")
+    return "\n".join(lines)
+
+
+@command("demo")
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest the bundled dblp sample into an empty store, then show what graphsvc answers."""
+    from graphsvc.graph.service import GraphService
+    from graphsvc.ingest import ingest
+
+    with open_store(settings) as store:
+        if store.counts()["papers"] == 0:
+            ref = resources.files("graphsvc") / "data" / "dblp-ppopp-socc.xml.gz"
+            with resources.as_file(ref) as sample:
+                print(f"ingesting the bundled demo data: {sample.name} (dblp, CC0)")
+                rep = ingest(store, [sample], progress=_progress(sys.stderr.isatty()))
+                print(_ingest_text(rep.to_dict()))
+        svc = GraphService(store)
+        print("\n== stats ==")
+        print(_stats_text(svc.stats()))
+        top = max(
+            (store.author(a) for a in _most_connected(svc, 1)), key=lambda a: a["papers"]
+        )
+        print(f"\n== top collaborators of {top['name']} ==")
+        print(_collab_text(svc.collaborators(top["id"], limit=10)))
+        demo_query = 'graphsvc collaborators "Torsten Hoefler" --min-papers 3'
+        print(f"\n== example: {demo_query} ==")
+        try:
+            print(_collab_text(svc.collaborators("Torsten Hoefler", min_papers=3, limit=10)))
+        except GraphsvcError as exc:
+            print(f"(not in this store: {exc})")
+    return 0
+
+
+def _most_connected(svc: Any, k: int) -> list[int]:
+    g = svc.graph()
+    import numpy as np
+
+    deg = np.diff(g.indptr)
+    order = np.argsort(-deg, kind="stable")[:k]
+    return [int(g.author_ids[i]) for i in order]
+
+
+# -- parser ---------------------------------------------------------------------------------------
+def _add_window(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from-year", type=int, help="only papers from this year on")
+    p.add_argument("--to-year", type=int, help="only papers up to this year")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="graphsvc",
+        description="Author collaboration graphs: ingest publication lists, then ask who works "
+        "with whom.",
+        epilog="examples:\n  " + "\n  ".join(EXAMPLES.values()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"graphsvc {__version__}")
+    parser.add_argument("--data-dir", help="where the embedded store lives "
+                        "(env GRAPHSVC_DATA_DIR, default ./graphsvc-data)")
+    parser.add_argument("--store", choices=["embedded", "neo4j"],
+                        help="which store to use (env GRAPHSVC_STORE, default embedded)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name, help=help, description=help, parents=[common],
+            epilog=f"example:\n  {EXAMPLES[name]}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("ingest", "read publication files into the store (format detected from content)")
+    p.add_argument("paths", nargs="+", help="files to read (.gz is fine)")
+    p.add_argument("--format", choices=sorted(FORMATS), help="force the input format")
+    p.add_argument("--max-team-size", type=int,
+                   help="papers with more authors add no co-author edges (default 100, 0 = no cap)")
+    p.add_argument("--authors-column", help="CSV/TSV: column holding the authors")
+    p.add_argument("--title-column", help="CSV/TSV: column holding the title")
+    p.add_argument("--year-column", help="CSV/TSV: column holding the year")
+    p.add_argument("--author-separator", help="CSV/TSV: separator between authors (; or ,)")
+    p.add_argument("--names-file", help="edge lists: file of 'id name' lines naming the nodes")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = add("search", "find authors by name (accents, case, order and small typos don't matter)")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+
+    p = add("collaborators", "an author's co-authors, most joint papers first")
+    p.add_argument("author", help="author id, external id (orcid:…, dblp:…) or name")
+    p.add_argument("--min-papers", type=int, default=1, help="at least this many joint papers")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--papers", action="store_true", help="list the joint papers too")
+    _add_window(p)
+
+    p = add("stats", "size, components, clustering, triangles and diameter of the graph")
+    _add_window(p)
+
+    add("demo", "ingest the bundled dblp sample (if the store is empty) and show what it answers")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    settings = Settings.from_env(
+        data_dir=Path(args.data_dir) if args.data_dir else None, store=args.store
+    )
+    try:
+        return _COMMANDS[args.command](args, settings)
+    except AmbiguousAuthor as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": exc.type, "message": str(exc),
+                              "candidates": exc.candidates}, ensure_ascii=False, indent=2))
+        else:
+            print(f"graphsvc: {exc}", file=sys.stderr)
+            for c in exc.candidates:
+                print(f"  {c['id']:>8}  {c['name']}  ({c['papers']} papers)", file=sys.stderr)
+        return exc.exit_code
+    except NoPath as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"length": None, "count": 0, "paths": [], "reason": str(exc)}))
+        else:
+            print(f"graphsvc: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except GraphsvcError as exc:
+        print(f"graphsvc: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("graphsvc: interrupted; re-run the same command to finish", file=sys.stderr)
+        return 130

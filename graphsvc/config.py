@@ -1,0 +1,47 @@
+"""Settings from the environment (``GRAPHSVC_*``) and flags; the default is the embedded store."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = Path("graphsvc-data")
+DEFAULT_MAX_TEAM_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, with the defaults a new user wants."""
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    store: str = "embedded"  # or "neo4j"
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str = "neo4j"
+    max_team_size: int = DEFAULT_MAX_TEAM_SIZE
+    api_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "graphsvc.sqlite3"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``GRAPHSVC_*`` variables, then explicit overrides (flags) on top."""
+        e = os.environ if env is None else env
+        s = cls(
+            data_dir=Path(e.get("GRAPHSVC_DATA_DIR", str(DEFAULT_DATA_DIR))),
+            store=e.get("GRAPHSVC_STORE", "embedded"),
+            neo4j_uri=e.get("GRAPHSVC_NEO4J_URI") or None,
+            neo4j_user=e.get("GRAPHSVC_NEO4J_USER", "neo4j"),
+            neo4j_password=e.get("GRAPHSVC_NEO4J_PASSWORD", ""),
+            neo4j_database=e.get("GRAPHSVC_NEO4J_DATABASE", "neo4j"),
+            max_team_size=int(e.get("GRAPHSVC_MAX_TEAM_SIZE", DEFAULT_MAX_TEAM_SIZE)),
+            api_key=e.get("GRAPHSVC_API_KEY") or None,
+        )
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(s, **clean)

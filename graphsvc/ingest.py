@@ -1,0 +1,392 @@
+"""The ingest pipeline: read records, resolve papers and authors, write batches to a store.
+
+Each batch is one transaction. A paper that is already in the store (same DOI or source id,
+or same title, year and mostly the same authors) only gains provenance, so ingesting a file
+twice changes nothing and a run killed half-way is finished by running it again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from graphsvc.config import DEFAULT_MAX_TEAM_SIZE
+from graphsvc.errors import GraphsvcError
+from graphsvc.identity.papers import ID_PRIORITY, ids_conflict, same_authors, title_key
+from graphsvc.identity.resolver import AuthorResolver, Resolved, signature
+from graphsvc.model import Record, Skipped
+from graphsvc.names import ParsedName, parse_name
+from graphsvc.sources import ReaderOptions, detect_format, read_records
+from graphsvc.store.base import Batch, GraphStore
+
+BATCH_SIZE = 5000
+MAX_EXAMPLES = 20
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; ``to_dict`` is the JSON the CLI and the API print."""
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    records: int = 0
+    papers: int = 0
+    duplicates: int = 0
+    authors: int = 0
+    edges: int = 0
+    excluded_papers: int = 0
+    skipped: int = 0
+    skipped_reasons: Counter[str] = field(default_factory=Counter)
+    examples: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    totals: dict[str, int] = field(default_factory=dict)
+    max_team_size: int = DEFAULT_MAX_TEAM_SIZE
+
+    def skip(self, item: Skipped) -> None:
+        self.skipped += 1
+        self.skipped_reasons[item.reason] += 1
+        if len(self.examples) < MAX_EXAMPLES:
+            ex = {"source_ref": item.source_ref, "reason": item.reason}
+            if item.detail:
+                ex["detail"] = item.detail
+            self.examples.append(ex)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "records": self.records,
+            "papers": self.papers,
+            "duplicates": self.duplicates,
+            "authors": self.authors,
+            "edges": self.edges,
+            "excluded_papers": self.excluded_papers,
+            "max_team_size": self.max_team_size,
+            "skipped": self.skipped,
+            "skipped_reasons": dict(sorted(self.skipped_reasons.items())),
+            "examples": self.examples,
+            "seconds": round(self.seconds, 3),
+            "totals": self.totals,
+        }
+
+
+def display_name(parsed: ParsedName, raw: Any) -> str:
+    """The name shown for a new author: the parsed display form, or the raw string."""
+    return parsed.display or " ".join(str(raw.name).split()) or "?"
+
+
+class Ingestor:
+    """Turns records into batches for one store; one instance per ingest run."""
+
+    def __init__(self, store: GraphStore, *, max_team_size: int = DEFAULT_MAX_TEAM_SIZE,
+                 batch_size: int = BATCH_SIZE) -> None:
+        self.store = store
+        self.max_team_size = max_team_size
+        self.batch_size = batch_size
+        next_author, next_paper = store.next_ids()
+        # an empty store is fully described by what this run creates: no look-ups needed
+        self.complete = next_author == 1 and next_paper == 1
+        self.resolver = AuthorResolver(store, next_author, complete=self.complete)
+        self.next_paper = next_paper
+        self.report = IngestReport(max_team_size=max_team_size)
+        self._names: dict[tuple[str, str | None, str | None, str | None], ParsedName] = {}
+        self._batch = Batch()
+        self._paper_ext: dict[tuple[str, str], int] = {}
+        self._paper_titles: dict[tuple[str, int | None], list[tuple[int, dict[str, str],
+                                                                    list[str]]]] = {}
+        self._skips: list[tuple[str, str, str]] = []
+        self._in_batch = 0
+
+    # -- names -----------------------------------------------------------------------------
+    def _parse(self, raw: Any) -> ParsedName:
+        k = (raw.name, raw.family, raw.given, raw.suffix)
+        got = self._names.get(k)
+        if got is None:
+            if len(self._names) > 500_000:
+                self._names.clear()
+            got = self._names[k] = parse_name(
+                raw.name, family=raw.family, given=raw.given, suffix=raw.suffix
+            )
+        return got
+
+    # -- papers ----------------------------------------------------------------------------
+    def _record_ids(self, rec: Record) -> dict[str, str]:
+        ids = {k: v for k, v in rec.ids.items() if v}
+        if rec.doi:
+            ids["doi"] = rec.doi.lower()
+        return ids
+
+    def _existing_paper(self, rec: Record, ids: dict[str, str], tkey: str,
+                        sigs: list[str]) -> int | None:
+        for kind in ID_PRIORITY:
+            value = ids.get(kind)
+            if value is None:
+                continue
+            pid = self._paper_ext.get((kind, value))
+            if pid is None and not self.complete:
+                pid = self.store.paper_by_external(kind, value)
+            if pid is not None:
+                return pid
+        if not tkey:
+            return None
+        for pid, cids, csigs in self._paper_titles.get((tkey, rec.year), []):
+            if not ids_conflict(ids, cids) and same_authors(sigs, csigs):
+                return pid
+        if self.complete:
+            return None
+        for cand in self.store.papers_by_title(tkey, rec.year):
+            if not ids_conflict(ids, cand.ids) and same_authors(sigs, cand.author_sigs):
+                return cand.id
+        return None
+
+    # -- one record ------------------------------------------------------------------------
+    def add(self, rec: Record) -> None:
+        self.report.records += 1
+        parsed = []
+        bad_names = 0
+        for raw in rec.authors:
+            p = self._parse(raw)
+            if not p.key and not raw.ids:
+                bad_names += 1
+                continue
+            parsed.append((raw, p))
+        if bad_names:
+            self._skip(Skipped(rec.source_ref, "bad-author-name",
+                               f"{bad_names} author name(s) without letters dropped"))
+        if not parsed:
+            self._skip(Skipped(rec.source_ref, "no-authors", "no usable author names"))
+            return
+        ids = self._record_ids(rec)
+        tkey = title_key(rec.title)
+        sigs = [signature(p) for _, p in parsed]
+        existing = self._existing_paper(rec, ids, tkey, sigs)
+        b = self._batch
+        if existing is not None:
+            self.report.duplicates += 1
+            b.provenance.append((existing, rec.source_ref))
+            for kind, value in ids.items():
+                if (kind, value) not in self._paper_ext:
+                    b.paper_ids.append((kind, value, existing))
+                    self._paper_ext[(kind, value)] = existing
+            self._maybe_flush()
+            return
+        pid = self.next_paper
+        self.next_paper += 1
+        authors = self._resolve_authors(parsed, rec)
+        n = len(authors)
+        counted = n >= 2 and (self.max_team_size == 0 or n <= self.max_team_size)
+        if n > self.max_team_size > 0:
+            self.report.excluded_papers += 1
+        b.new_papers.append((pid, rec.title, tkey, rec.year, rec.venue,
+                             ids.get("doi"), n, counted))
+        for kind, value in ids.items():
+            b.paper_ids.append((kind, value, pid))
+            self._paper_ext[(kind, value)] = pid
+        if not ids:
+            ref = ("ref", rec.source_ref)
+            b.paper_ids.append((*ref, pid))
+            self._paper_ext[ref] = pid
+        self._paper_titles.setdefault((tkey, rec.year), []).append((pid, ids, sigs))
+        b.provenance.append((pid, rec.source_ref))
+        for pos, (aid, raw_name) in enumerate(authors):
+            b.authorships.append((pid, pos, aid, raw_name))
+        self.report.papers += 1
+        if counted:
+            self._add_edges([a for a, _ in authors], n, rec.year or 0)
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        self._in_batch += 1
+        if self._in_batch >= self.batch_size:
+            self.flush()
+
+    def _resolve_authors(self, parsed: list[tuple[Any, ParsedName]],
+                         rec: Record) -> list[tuple[int, str]]:
+        """Resolve every mention of one paper; initials-only names last, with co-author evidence."""
+        r = self.resolver
+        b = self._batch
+        out: dict[int, tuple[int, str]] = {}
+        seen: set[int] = set()
+        later = []
+        for i, (raw, p) in enumerate(parsed):
+            res = r.resolve_hard(raw, p)
+            if res is None and p.initials_only and not raw.ids:
+                later.append(i)
+                continue
+            if res is None:
+                res = r.create(raw, p, b, display_name)
+                self.report.authors += 1
+            self._accept(i, raw, p, res, rec, out, seen)
+        for i in later:
+            raw, p = parsed[i]
+            res, dups = r.resolve_initials(p, raw, sorted(seen))
+            if res is None:
+                res = r.create(raw, p, b, display_name)
+                self.report.authors += 1
+                for d in dups:
+                    b.duplicates.append((min(d, res.author_id), max(d, res.author_id),
+                                         "initials-only name fits this full name", 0.5))
+            self._accept(i, raw, p, res, rec, out, seen)
+        return [out[i] for i in sorted(out)]
+
+    def _accept(self, i: int, raw: Any, p: ParsedName, res: Resolved, rec: Record,
+                out: dict[int, tuple[int, str]], seen: set[int]) -> None:
+        if res.author_id in seen:
+            return  # the same person twice on one paper (e.g. an edge-list self-loop)
+        seen.add(res.author_id)
+        out[i] = (res.author_id, raw.name)
+        b = self._batch
+        self.resolver.learn_ids(res.author_id, raw, b)
+        b.variants.append((res.author_id, raw.name, p.key, signature(p),
+                           rec.source or "unknown", p.initials_only))
+        if res.rule != "new author":
+            b.evidence.append((res.author_id, raw.name, res.rule, res.detail))
+
+    def _add_edges(self, authors: list[int], n: int, year: int) -> None:
+        w = 1.0 / (n - 1)
+        edges = self._batch.edges
+        pend = self.resolver.pending_pairs
+        for i, a in enumerate(authors):
+            for c in authors[i + 1:]:
+                key = (a, c) if a < c else (c, a)
+                e = edges.get(key)
+                if e is None:
+                    edges[key] = [1, w, year, year]
+                    pend.add(key)
+                else:
+                    e[0] += 1
+                    e[1] += w
+                    if year:
+                        e[2] = min(e[2], year) if e[2] else year
+                        e[3] = max(e[3], year)
+
+    def _skip(self, item: Skipped) -> None:
+        self.report.skip(item)
+        self._skips.append((item.source_ref, item.reason, item.detail))
+
+    def skip(self, item: Skipped) -> None:
+        self._skip(item)
+
+    def flush(self) -> None:
+        """Write the current batch in one transaction."""
+        if not self._batch.is_empty():
+            self.store.apply_batch(self._batch)
+        self._batch = Batch()
+        self._in_batch = 0
+        if not self.complete and len(self._paper_ext) > 2_000_000:
+            self._paper_ext.clear()
+            self._paper_titles.clear()
+        self.resolver.pending_pairs.clear()
+        self.resolver.trim_caches()
+
+
+def ingest(
+    store: GraphStore,
+    paths: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    options: ReaderOptions | None = None,
+    max_team_size: int | None = None,
+    progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]] | None = None,
+) -> IngestReport:
+    """Ingest files into ``store`` and return the report.
+
+    ``progress`` wraps each file's record stream (the CLI passes a tqdm bar); ``max_team_size``
+    defaults to the store's current cap (or 100 on an empty store). A different cap than the
+    store's rebuilds every co-author edge so the store stays consistent with one cap.
+    """
+    jobs = [
+        (str(p), lambda ing, p=Path(p): _ingest_file(ing, p, fmt, options, progress))
+        for p in paths
+    ]
+    return _run(store, jobs, max_team_size)
+
+
+def ingest_records(
+    store: GraphStore, items: Iterable[Record | Skipped], *, label: str = "records",
+    max_team_size: int | None = None,
+) -> IngestReport:
+    """Ingest records already in memory (a Python user's own reader, tests, uploads)."""
+
+    def job(ing: Ingestor) -> dict[str, Any]:
+        return _consume(ing, items, label, "records")
+
+    return _run(store, [(label, job)], max_team_size)
+
+
+def _run(store: GraphStore, jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]],
+         max_team_size: int | None) -> IngestReport:
+    started = time.perf_counter()
+    stored_cap = store.get_meta("max_team_size")
+    cap = max_team_size if max_team_size is not None else (
+        int(stored_cap) if stored_cap is not None else DEFAULT_MAX_TEAM_SIZE
+    )
+    if cap < 0:
+        raise GraphsvcError("--max-team-size must be 0 (no cap) or a positive number")
+    before = store.counts()
+    if stored_cap is None:
+        store.set_meta("max_team_size", str(cap))
+    run_id = _start_run(store, [label for label, _ in jobs])
+    ing = Ingestor(store, max_team_size=cap)
+    status = "failed"
+    try:
+        for _label, job in jobs:
+            ing.report.files.append(job(ing))
+        ing.flush()
+        if stored_cap is not None and int(stored_cap) != cap:
+            store.rebuild_edges(cap)
+        status = "done"
+    finally:
+        rep = ing.report
+        after = store.counts()
+        rep.edges = after["edges"] - before["edges"]
+        rep.totals = after
+        rep.seconds = time.perf_counter() - started
+        _finish_run(store, run_id, status, rep, ing._skips)
+    return rep
+
+
+def _ingest_file(ing: Ingestor, path: Path, fmt: str | None, options: ReaderOptions | None,
+                 progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]]
+                 | None) -> dict[str, Any]:
+    if not path.exists():
+        raise GraphsvcError(f"{path}: no such file")
+    used = fmt or detect_format(path)
+    stream: Iterable[Record | Skipped] = read_records(path, used, options)
+    if progress is not None:
+        stream = progress(stream, path.name)
+    return _consume(ing, stream, str(path), used)
+
+
+def _consume(ing: Ingestor, stream: Iterable[Record | Skipped], label: str,
+             fmt: str) -> dict[str, Any]:
+    before = (ing.report.records, ing.report.skipped, ing.report.papers)
+    for item in stream:
+        if isinstance(item, Skipped):
+            ing.skip(item)
+        else:
+            ing.add(item)
+    r = ing.report
+    return {"path": label, "format": fmt, "records": r.records - before[0],
+            "skipped": r.skipped - before[1], "papers": r.papers - before[2]}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _start_run(store: GraphStore, labels: list[str]) -> int | None:
+    start = getattr(store, "start_run", None)
+    return start(labels, _now()) if start else None
+
+
+def _finish_run(store: GraphStore, run_id: int | None, status: str, rep: IngestReport,
+                skips: list[tuple[str, str, str]]) -> None:
+    if run_id is None:
+        return
+    store.record_skipped(run_id, skips)  # type: ignore[attr-defined]
+    store.finish_run(run_id, _now(), status, json.dumps(rep.to_dict()))  # type: ignore[attr-defined]

@@ -1,0 +1,30 @@
+"""Small string helpers for typo-tolerant author search."""
+
+from __future__ import annotations
+
+
+def edit_distance_at_most(a: str, b: str, k: int) -> bool:
+    """Whether the Levenshtein distance between ``a`` and ``b`` is at most ``k`` (banded DP).
+
+    Examples
+    --------
+    >>> edit_distance_at_most("heigeartaigh", "heigeartiagh", 2)
+    True
+    >>> edit_distance_at_most("smith", "smyth", 1)
+    True
+    >>> edit_distance_at_most("smith", "jones", 2)
+    False
+    """
+    if abs(len(a) - len(b)) > k:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [k + 1] * len(b)
+        lo, hi = max(1, i - k), min(len(b), i + k)
+        for j in range(lo, hi + 1):
+            cost = 0 if ca == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+        if min(cur[max(0, lo - 1) : hi + 1]) > k:
+            return False
+        prev = cur
+    return prev[len(b)] <= k
