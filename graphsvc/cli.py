@@ -13,7 +13,7 @@ from typing import Any
 
 from graphsvc import __version__
 from graphsvc.config import Settings
-from graphsvc.errors import AmbiguousAuthor, GraphsvcError, NoPath
+from graphsvc.errors import AmbiguousAuthor, GraphsvcError, InvalidQuery, NoPath
 from graphsvc.model import Record, Skipped
 from graphsvc.sources import FORMATS, ReaderOptions
 
@@ -23,6 +23,13 @@ EXAMPLES: dict[str, str] = {
     "collaborators": 'graphsvc collaborators "Torsten Hoefler" --min-papers 2 --limit 10',
     "stats": "graphsvc stats --json",
     "demo": "graphsvc demo",
+    "author": 'graphsvc author "Mario Günther" --json',
+    "ego": 'graphsvc ego "Torsten Hoefler" --radius 2 --min-papers 2 --max-nodes 100',
+    "path": 'graphsvc path "Torsten Hoefler" "Ion Stoica" --all --limit 5',
+    "distances": 'graphsvc distances "Torsten Hoefler"',
+    "cohort": 'graphsvc cohort "Torsten Hoefler" "Maciej Besta" "Ion Stoica"',
+    "communities": "graphsvc communities --method leiden --limit 10",
+    "rank": "graphsvc rank --by betweenness --top 20",
 }
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -227,6 +234,145 @@ def _most_connected(svc: Any, k: int) -> list[int]:
     return [int(g.author_ids[i]) for i in order]
 
 
+def _service(store: Any) -> Any:
+    from graphsvc.graph.service import GraphService
+
+    return GraphService(store)
+
+
+def _window(args: argparse.Namespace) -> dict[str, Any]:
+    return {"year_from": args.from_year, "year_to": args.to_year}
+
+
+@command("author")
+def cmd_author(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        res = _service(store).author_detail(args.author)
+    emit(args, res, lambda a: "\n".join(
+        [f"{a['name']} (id {a['id']}, {a['papers']} papers)"]
+        + [f"  variant  {v['name']}  [{v['source']}] ×{v['count']}" for v in a["variants"]]
+        + [f"  id       {i['kind']}:{i['value']}" for i in a["ids"]]))
+    return 0
+
+
+@command("ego")
+def cmd_ego(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        res = _service(store).ego(args.author, radius=args.radius, min_papers=args.min_papers,
+                                  max_nodes=args.max_nodes, **_window(args))
+    emit(args, res, _ego_text)
+    return 0
+
+
+def _ego_text(r: dict[str, Any]) -> str:
+    c = r["center"]
+    lines = [f"ego network of {c['name']} (id {c['id']}): {len(r['nodes'])} authors, "
+             f"{len(r['edges'])} edges, radius {r['radius']}, min joint papers {r['min_papers']}"]
+    if r["truncated"]:
+        lines.append(f"truncated to the {r['max_nodes']} most strongly connected authors")
+    for n in sorted(r["nodes"], key=lambda n: (n["distance"], -n["papers"], n["name"]))[:40]:
+        lines.append(f"  d={n['distance']}  {n['name']}  (id {n['id']}, {n['papers']} papers)")
+    if len(r["nodes"]) > 40:
+        lines.append(f"  … {len(r['nodes']) - 40} more (use --json for all)")
+    return "\n".join(lines)
+
+
+@command("path")
+def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        svc = _service(store)
+        if args.pairs:
+            pairs = _read_pairs(Path(args.pairs))
+            for row in svc.path_pairs(pairs, max_length=args.max_length, **_window(args)):
+                print(json.dumps(row, ensure_ascii=False))
+            return 0
+        if len(args.authors) != 2:
+            raise InvalidQuery("path needs two authors (or --pairs FILE)")
+        res = svc.path(args.authors[0], args.authors[1], all=args.all, limit=args.limit,
+                       strongest=args.strongest, avoid=args.avoid or [],
+                       avoid_papers=args.avoid_paper or [], max_length=args.max_length,
+                       **_window(args))
+    emit(args, res, _path_text)
+    return 0
+
+
+def _read_pairs(path: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise InvalidQuery(f"{path}:{n}: expected two tab-separated authors, got {line!r}")
+        pairs.append((parts[0].strip(), parts[1].strip()))
+    return pairs
+
+
+def _path_text(r: dict[str, Any]) -> str:
+    lines = [f"{r['from']['name']} → {r['to']['name']}: distance {r['length']}, "
+             f"{r['count']} shortest path(s)" + (f", cost {r['cost']}" if "cost" in r else "")]
+    for i, p in enumerate(r["paths"], 1):
+        lines.append(f"path {i}: " + " — ".join(a["name"] for a in p["authors"]))
+        for hop, (a, b) in zip(p["hops"], zip(p["authors"], p["authors"][1:], strict=False),
+                               strict=True):
+            lines.append(f"  {a['name']} – {b['name']} ({hop['joint_papers']} joint papers)")
+            for paper in hop["papers"][:3]:
+                ref = paper["doi"] and f"doi:{paper['doi']}" or paper["source_id"] or ""
+                lines.append(f"      {paper['year'] or '----'}  {paper['title']}"
+                             f"{'  (' + paper['venue'] + ')' if paper['venue'] else ''}  {ref}")
+    return "\n".join(lines)
+
+
+@command("distances")
+def cmd_distances(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        res = _service(store).distances(args.author, **_window(args))
+    emit(args, res, lambda r: "\n".join(
+        [f"collaboration distances from {r['author']['name']} (id {r['author']['id']})"]
+        + [f"  {p['distance']:>3}  {p['authors']}" for p in r["profile"]]
+        + [f"  unreachable  {r['unreachable']}"]))
+    return 0
+
+
+@command("cohort")
+def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        res = _service(store).cohort(args.authors, **_window(args))
+    names = {n["id"]: n["name"] for n in res["nodes"]}
+    emit(args, res, lambda r: "\n".join(
+        [f"{len(r['nodes'])} authors, {len(r['edges'])} co-author edges, "
+         f"{len(r['components'])} component(s)"]
+        + [f"  component {i + 1}: " + ", ".join(names[a] for a in comp)
+           for i, comp in enumerate(r["components"])]
+        + [f"  not found: {u['query']} ({u['message']})" for u in r["unresolved"]]))
+    return 0
+
+
+@command("communities")
+def cmd_communities(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        res = _service(store).communities(method=args.method, author=args.author,
+                                          radius=args.radius, cohort=args.cohort or (),
+                                          seed=args.seed, limit=args.limit, **_window(args))
+    emit(args, res, lambda r: "\n".join(
+        [f"{r['count']} communities ({r['method']}, {r['scope']}, modularity {r['modularity']})"]
+        + [f"  {c['size']:>6}  " + ", ".join(m["name"] for m in c["central"])
+           for c in r["communities"]]))
+    return 0
+
+
+@command("rank")
+def cmd_rank(args: argparse.Namespace, settings: Settings) -> int:
+    with open_store(settings) as store:
+        res = _service(store).rank(args.by, top=args.top, sample=args.sample, seed=args.seed,
+                                   **_window(args))
+    meta = {k: v for k, v in res.items() if k != "results"}
+    emit(args, res, lambda r: "\n".join(
+        [f"top {len(r['results'])} by {r['by']}  " + json.dumps(meta, ensure_ascii=False)]
+        + [f"  {x['score']!s:>12}  {x['name']} (id {x['id']})" for x in r["results"]]))
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------------------
 def _add_window(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from-year", type=int, help="only papers from this year on")
@@ -285,6 +431,55 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stats", "size, components, clustering, triangles and diameter of the graph")
     _add_window(p)
 
+    p = add("author", "one author: name variants with their sources and external ids")
+    p.add_argument("author", help="author id, external id (orcid:…, dblp:…) or name")
+
+    p = add("ego", "the co-authorship network around an author")
+    p.add_argument("author")
+    p.add_argument("--radius", type=int, default=1, help="hops from the author (1-3)")
+    p.add_argument("--min-papers", type=int, default=1, help="only edges with this many joint papers")
+    p.add_argument("--max-nodes", type=int, default=300, help="keep the strongest-connected N")
+    _add_window(p)
+
+    p = add("path", "collaboration distance and the shortest path(s), with the papers of every hop")
+    p.add_argument("authors", nargs="*", metavar="AUTHOR", help="from and to")
+    p.add_argument("--all", action="store_true", help="list several shortest paths (see --limit)")
+    p.add_argument("--limit", type=int, default=10, help="at most this many paths with --all")
+    p.add_argument("--strongest", action="store_true",
+                   help="minimise the sum of 1/joint papers instead of hops")
+    p.add_argument("--avoid", action="append", metavar="AUTHOR", help="never pass this author")
+    p.add_argument("--avoid-paper", action="append", metavar="PAPER",
+                   help="never use this paper as evidence (id or kind:value, e.g. dblp:conf/x/Y)")
+    p.add_argument("--max-length", type=int, help="give up beyond this many hops")
+    p.add_argument("--pairs", metavar="FILE",
+                   help="tab-separated author pairs, one per line: prints one JSON line each")
+    _add_window(p)
+
+    p = add("distances", "how many authors sit at each collaboration distance (Erdős profile)")
+    p.add_argument("author")
+    _add_window(p)
+
+    p = add("cohort", "the co-authorship subgraph of a list of authors and its components")
+    p.add_argument("authors", nargs="+", metavar="AUTHOR")
+    _add_window(p)
+
+    p = add("communities", "communities with their sizes and most central authors")
+    p.add_argument("--method", choices=["louvain", "leiden"], default="louvain")
+    p.add_argument("--author", help="only the ego network of this author (see --radius)")
+    p.add_argument("--radius", type=int, default=2)
+    p.add_argument("--cohort", nargs="+", metavar="AUTHOR", help="only these authors")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--limit", type=int, default=20, help="show at most this many communities")
+    _add_window(p)
+
+    p = add("rank", "top authors by papers, collaborators, betweenness, closeness or PageRank")
+    p.add_argument("--by", default="papers",
+                   choices=["papers", "collaborators", "betweenness", "closeness", "pagerank"])
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--sample", type=int, help="sample size for approximate betweenness/closeness")
+    p.add_argument("--seed", type=int, default=0)
+    _add_window(p)
+
     add("demo", "ingest the bundled dblp sample (if the store is empty) and show what it answers")
     return parser
 
@@ -321,3 +516,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("graphsvc: interrupted; re-run the same command to finish", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # output piped into `head` and friends: stop quietly, like other Unix tools
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -214,8 +214,285 @@ class GraphService:
         out["max_team_size"] = self.max_team_size
         return out
 
+    # -- networks ----------------------------------------------------------------------------
+    def author_detail(self, author: str | int) -> dict[str, Any]:
+        aid = self.resolve(author)
+        detail = self.store.author(aid)
+        if detail is None:
+            raise AuthorNotFound(f"no author with id {aid}")
+        detail.pop("key", None)
+        return detail
+
+    def _subgraph(self, g: CoauthorGraph, nodes: np.ndarray, focus: int | None = None,
+                  dist: dict[int, int] | None = None) -> dict[str, Any]:
+        """Nodes and edges of an induced subgraph as JSON-ready lists."""
+        from graphsvc.graph.neighbourhood import induced_edges
+
+        ids = [int(g.author_ids[v]) for v in nodes]
+        names = self.store.author_names(ids)
+        node_rows = []
+        for v, aid in zip(nodes, ids, strict=True):
+            row: dict[str, Any] = {"id": aid, "name": names.get(aid, ""),
+                                   "papers": g.paper_count(int(v)), "degree": g.degree(int(v))}
+            if dist is not None:
+                row["distance"] = dist.get(int(v))
+            node_rows.append(row)
+        u, v, papers, weight, first, last = induced_edges(g, nodes)
+        edges = [
+            {"source": int(g.author_ids[a]), "target": int(g.author_ids[b]), "papers": int(p),
+             "weight": round(float(w), 6), "first_year": int(f) or None,
+             "last_year": int(la) or None}
+            for a, b, p, w, f, la in zip(u, v, papers, weight, first, last, strict=True)
+        ]
+        out: dict[str, Any] = {"nodes": node_rows, "edges": edges}
+        if focus is not None:
+            out["center"] = self.author_ref(focus)
+        return out
+
+    def ego(self, author: str | int, *, radius: int = 1, min_papers: int = 1,
+            max_nodes: int | None = 300, year_from: int | None = None,
+            year_to: int | None = None) -> dict[str, Any]:
+        """Authors within ``radius`` hops along edges with ≥ ``min_papers`` joint papers."""
+        from graphsvc.graph.neighbourhood import ego
+        from graphsvc.graph.paths import distances_from, slot_mask_min_papers
+
+        if not 1 <= radius <= 3:
+            raise InvalidQuery("radius must be 1, 2 or 3")
+        if min_papers < 1:
+            raise InvalidQuery("min_papers must be at least 1")
+        if max_nodes is not None and max_nodes < 1:
+            raise InvalidQuery("max_nodes must be at least 1")
+        aid = self.resolve(author)
+        g = self.graph(year_from, year_to)
+        u = self._node(g, aid)
+        nodes, truncated = ego(g, u, radius=radius, min_papers=min_papers, max_nodes=max_nodes)
+        mask = slot_mask_min_papers(g, min_papers) if min_papers > 1 else None
+        d = distances_from(g, u, nodes, slot_mask=mask)
+        dist = {int(v): int(x) for v, x in zip(nodes, d, strict=True)}
+        out = self._subgraph(g, nodes, aid, dist)
+        out.update(radius=radius, min_papers=min_papers, max_nodes=max_nodes,
+                   truncated=bool(truncated))
+        return out
+
+    def _masks(self, g: CoauthorGraph, avoid: Sequence[str | int], avoid_papers: Sequence[str],
+               ends: Sequence[int]) -> tuple[np.ndarray | None, np.ndarray | None]:
+        from graphsvc.graph.paths import slot_mask_avoid_papers
+
+        node_mask = None
+        if avoid:
+            node_mask = np.ones(g.n, dtype=bool)
+            for a in avoid:
+                v = self._node(g, self.resolve(a))
+                if v in ends:
+                    raise InvalidQuery("cannot avoid an end of the path")
+                node_mask[v] = False
+        slot_mask = None
+        if avoid_papers:
+            idx = [self._paper_index(g, p) for p in avoid_papers]
+            slot_mask = slot_mask_avoid_papers(g, idx)
+        return node_mask, slot_mask
+
+    def _paper_index(self, g: CoauthorGraph, ref: str | int) -> int:
+        s = str(ref).strip()
+        pid: int | None = int(s) if s.isdigit() else None
+        if pid is None and ":" in s:
+            kind, _, value = s.partition(":")
+            pid = self.store.paper_by_external(kind.lower(), value)
+        if pid is None:
+            from graphsvc.errors import PaperNotFound
+
+            raise PaperNotFound(f"no paper matches {s!r} (use a paper id or kind:value)")
+        pids = g.memberships.paper_ids
+        i = int(np.searchsorted(pids, pid))
+        if i >= pids.size or pids[i] != pid:
+            from graphsvc.errors import PaperNotFound
+
+            raise PaperNotFound(f"no paper with id {pid}")
+        return i
+
+    def _path_json(self, g: CoauthorGraph, nodes: list[int]) -> dict[str, Any]:
+        ids = [int(g.author_ids[v]) for v in nodes]
+        names = self.store.author_names(ids)
+        hops = []
+        for a, b in zip(nodes, nodes[1:], strict=False):
+            slot = g.edge_slot(a, b)
+            hops.append({
+                "from": int(g.author_ids[a]), "to": int(g.author_ids[b]),
+                "joint_papers": int(g.papers[slot]),
+                "papers": self._papers(g, g.joint_papers(a, b)),
+            })
+        return {"authors": [{"id": i, "name": names.get(i, "")} for i in ids], "hops": hops}
+
+    def path(
+        self,
+        source: str | int,
+        target: str | int,
+        *,
+        all: bool = False,
+        limit: int = 10,
+        strongest: bool = False,
+        avoid: Sequence[str | int] = (),
+        avoid_papers: Sequence[str] = (),
+        max_length: int | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> dict[str, Any]:
+        """Shortest (or strongest) collaboration path(s) with the joint papers of every hop.
+
+        Raises ``NoPath`` when the authors are not connected (within ``max_length``).
+        """
+        from graphsvc.graph import paths as P
+
+        limit = _check_limit(limit)
+        if max_length is not None and max_length < 1:
+            raise InvalidQuery("max_length must be at least 1")
+        a, b = self.resolve(source), self.resolve(target)
+        g = self.graph(year_from, year_to)
+        s, t = self._node(g, a), self._node(g, b)
+        node_mask, slot_mask = self._masks(g, avoid, avoid_papers, (s, t))
+        base = {"from": self.author_ref(a), "to": self.author_ref(b)}
+        if strongest:
+            found = P.strongest_path(g, s, t, node_mask=node_mask, slot_mask=slot_mask)
+            if found is None or (max_length is not None and len(found[1]) - 1 > max_length):
+                raise self.no_path(a, b, "not connected" if found is None
+                                   else f"the strongest path is longer than {max_length}")
+            cost, nodes = found
+            return {**base, "mode": "strongest", "length": len(nodes) - 1,
+                    "cost": round(cost, 6), "count": 1, "paths": [self._path_json(g, nodes)]}
+        if all:
+            length, count, plist = P.all_shortest_paths(
+                g, s, t, limit=limit, node_mask=node_mask, slot_mask=slot_mask,
+                max_length=max_length)
+        else:
+            length, count = P.count_shortest_paths(
+                g, s, t, node_mask=node_mask, slot_mask=slot_mask, max_length=max_length)
+            one = P.shortest_path(g, s, t, node_mask=node_mask, slot_mask=slot_mask,
+                                  max_length=max_length) if length is not None else None
+            plist = [one] if one is not None else []
+        if length is None:
+            why = "not connected" if max_length is None else f"no path of length ≤ {max_length}"
+            raise self.no_path(a, b, why)
+        return {**base, "mode": "all" if all else "shortest", "length": int(length),
+                "count": int(count), "paths": [self._path_json(g, p) for p in plist]}
+
+    def path_pairs(self, pairs: Sequence[tuple[str, str]], *, year_from: int | None = None,
+                   year_to: int | None = None, max_length: int | None = None
+                   ) -> list[dict[str, Any]]:
+        """Batch collaboration distances: ``{from, to, length, count}`` per pair (or ``error``)."""
+        from graphsvc.errors import GraphsvcError
+        from graphsvc.graph.paths import count_shortest_paths
+
+        g = self.graph(year_from, year_to)
+        out = []
+        for x, y in pairs:
+            row: dict[str, Any] = {"from": x, "to": y}
+            try:
+                s, t = self._node(g, self.resolve(x)), self._node(g, self.resolve(y))
+                length, count = count_shortest_paths(g, s, t, max_length=max_length)
+                row.update(length=length, count=int(count) if length is not None else 0)
+            except GraphsvcError as exc:
+                row.update(length=None, count=0, error=exc.type, message=str(exc))
+            out.append(row)
+        return out
+
+    def distances(self, author: str | int, *, year_from: int | None = None,
+                  year_to: int | None = None) -> dict[str, Any]:
+        """How many authors sit at each collaboration distance (Erdős-number profile)."""
+        from graphsvc.graph.paths import distance_profile
+
+        aid = self.resolve(author)
+        g = self.graph(year_from, year_to)
+        counts, unreachable = distance_profile(g, self._node(g, aid))
+        return {
+            "author": self.author_ref(aid),
+            "profile": [{"distance": d, "authors": int(c)} for d, c in enumerate(counts) if d],
+            "reachable": int(sum(counts[1:])),
+            "unreachable": int(unreachable),
+        }
+
+    def cohort(self, authors: Sequence[str | int], *, year_from: int | None = None,
+               year_to: int | None = None) -> dict[str, Any]:
+        """The subgraph induced by a list of authors, with its connected components."""
+        from graphsvc.errors import GraphsvcError
+        from graphsvc.graph.neighbourhood import cohort
+
+        g = self.graph(year_from, year_to)
+        nodes: list[int] = []
+        unresolved = []
+        for a in authors:
+            try:
+                v = self._node(g, self.resolve(a))
+            except GraphsvcError as exc:
+                unresolved.append({"query": str(a), "error": exc.type, "message": str(exc)})
+                continue
+            if v not in nodes:
+                nodes.append(v)
+        arr = np.array(sorted(nodes), dtype=np.int64)
+        out = self._subgraph(g, arr)
+        out["components"] = [[int(g.author_ids[v]) for v in comp] for comp in cohort(g, arr)]
+        out["unresolved"] = unresolved
+        return out
+
+    def communities(self, *, method: str = "louvain", author: str | int | None = None,
+                    radius: int = 2, cohort: Sequence[str | int] = (), seed: int = 0,
+                    top: int = 5, limit: int = 50, year_from: int | None = None,
+                    year_to: int | None = None) -> dict[str, Any]:
+        """Communities (Louvain or Leiden) of the whole graph, an ego network or a cohort."""
+        from graphsvc.graph.community import central_members, communities, modularity
+
+        if method not in ("louvain", "leiden"):
+            raise InvalidQuery("method must be louvain or leiden")
+        g = self.graph(year_from, year_to)
+        nodes = None
+        scope = "graph"
+        if author is not None:
+            sub = self.ego(author, radius=radius, max_nodes=None, year_from=year_from,
+                           year_to=year_to)
+            nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
+            scope = f"ego of {sub['center']['name']} (radius {radius})"
+        elif cohort:
+            sub = self.cohort(cohort, year_from=year_from, year_to=year_to)
+            nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
+            scope = f"cohort of {len(nodes)} authors"
+        parts = communities(g, method=method, nodes=nodes, seed=seed)  # type: ignore[arg-type]
+        rows = []
+        for i, part in enumerate(parts[:limit]):
+            central = [int(g.author_ids[v]) for v in central_members(g, part, top)]
+            names = self.store.author_names(central)
+            rows.append({"community": i, "size": int(len(part)),
+                         "central": [{"id": c, "name": names.get(c, "")} for c in central]})
+        return {"method": method, "scope": scope, "seed": seed,
+                "modularity": round(float(modularity(g, parts)), 6), "count": len(parts),
+                "communities": rows}
+
+    def rank(self, by: str = "papers", *, top: int = 10, sample: int | None = None,
+             seed: int = 0, year_from: int | None = None, year_to: int | None = None
+             ) -> dict[str, Any]:
+        """Top authors by papers, collaborators, betweenness, closeness or PageRank."""
+        from graphsvc.graph.rank import rank
+
+        if by not in ("papers", "collaborators", "betweenness", "closeness", "pagerank"):
+            raise InvalidQuery("by must be papers, collaborators, betweenness, closeness "
+                               "or pagerank")
+        top = _check_limit(top)
+        g = self.graph(year_from, year_to)
+        rows, meta = rank(g, by, top=top, sample=sample, seed=seed)  # type: ignore[arg-type]
+        ids = [int(g.author_ids[v]) for v, _ in rows]
+        names = self.store.author_names(ids)
+        return {"by": by, **meta, "results": [
+            {"id": i, "name": names.get(i, ""), "score": _plain(score)}
+            for i, (_, score) in zip(ids, rows, strict=True)]}
+
     def no_path(self, a: int, b: int, why: str) -> NoPath:
         return NoPath(f"no collaboration path between author {a} and author {b}: {why}")
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.floating):
+        return round(float(x), 8)
+    return x
 
 
 class _NameLookup(Sequence[str]):
