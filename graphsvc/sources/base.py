@@ -66,7 +66,7 @@ def decode_line(raw: bytes) -> tuple[str, bool]:
         return raw.decode("cp1252", errors="replace"), True
 
 
-def open_text(path: Path) -> io.TextIOBase:
+def open_text(path: Path) -> io.TextIOWrapper | LenientText:
     """Open a text file as a stream of ``str``: BOM-aware, gzip-aware, lenient per line.
 
     UTF-8 and UTF-16 (with BOM) are decoded as such; a UTF-8 file with stray Latin-1 bytes has
@@ -80,23 +80,29 @@ def open_text(path: Path) -> io.TextIOBase:
         if not binary.seekable():  # pragma: no cover - gzip files are seekable
             binary.close()
             binary = open_binary(path)
-        return _LenientText(binary)
+        return LenientText(binary)
     binary.close()
     binary = open_binary(path)
-    return io.TextIOWrapper(binary, encoding=enc, newline="")  # type: ignore[arg-type]
+    return io.TextIOWrapper(binary, encoding=enc, newline="")
 
 
-class _LenientText(io.TextIOBase):
+class LenientText:
     """Line-oriented text over bytes: UTF-8 per line with a cp1252 fallback."""
 
     def __init__(self, binary: BinaryIO) -> None:
         self._b = binary
         self.fallback_lines = 0
 
+    def __enter__(self) -> LenientText:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def readable(self) -> bool:
         return True
 
-    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+    def readline(self, size: int | None = -1) -> str:
         raw = self._b.readline()
         text, fell_back = decode_line(raw)
         self.fallback_lines += fell_back
@@ -119,7 +125,6 @@ class _LenientText(io.TextIOBase):
 
     def close(self) -> None:
         self._b.close()
-        super().close()
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, str]]:

@@ -1,0 +1,209 @@
+"""dblp XML reader: real records, entities without the DTD, hostile XML, malformed XML."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from graphsvc.model import Record, Skipped
+from graphsvc.sources import dblp, detect_format, read_records
+from graphsvc.sources.base import ReaderOptions
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).parents[2] / "shared" / "data"
+HOMONYM = re.compile(r" \d{4}$")
+
+
+def records(path: Path) -> list[Record]:
+    items = list(dblp.read(path, ReaderOptions()))
+    assert all(isinstance(i, Record) for i in items), [i for i in items if isinstance(i, Skipped)]
+    return [i for i in items if isinstance(i, Record)]
+
+
+def test_sample_counts_and_fields() -> None:
+    recs = records(DATA / "dblp-ppopp-socc-100.xml")
+    assert len(recs) == 100
+    authors = [a for r in recs for a in r.authors]
+    assert len(authors) == 415
+    assert sum(1 for a in authors if "orcid" in a.ids) == 32
+    assert sum(1 for a in authors if HOMONYM.search(a.name)) == 38
+    assert all(a.ids["dblp"] == a.name for a in authors)
+    first = recs[0]
+    assert first.ids == {"dblp": "conf/ppopp/RamachandranM16"}
+    assert first.title == "Improving efficacy of internal binary search trees using local recovery"
+    assert (first.year, first.venue) == (2016, "PPoPP")
+    assert first.doi == "10.1145/2851141.2851173"  # the first of two DOI links
+    assert first.source_ref == "dblp-ppopp-socc-100.xml:2"
+    assert first.source == "dblp"
+    assert first.authors[0].name == "Arunmoezhi Ramachandran"
+    assert first.authors[0].ids == {
+        "dblp": "Arunmoezhi Ramachandran",
+        "orcid": "0000-0001-7532-8383",
+    }
+    by_key = {r.ids["dblp"]: r for r in recs}
+    assert [a.name for a in by_key["conf/ppopp/YanGCOLT19"].authors][:1] == ["Da Yan 0001"]
+    assert "M. Tamer Özsu" in [a.name for a in by_key["conf/ppopp/YanGCOLT19"].authors]
+
+
+def test_entities_resolved_without_dtd_and_latin1() -> None:
+    items = list(dblp.read(DATA / "dblp-entities.xml"))
+    recs = [i for i in items if isinstance(i, Record)]
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    assert [r.ids["dblp"] for r in recs] == [
+        "journals/neco/HochreiterS97",
+        "journals/corr/VaswaniSPUJGKP17",
+        "conf/example/MullerG19",
+    ]
+    lstm, attention, example = recs
+    assert lstm.authors[1].name == "Jürgen Schmidhuber"
+    assert lstm.doi == "10.1162/neco.1997.9.8.1735"
+    assert lstm.title == "Long Short-Term Memory"
+    assert attention.ids["arxiv"] == "1706.03762"
+    assert attention.doi is None and attention.venue == "CoRR"
+    assert [a.name for a in example.authors] == [
+        "Thomas Müller 0001",
+        "François Guérin",
+        "Björn Öberg",  # a raw ISO-8859-1 byte and an entity in one name
+        "Mario Günther",
+    ]
+    assert example.authors[0].ids == {"dblp": "Thomas Müller 0001"}
+    # inline markup keeps its text; an entity dblp.dtd lacks stays visible rather than lost
+    assert example.title == (
+        'Naïve café scheduling for H2O & CO2 sensors – a "test" &unknownentity; record'
+    )
+    assert [(s.reason, s.source_ref) for s in skipped] == [
+        ("person-page", "dblp-entities.xml:43"),
+        ("no-authors", "dblp-entities.xml:47"),
+    ]
+    assert "2 editor" in skipped[1].detail
+
+
+def test_entities_without_doctype(tmp_path: Path) -> None:
+    f = tmp_path / "nodoctype.xml"
+    f.write_text(
+        '<dblp><article key="a/b/C"><author>J&uuml;rgen &Ouml;berg</author>'
+        "<title>T&eacute;st.</title><year>2001</year></article></dblp>",
+        encoding="utf-8",
+    )
+    (rec,) = records(f)
+    assert rec.authors[0].name == "Jürgen Öberg"
+    assert rec.title == "Tést"
+
+
+@pytest.mark.parametrize("name", ["dblp-entity-bomb.xml", "dblp-external-entity.xml"])
+def test_hostile_entities_refused_fast(name: str) -> None:
+    start = time.perf_counter()
+    items = list(dblp.read(DATA / name))
+    assert time.perf_counter() - start < 1.0
+    assert len(items) == 1
+    (item,) = items
+    assert isinstance(item, Skipped)
+    assert item.reason == "entity-declaration-refused"
+    assert item.source_ref == f"{name}:3"
+
+
+def test_external_dtd_is_never_fetched(tmp_path: Path) -> None:
+    f = tmp_path / "remote.xml"
+    f.write_text(
+        '<!DOCTYPE dblp SYSTEM "http://example.invalid/dblp.dtd">\n'
+        '<dblp><article key="k"><author>A. B&uuml;</author><title>x</title></article></dblp>'
+    )
+    (rec,) = records(f)
+    assert rec.authors[0].name == "A. Bü"
+
+
+def test_malformed_xml_keeps_records_before_the_error(tmp_path: Path) -> None:
+    good = DATA.joinpath("dblp-ppopp-socc-100.xml").read_text(encoding="utf-8")
+    cut = good.index("</inproceedings>", good.index("</inproceedings>") + 1)
+    f = tmp_path / "broken.xml"
+    f.write_text(good[:cut] + "</inproceedings>\n  <inproceedings key='x'>\n<oops></dblp>\n")
+    items = list(dblp.read(f))
+    assert [type(i) for i in items] == [Record, Record, Skipped]
+    failure = items[-1]
+    assert isinstance(failure, Skipped) and failure.reason == "malformed-xml"
+    assert "line" in failure.detail and "column" in failure.detail
+
+
+def test_dblp_person_page_export(tmp_path: Path) -> None:
+    """dblp's per-person XML: records wrapped in <r>, person and co-author lists ignored."""
+    f = tmp_path / "person.xml"
+    f.write_text(
+        '<?xml version="1.0" encoding="US-ASCII"?>\n'
+        '<dblpperson name="Jane Roe" pid="00/0000" n="1">\n'
+        '<person key="homepages/00/0000" mdate="2020-01-01"><author pid="00/0000">Jane Roe'
+        "</author></person>\n"
+        '<r><article key="journals/x/RoeD20" mdate="2020-01-01">'
+        '<author pid="00/0000">Jane Roe</author><author pid="00/0001">John Doe 0002</author>'
+        "<title>A hand-made record.</title><year>2020</year><journal>X</journal></article></r>\n"
+        '<coauthors n="1"><co c="0"><na f="d/Doe:John" pid="00/0001">John Doe 0002</na></co>'
+        "</coauthors>\n</dblpperson>\n"
+    )
+    (rec,) = records(f)
+    assert rec.ids == {"dblp": "journals/x/RoeD20"}
+    assert [a.ids["dblp"] for a in rec.authors] == ["Jane Roe", "John Doe 0002"]
+    assert rec.source_ref == "person.xml:4"
+
+
+def test_not_xml_at_all(tmp_path: Path) -> None:
+    f = tmp_path / "plain.xml"
+    f.write_text("this is not XML\n")
+    (item,) = list(dblp.read(f))
+    assert isinstance(item, Skipped) and item.reason == "malformed-xml"
+    assert item.source_ref == "plain.xml:1"
+
+
+def test_records_are_yielded_per_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dblp, "CHUNK_SIZE", 1000)
+    body = "".join(
+        f'<article key="k/{i}"><author>Author {i}</author><title>Paper {i}.</title></article>\n'
+        for i in range(200)
+    )
+    f = tmp_path / "many.xml.gz"
+    f.write_bytes(gzip.compress(f"<dblp>\n{body}</dblp>\n".encode()))
+    stream = dblp.read(f)
+    first = next(stream)
+    assert isinstance(first, Record) and first.ids["dblp"] == "k/0"
+    rest = list(stream)
+    assert len(rest) == 199
+    assert rest[-1].source_ref == "many.xml.gz:201"
+
+
+def test_detect_format() -> None:
+    assert detect_format(DATA / "dblp-ppopp-socc-100.xml") == "dblp"
+    assert detect_format(DATA / "dblp-entities.xml") == "dblp"
+    assert dblp.sniff('{"id": 1}', "x.json") == 0
+    assert len(list(read_records(DATA / "dblp-ppopp-socc-100.xml"))) == 100
+
+
+@pytest.mark.large
+def test_full_shared_file() -> None:
+    path = SHARED / "dblp" / "dblp-ppopp-socc.xml.gz"
+    if not path.exists():
+        pytest.skip(f"shared data not found at {path}")
+    assert detect_format(path) == "dblp"
+    recs = records(path)
+    assert len(recs) == 3017
+    authors = [a for r in recs for a in r.authors]
+    assert len(authors) == 11375
+    names = {a.name for a in authors}
+    assert len(names) == 7677
+    assert sum(1 for n in names if HOMONYM.search(n)) == 518
+    assert sum(1 for n in names if not n.isascii()) == 220
+    assert {"Wei Liu 0014", "Antonio González 0001"} <= names
+
+
+def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
+    body = "".join(
+        f'<article key="k/{i}"><author>Author {i}</author><title>P{i}</title></article>\n'
+        for i in range(2000)
+    )
+    packed = gzip.compress(f"<dblp>\n{body}</dblp>\n".encode())
+    f = tmp_path / "cut.xml.gz"
+    f.write_bytes(packed[: len(packed) // 2])
+    items = list(dblp.read(f))
+    assert isinstance(items[-1], Skipped) and items[-1].reason in ("read-error", "malformed-xml")
+    assert len(items) > 500 and all(isinstance(i, Record) for i in items[:-1])
