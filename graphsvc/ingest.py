@@ -299,10 +299,21 @@ def ingest(
     defaults to the store's current cap (or 100 on an empty store). A different cap than the
     store's rebuilds every co-author edge so the store stays consistent with one cap.
     """
-    jobs = [
-        (str(p), lambda ing, p=Path(p): _ingest_file(ing, p, fmt, options, progress))
-        for p in paths
+    missing = [str(p) for p in paths if not Path(p).is_file()]
+    if missing:
+        raise GraphsvcError(f"no such file: {', '.join(missing)}")
+    formats = [(Path(p), fmt or detect_format(Path(p))) for p in paths]
+    jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]] = [
+        (str(p), lambda ing, p=p, f=f: _ingest_file(ing, p, f, options, progress))
+        for p, f in formats
+        if f != "bibtex"
     ]
+    bib = [p for p, f in formats if f == "bibtex"]
+    if bib:
+        # one reader over all .bib files, so @string macros and crossref parents defined in
+        # one file (strings.bib, defs.bib) serve entries of the others
+        jobs.append((" + ".join(map(str, bib)), lambda ing: _ingest_bibtex(ing, bib, options,
+                                                                           progress)))
     return _run(store, jobs, max_team_size)
 
 
@@ -353,13 +364,23 @@ def _run(store: GraphStore, jobs: list[tuple[str, Callable[[Ingestor], dict[str,
 def _ingest_file(ing: Ingestor, path: Path, fmt: str | None, options: ReaderOptions | None,
                  progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]]
                  | None) -> dict[str, Any]:
-    if not path.exists():
-        raise GraphsvcError(f"{path}: no such file")
     used = fmt or detect_format(path)
     stream: Iterable[Record | Skipped] = read_records(path, used, options)
     if progress is not None:
         stream = progress(stream, path.name)
     return _consume(ing, stream, str(path), used)
+
+
+def _ingest_bibtex(ing: Ingestor, paths: list[Path], options: ReaderOptions | None,
+                   progress: Callable[[Iterable[Record | Skipped], str],
+                                      Iterator[Record | Skipped]] | None) -> dict[str, Any]:
+    from graphsvc.sources.bibtex import read_many
+
+    stream: Iterable[Record | Skipped] = read_many(paths, options or ReaderOptions())
+    label = " + ".join(str(p) for p in paths)
+    if progress is not None:
+        stream = progress(stream, f"{len(paths)} BibTeX file(s)")
+    return _consume(ing, stream, label, "bibtex")
 
 
 def _consume(ing: Ingestor, stream: Iterable[Record | Skipped], label: str,
