@@ -52,7 +52,9 @@ def full(paths: list[Path]) -> tuple[int, float]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--json", type=Path, help="also write the table as JSON here")
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs")
@@ -74,22 +76,30 @@ def main() -> int:
             best_parse = min(best_parse, time.perf_counter() - t)
             _, dt = full(paths)
             best_full = min(best_full, dt)
-        rows.append({
-            "format": name, "records": n,
-            "parse_rec_s": round(n / best_parse), "ingest_rec_s": round(n / best_full),
-            "ingest_vs_parse": round(best_parse / best_full, 3),
-        })
+        rows.append(
+            {
+                "format": name,
+                "records": n,
+                "parse_rec_s": round(n / best_parse),
+                "ingest_rec_s": round(n / best_full),
+                "ingest_vs_parse": round(best_parse / best_full, 3),
+            }
+        )
     hdr = f"{'format':<16} {'records':>8} {'parse rec/s':>12} {'ingest rec/s':>13} {'ingest/parse':>13}"
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
-        print(f"{r['format']:<16} {r['records']:>8} {r['parse_rec_s']:>12} {r['ingest_rec_s']:>13}"
-              f" {r['ingest_vs_parse']:>13}")
+        print(
+            f"{r['format']:<16} {r['records']:>8} {r['parse_rec_s']:>12} {r['ingest_rec_s']:>13}"
+            f" {r['ingest_vs_parse']:>13}"
+        )
     dblp = next((r for r in rows if r["format"] == "dblp"), None)
     if dblp:
         ok = dblp["ingest_rec_s"] >= 20_000
-        print(f"\ntarget dblp ≥ 20000 rec/s end to end: {'met' if ok else 'NOT met'} "
-              f"({dblp['ingest_rec_s']} rec/s)")
+        print(
+            f"\ntarget dblp ≥ 20000 rec/s end to end: {'met' if ok else 'NOT met'} "
+            f"({dblp['ingest_rec_s']} rec/s)"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0

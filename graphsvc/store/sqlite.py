@@ -101,6 +101,14 @@ def _tokens(name: str) -> list[str]:
     return [t for t in fold(name).split() if t]
 
 
+def key_tokens(key: str) -> list[str]:
+    """Search tokens of a match key (``"o heigeartaigh|sean#0001"`` → o, heigeartaigh, sean).
+
+    They equal the folded tokens of the name, without parsing the name a second time.
+    """
+    return key.split("#", 1)[0].replace("|", " ").split()
+
+
 class SQLiteStore:
     """Papers, authors, variants, authorships, co-author edges and ingest runs in one file."""
 
@@ -278,8 +286,9 @@ class SQLiteStore:
 
     def _index_names(self, batch: Batch) -> None:
         """Keep the search tables (tokens per author, vocabulary, trigrams) up to date."""
-        pairs = {(a, n) for a, n, _k, _s, _src, _i in batch.variants}
-        seen = {(tok, a) for a, n in pairs for tok in _tokens(n)}
+        pairs = {(a, k or n) for a, n, k, _s, _src, _i in batch.variants}
+        # names without a key (edge-list node ids such as "123") are searchable as written
+        seen = {(tok, a) for a, k in pairs for tok in (key_tokens(k) if "|" in k else _tokens(k))}
         if not seen:
             return
         self.db.executemany(
