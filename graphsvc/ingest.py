@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -304,7 +305,7 @@ def ingest(
         raise GraphsvcError(f"no such file: {', '.join(missing)}")
     formats = [(Path(p), fmt or detect_format(Path(p))) for p in paths]
     jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]] = [
-        (str(p), lambda ing, p=p, f=f: _ingest_file(ing, p, f, options, progress))
+        (str(p), partial(_ingest_file, path=p, fmt=f, options=options, progress=progress))
         for p, f in formats
         if f != "bibtex"
     ]
@@ -312,8 +313,8 @@ def ingest(
     if bib:
         # one reader over all .bib files, so @string macros and crossref parents defined in
         # one file (strings.bib, defs.bib) serve entries of the others
-        jobs.append((" + ".join(map(str, bib)), lambda ing: _ingest_bibtex(ing, bib, options,
-                                                                           progress)))
+        jobs.append((" + ".join(map(str, bib)),
+                     partial(_ingest_bibtex, paths=bib, options=options, progress=progress)))
     return _run(store, jobs, max_team_size)
 
 

@@ -1,0 +1,657 @@
+"""Immutable compressed (CSR) co-author graph built from paper memberships with numpy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from graphsvc.errors import InvalidQuery
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+
+    import scipy.sparse
+
+__all__ = ["CoauthorGraph", "Memberships", "paper_pairs", "visit"]
+
+_NO_YEAR = np.iinfo(np.int32).max
+# Upper bound on the pairs materialised at once per team-size group, to bound temporaries.
+_PAIR_CHUNK = 1 << 23
+# Bits available for packed sort keys (tests lower it to exercise the argsort fallback).
+_PACK_BITS = 63
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Memberships:
+    """Who wrote which paper, as flat arrays (what a store hands the graph engine).
+
+    Attributes
+    ----------
+    author_ids : int64 (n,)
+        Store author ids, strictly ascending; node index ``i`` is author ``author_ids[i]``.
+    paper_ids : int64 (p,)
+        Store paper ids; paper index ``j`` is paper ``paper_ids[j]``.
+    paper_year : int32 (p,)
+        Publication year, ``0`` when unknown (a negative year is treated as unknown too).
+    paper_ptr : int64 (p+1,)
+        CSR offsets over papers into ``paper_members``.
+    paper_members : int32
+        Node indices of each paper's authors, distinct within a paper.
+
+    Examples
+    --------
+    >>> m = Memberships.from_papers([10, 20, 30], [[10, 20], [10, 20, 30]], years=[2001, 0])
+    >>> m.n_authors, m.n_papers, m.team_sizes().tolist()
+    (3, 2, [2, 3])
+    """
+
+    author_ids: np.ndarray
+    paper_ids: np.ndarray
+    paper_year: np.ndarray
+    paper_ptr: np.ndarray
+    paper_members: np.ndarray
+
+    @property
+    def n_authors(self) -> int:
+        return int(self.author_ids.shape[0])
+
+    @property
+    def n_papers(self) -> int:
+        return int(self.paper_ids.shape[0])
+
+    def team_sizes(self) -> np.ndarray:
+        """Number of authors of every paper (int64, (p,))."""
+        return np.diff(np.asarray(self.paper_ptr, dtype=np.int64))
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` when the arrays do not describe a consistent membership table."""
+        aid = np.asarray(self.author_ids)
+        p = self.n_papers
+        ptr = np.asarray(self.paper_ptr)
+        if aid.ndim != 1 or (aid.size > 1 and not np.all(aid[1:] > aid[:-1])):
+            raise ValueError("author_ids must be strictly ascending")
+        if np.asarray(self.paper_year).shape != (p,) or ptr.shape != (p + 1,):
+            raise ValueError("paper_year / paper_ptr do not match paper_ids")
+        if ptr[0] != 0 or np.any(np.diff(ptr) < 0) or ptr[-1] != len(self.paper_members):
+            raise ValueError("paper_ptr is not a valid CSR offset array")
+        mem = np.asarray(self.paper_members)
+        if mem.size and (mem.min() < 0 or mem.max() >= aid.size):
+            raise ValueError("paper_members holds an index outside author_ids")
+        if mem.size:
+            paper_of = np.repeat(np.arange(p, dtype=np.int64), np.diff(ptr))
+            key = paper_of * max(aid.size, 1) + mem
+            if np.unique(key).size != key.size:
+                raise ValueError("an author appears twice in one paper")
+
+    @classmethod
+    def from_edges(cls, u: np.ndarray, v: np.ndarray) -> Memberships:
+        """One 2-author paper per distinct undirected pair (SNAP-style edge lists).
+
+        Pairs are de-duplicated first (SNAP lists every edge twice); ``u == v`` gives a 1-author
+        paper so the node exists. Node ids are the sorted unique values of ``u`` and ``v``; all
+        years are unknown (0); paper ids are ``0..p-1`` in (min, max) pair order.
+
+        Examples
+        --------
+        >>> m = Memberships.from_edges(np.array([1, 2, 5, 7]), np.array([2, 1, 5, 1]))
+        >>> m.author_ids.tolist(), m.team_sizes().tolist()
+        ([1, 2, 5, 7], [2, 2, 1])
+        """
+        u = np.asarray(u, dtype=np.int64).ravel()
+        v = np.asarray(v, dtype=np.int64).ravel()
+        if u.shape != v.shape:
+            raise ValueError("u and v must have the same length")
+        ids = np.unique(np.concatenate([u, v]))
+        a = np.searchsorted(ids, np.minimum(u, v))
+        b = np.searchsorted(ids, np.maximum(u, v))
+        n = max(int(ids.size), 1)
+        key = np.unique(a * n + b)
+        a, b = key // n, key % n
+        loop = a == b
+        sizes = np.where(loop, 1, 2)
+        ptr = np.zeros(key.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=ptr[1:])
+        members = np.empty(int(ptr[-1]), dtype=np.int32)
+        members[ptr[:-1]] = a
+        two = ~loop
+        members[ptr[:-1][two] + 1] = b[two]
+        return cls(
+            author_ids=ids,
+            paper_ids=np.arange(key.size, dtype=np.int64),
+            paper_year=np.zeros(key.size, dtype=np.int32),
+            paper_ptr=ptr,
+            paper_members=members,
+        )
+
+    @classmethod
+    def from_papers(
+        cls,
+        author_ids: Iterable[int],
+        papers: Sequence[Sequence[int]],
+        *,
+        years: Sequence[int] | None = None,
+        paper_ids: Sequence[int] | None = None,
+    ) -> Memberships:
+        """Small tables from Python lists of author ids per paper (tests, tiny stores).
+
+        ``author_ids`` may be in any order; they are sorted. Authors repeated within one paper
+        are kept once.
+        """
+        ids = np.unique(np.fromiter(author_ids, dtype=np.int64))
+        lists = [np.unique(np.asarray(list(p), dtype=np.int64)) for p in papers]
+        flat = np.concatenate(lists) if lists else np.zeros(0, dtype=np.int64)
+        idx = np.searchsorted(ids, flat)
+        bad = idx >= ids.size
+        if flat.size and (bad.any() or np.any(ids[np.minimum(idx, ids.size - 1)] != flat)):
+            raise ValueError("a paper names an author id that is not in author_ids")
+        ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum([x.size for x in lists], out=ptr[1:])
+        pids = np.arange(len(lists)) if paper_ids is None else paper_ids
+        yrs = np.zeros(len(lists)) if years is None else years
+        return cls(
+            author_ids=ids,
+            paper_ids=np.asarray(pids, dtype=np.int64),
+            paper_year=np.asarray(yrs, dtype=np.int32),
+            paper_ptr=ptr,
+            paper_members=idx.astype(np.int32),
+        )
+
+
+def visit(dist: np.ndarray, nbr: np.ndarray, level: int) -> np.ndarray:
+    """Mark the not yet visited nodes of ``nbr`` (``dist < 0``) with ``level``; return them once.
+
+    The BFS de-duplication step without a sort: candidates stamp their position into ``dist``
+    and keep the one stamp that survived, so the result is in no particular order. ``dist`` is
+    a signed integer array where -1 means unvisited; it is updated in place.
+
+    Examples
+    --------
+    >>> dist = np.array([0, -1, -1, 1])
+    >>> sorted(visit(dist, np.array([2, 3, 2, 1, 2]), 2).tolist()), dist.tolist()
+    ([1, 2], [0, 2, 2, 1])
+    """
+    cand = nbr[dist[nbr] < 0]
+    if cand.size == 0:
+        return cand
+    stamp = -2 - np.arange(cand.size, dtype=dist.dtype)
+    dist[cand] = stamp
+    new = cand[dist[cand] == stamp]
+    dist[new] = level
+    return new
+
+
+def _pair_blocks(
+    ptr: np.ndarray, members: np.ndarray, papers: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
+    """Yield ``(paper_sel, x, y, pairs_per_paper)`` blocks covering every pair of ``papers``.
+
+    Papers are grouped by team size ``k`` (one sort, no Python loop per paper); a group gathers a
+    ``(m, k)`` member matrix and takes the upper-triangle ``k × k`` index template, so ``x``/``y``
+    hold ``m * k(k-1)/2`` pairs, paper by paper.
+    """
+    k = ptr[papers + 1] - ptr[papers]
+    if papers.size == 0:
+        return
+    # sort by (k, paper) via one packed key: np.sort is much faster than a stable argsort
+    span = int(papers.size)
+    packed = np.sort(k * span + np.arange(span, dtype=np.int64))
+    ks = packed // span
+    order = packed % span
+    del packed
+    bounds = np.flatnonzero(np.diff(ks)) + 1
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [ks.size]]).tolist()
+    for a, b in zip(starts, ends, strict=True):
+        kk = int(ks[a])
+        if kk < 2:
+            continue
+        t0, t1 = np.triu_indices(kk, 1)
+        per = int(t0.size)
+        step = max(1, _PAIR_CHUNK // per)
+        for c in range(a, b, step):
+            sel = papers[order[c : min(b, c + step)]]
+            mat = members[ptr[sel][:, None] + np.arange(kk)]
+            yield sel, mat[:, t0].ravel(), mat[:, t1].ravel(), per
+
+
+def paper_pairs(
+    paper_ptr: np.ndarray, paper_members: np.ndarray, papers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All author pairs of the given papers, without a Python loop per paper.
+
+    Returns
+    -------
+    lo, hi : int32 arrays
+        Node indices of every pair, ``lo < hi`` (members are distinct within a paper).
+    paper : int32 array
+        Paper index each pair comes from. Pairs are grouped by team size, then paper.
+
+    Examples
+    --------
+    >>> ptr = np.array([0, 3, 5]); mem = np.array([4, 1, 2, 0, 3])
+    >>> lo, hi, pp = paper_pairs(ptr, mem, np.array([0, 1]))
+    >>> sorted(zip(lo.tolist(), hi.tolist(), pp.tolist()))
+    [(0, 3, 1), (1, 2, 0), (1, 4, 0), (2, 4, 0)]
+    """
+    papers = np.asarray(papers, dtype=np.int64)
+    ptr = np.asarray(paper_ptr, dtype=np.int64)
+    members = np.asarray(paper_members)
+    k = ptr[papers + 1] - ptr[papers]
+    total = int((k * (k - 1) // 2).sum())
+    lo = np.empty(total, dtype=np.int32)
+    hi = np.empty(total, dtype=np.int32)
+    paper = np.empty(total, dtype=np.int32)
+    out = 0
+    for sel, x, y, per in _pair_blocks(ptr, members, papers):
+        m = x.size
+        np.minimum(x, y, out=lo[out : out + m])
+        np.maximum(x, y, out=hi[out : out + m])
+        paper[out : out + m] = np.repeat(sel, per)
+        out += m
+    return lo, hi, paper
+
+
+def _bits(x: int) -> int:
+    """Bits needed to hold values ``0 .. x-1``."""
+    return max(int(x - 1).bit_length(), 1)
+
+
+def _edge_aggregates(
+    n: int,
+    ptr: np.ndarray,
+    members: np.ndarray,
+    year: np.ndarray,
+    counted: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unique edges ``(u < v)`` sorted by ``(u, v)`` with papers, weight, first and last year.
+
+    Every pair of a counted paper becomes one int64 ``u | v | c`` (bit fields) where ``c``
+    numbers the distinct (year, team size) combinations in that order, unknown year first. One
+    in-place ``np.sort`` then groups the pairs of an edge with their years ascending, so the
+    first and last known years are read off the group ends; no argsort, no payload gathers.
+    When the fields do not fit in 63 bits the combination is carried with an argsort instead.
+    """
+    papers = np.flatnonzero(counted)
+    k = np.diff(ptr)
+    yr = np.maximum(year[papers].astype(np.int64), 0)  # <= 0 is an unknown year
+    combos, combo_of = np.unique((yr << 32) + k[papers], return_inverse=True)
+    del yr
+    combo_year = (combos >> 32).astype(np.int32)
+    combo_w = 1.0 / ((combos & 0xFFFFFFFF) - 1)
+    nb = _bits(max(n, 1))
+    cb = _bits(max(int(combos.size), 1))
+    packable = 2 * nb + cb <= _PACK_BITS
+    label = np.zeros(int(year.size), dtype=np.int64)
+    label[papers] = combo_of
+    del combo_of
+    total = int((k[papers] * (k[papers] - 1) // 2).sum())
+    keys = np.empty(total, dtype=np.int64)
+    carried = np.empty(0 if packable else total, dtype=np.int64)
+    out = 0
+    shift = nb + cb if packable else nb
+    for sel, x, y, per in _pair_blocks(ptr, members, papers):
+        m = x.size
+        lo = np.minimum(x, y).astype(np.int64) << shift
+        if packable:
+            lo |= np.maximum(x, y).astype(np.int64) << cb
+            lo |= np.repeat(label[sel], per)
+        else:
+            lo |= np.maximum(x, y)
+            carried[out : out + m] = np.repeat(label[sel], per)
+        keys[out : out + m] = lo
+        out += m
+    del label
+    if packable:
+        keys.sort()
+        pair_label = keys & ((1 << cb) - 1)
+        keys >>= cb
+    else:
+        # pairs of an edge ordered by combination (year), as the packed sort orders them
+        order = np.lexsort((carried, keys))
+        keys = keys[order]
+        pair_label = carried[order]
+        del order, carried
+    if keys.size:
+        first = np.empty(keys.size, dtype=bool)
+        first[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        del first
+    else:
+        starts = np.zeros(0, dtype=np.int64)
+    ukey = keys[starts]
+    del keys
+    ends = np.append(starts[1:], pair_label.size)
+    e_papers = (ends - starts).astype(np.int32)
+    if pair_label.size:
+        e_weight = np.add.reduceat(combo_w[pair_label], starts)
+        unknown = np.cumsum(combo_year[pair_label] == 0)
+        n_unknown = unknown[ends - 1] - np.where(starts > 0, unknown[starts - 1], 0)
+        del unknown
+        any_known = n_unknown < e_papers
+        e_first = np.zeros(starts.size, dtype=np.int32)
+        e_first[any_known] = combo_year[pair_label[(starts + n_unknown)[any_known]]]
+        e_last = combo_year[pair_label[ends - 1]]
+    else:
+        e_weight = np.zeros(0)
+        e_last = e_first = np.zeros(0, dtype=np.int32)
+    eu = (ukey >> nb).astype(np.int32)
+    ev = (ukey & ((1 << nb) - 1)).astype(np.int32)
+    return eu, ev, e_papers, e_weight, e_first, e_last
+
+
+@dataclass(frozen=True, eq=False)
+class CoauthorGraph:
+    """Undirected weighted co-author graph in CSR form; all arrays are read-only.
+
+    Build it with :meth:`build`. Node ``i`` is author ``author_ids[i]``; since ``author_ids`` is
+    ascending, ordering nodes by index is ordering them by author id. Every CSR slot ``s`` in row
+    ``u`` is the edge ``u – indices[s]`` and carries ``papers``, ``weight``, ``first_year`` and
+    ``last_year``; both directions of an edge carry the same values.
+
+    Examples
+    --------
+    >>> m = Memberships.from_papers([1, 2, 3], [[1, 2], [1, 2, 3]], years=[2001, 2005])
+    >>> g = CoauthorGraph.build(m)
+    >>> g.n, g.n_edges, g.neighbours(g.node(1)).tolist()
+    (3, 3, [1, 2])
+    >>> s = g.edge_slot(0, 1)
+    >>> int(g.papers[s]), float(g.weight[s]), int(g.first_year[s]), int(g.last_year[s])
+    (2, 1.5, 2001, 2005)
+    """
+
+    n: int
+    author_ids: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    papers: np.ndarray
+    weight: np.ndarray
+    first_year: np.ndarray
+    last_year: np.ndarray
+    author_paper_ptr: np.ndarray
+    author_papers: np.ndarray
+    paper_counted: np.ndarray
+    paper_in_window: np.ndarray
+    excluded_papers: int
+    memberships: Memberships
+    max_team_size: int = 100
+    year_from: int | None = None
+    year_to: int | None = None
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(
+        cls,
+        mem: Memberships,
+        *,
+        max_team_size: int = 100,
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> CoauthorGraph:
+        """Build the graph from memberships with vectorised numpy.
+
+        Parameters
+        ----------
+        mem : Memberships
+        max_team_size : int
+            Papers with more authors keep their authorships but add no edges; 0 = no cap.
+        year_from, year_to : int, optional
+            Year window (inclusive). With either bound given only papers with a *known* year in
+            the window are in it; with neither, every paper is, including unknown years.
+
+        Raises
+        ------
+        InvalidQuery
+            ``max_team_size < 0`` or ``year_from > year_to``.
+        """
+        if max_team_size < 0:
+            raise InvalidQuery(f"max_team_size must be >= 0, got {max_team_size}")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise InvalidQuery(f"empty year window {year_from}..{year_to}")
+        author_ids = np.asarray(mem.author_ids, dtype=np.int64)
+        n = int(author_ids.size)
+        ptr = np.asarray(mem.paper_ptr, dtype=np.int64)
+        members = np.asarray(mem.paper_members, dtype=np.int32)
+        year = np.asarray(mem.paper_year, dtype=np.int32)
+        p = int(year.size)
+        k = np.diff(ptr)
+
+        if year_from is None and year_to is None:
+            in_window = np.ones(p, dtype=bool)
+        else:
+            in_window = year > 0  # 0 (or a nonsensical negative year) is unknown
+            if year_from is not None:
+                in_window &= year >= year_from
+            if year_to is not None:
+                in_window &= year <= year_to
+        over_cap = (k > max_team_size) if max_team_size > 0 else np.zeros(p, dtype=bool)
+        counted = in_window & (k >= 2) & ~over_cap
+        excluded = int(np.count_nonzero(in_window & over_cap))
+
+        eu, ev, e_papers, e_weight, e_first, e_last = _edge_aggregates(
+            n, ptr, members, year, counted
+        )
+
+        # --- symmetrise: row r = [reverse entries (cols < r) | forward entries (cols > r)]
+        cnt_f = np.bincount(eu, minlength=n)
+        cnt_r = np.bincount(ev, minlength=n)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(cnt_f + cnt_r, out=indptr[1:])
+        start_f = np.concatenate([[0], np.cumsum(cnt_f)[:-1]]) if n else cnt_f
+        start_r = np.concatenate([[0], np.cumsum(cnt_r)[:-1]]) if n else cnt_r
+        ne = eu.size
+        # forward entries are sorted by (u, v), so the rows are runs: positions are the run
+        # offset plus a running index, no per-edge gathers
+        ar = np.arange(ne, dtype=np.int64)
+        pos_f = ar + np.repeat(indptr[:-1] + cnt_r - start_f, cnt_f)
+        # reverse entries sorted by (v, forward position), which keeps u ascending within v
+        rkey = np.sort((ev.astype(np.int64) << 32) | ar) if ne < 2**32 else None
+        rev = rkey & 0xFFFFFFFF if rkey is not None else np.argsort(ev, kind="stable")
+        del rkey
+        pos_r = ar + np.repeat(indptr[:-1] - start_r, cnt_r)
+        del ar
+        slots = 2 * ne
+        indices = np.empty(slots, dtype=np.int32)
+        s_papers = np.empty(slots, dtype=np.int32)
+        s_weight = np.empty(slots, dtype=np.float64)
+        s_first = np.empty(slots, dtype=np.int32)
+        s_last = np.empty(slots, dtype=np.int32)
+        for dst, src, other in (
+            (indices, ev, eu),
+            (s_papers, e_papers, e_papers),
+            (s_weight, e_weight, e_weight),
+            (s_first, e_first, e_first),
+            (s_last, e_last, e_last),
+        ):
+            dst[pos_f] = src
+            dst[pos_r] = other[rev]
+
+        # --- author -> papers in window (ascending paper index within each author)
+        paper_of = np.repeat(np.arange(p, dtype=np.int64), k)
+        keep = in_window[paper_of]
+        pb = _bits(max(p, 1))
+        mkey = (members[keep].astype(np.int64) << pb) | paper_of[keep]
+        del paper_of, keep
+        mkey.sort()
+        author_papers = (mkey & ((1 << pb) - 1)).astype(np.int32)
+        a_cnt = np.bincount(mkey >> pb, minlength=n)
+        del mkey
+        author_paper_ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(a_cnt, out=author_paper_ptr[1:])
+
+        return cls(
+            n=n,
+            author_ids=_readonly(author_ids.copy()),
+            indptr=_readonly(indptr),
+            indices=_readonly(indices),
+            papers=_readonly(s_papers),
+            weight=_readonly(s_weight),
+            first_year=_readonly(s_first),
+            last_year=_readonly(s_last),
+            author_paper_ptr=_readonly(author_paper_ptr),
+            author_papers=_readonly(author_papers),
+            paper_counted=_readonly(counted),
+            paper_in_window=_readonly(in_window),
+            excluded_papers=excluded,
+            memberships=mem,
+            max_team_size=max_team_size,
+            year_from=year_from,
+            year_to=year_to,
+        )
+
+    # ----------------------------------------------------------------- lookups
+    def __repr__(self) -> str:
+        window = (
+            f", years {self.year_from}..{self.year_to}" if self.year_from or self.year_to else ""
+        )
+        return (
+            f"CoauthorGraph(n={self.n}, edges={self.n_edges}, papers={self.n_papers}, "
+            f"max_team_size={self.max_team_size}{window})"
+        )
+
+    @property
+    def n_edges(self) -> int:
+        """Number of undirected edges."""
+        return int(self.indices.size // 2)
+
+    @property
+    def n_papers(self) -> int:
+        return int(self.paper_in_window.size)
+
+    def node(self, author_id: int) -> int:
+        """Node index of a store author id; ``KeyError`` if unknown."""
+        i = int(np.searchsorted(self.author_ids, author_id))
+        if i >= self.n or int(self.author_ids[i]) != int(author_id):
+            raise KeyError(author_id)
+        return i
+
+    def nodes(self, author_ids: np.ndarray | Sequence[int]) -> np.ndarray:
+        """Node indices of many author ids (int64); ``KeyError`` naming the first unknown id."""
+        ids = np.asarray(author_ids, dtype=np.int64)
+        idx = np.searchsorted(self.author_ids, ids)
+        bad = idx >= self.n
+        bad[~bad] = self.author_ids[idx[~bad]] != ids[~bad]
+        if bad.any():
+            raise KeyError(int(ids[np.flatnonzero(bad)[0]]))
+        return idx.astype(np.int64)
+
+    def degree(self, u: int) -> int:
+        return int(self.indptr[u + 1] - self.indptr[u])
+
+    def degrees(self) -> np.ndarray:
+        """Degree of every node (int64, (n,))."""
+        return np.diff(self.indptr)
+
+    def neighbours(self, u: int) -> np.ndarray:
+        """Neighbours of ``u``, ascending (a read-only view)."""
+        return self.indices[self.indptr[u] : self.indptr[u + 1]]
+
+    def edge_slot(self, u: int, v: int) -> int:
+        """CSR slot of ``v`` in ``u``'s row, or -1 when there is no edge (binary search)."""
+        a, b = int(self.indptr[u]), int(self.indptr[u + 1])
+        i = a + int(np.searchsorted(self.indices[a:b], v))
+        if i < b and int(self.indices[i]) == v:
+            return i
+        return -1
+
+    def edge_slots(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`edge_slot` for arrays of pairs (int64, -1 where no edge)."""
+        u = np.asarray(u, dtype=np.int64)
+        v = np.asarray(v, dtype=np.int64)
+        lo = self.indptr[u].copy()
+        hi = self.indptr[u + 1].copy()
+        end = hi.copy()
+        # lower_bound within each row, all rows at once
+        while True:
+            active = lo < hi
+            if not active.any():
+                break
+            mid = (lo + hi) // 2
+            go_right = active & (self.indices[np.minimum(mid, self.indices.size - 1)] < v)
+            lo = np.where(go_right, mid + 1, lo)
+            hi = np.where(active & ~go_right, mid, hi)
+        found = lo < end
+        found[found] = self.indices[lo[found]] == v[found]
+        return np.where(found, lo, -1)
+
+    def expand(
+        self,
+        frontier: np.ndarray,
+        *,
+        node_mask: np.ndarray | None = None,
+        slot_mask: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every usable slot leaving the nodes ``frontier``: ``(source, slot, neighbour)`` arrays.
+
+        One gather for the whole frontier (row starts repeated by row length plus a running
+        offset), the kernel of every level-synchronous BFS. ``slot_mask`` keeps slots that are
+        True; ``node_mask`` keeps neighbours that are True. Rows appear in ``frontier`` order.
+        """
+        frontier = np.asarray(frontier, dtype=np.int64)
+        starts = self.indptr[frontier]
+        lens = self.indptr[frontier + 1] - starts
+        total = int(lens.sum())
+        if total == 0:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, e
+        ends = np.cumsum(lens)
+        slots = np.repeat(starts - ends + lens, lens) + np.arange(total, dtype=np.int64)
+        src = np.repeat(frontier, lens)
+        nbr = self.indices[slots].astype(np.int64)
+        keep = None
+        if slot_mask is not None:
+            keep = slot_mask[slots]
+        if node_mask is not None:
+            keep = node_mask[nbr] if keep is None else keep & node_mask[nbr]
+        if keep is not None:
+            return src[keep], slots[keep], nbr[keep]
+        return src, slots, nbr
+
+    def slot_rows(self) -> np.ndarray:
+        """Row (source node) of every CSR slot (int32, one entry per slot)."""
+        return np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.indptr))
+
+    def edge_list(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each undirected edge once: ``(u, v, slot)``, ``u < v``, ``slot`` in ``u``'s row."""
+        rows = self.slot_rows()
+        fwd = np.flatnonzero(self.indices > rows)
+        return rows[fwd], self.indices[fwd], fwd
+
+    def adjacency(
+        self, data: Literal["papers", "weight", "ones"] = "papers"
+    ) -> scipy.sparse.csr_array:
+        """The adjacency matrix as a scipy ``csr_array`` sharing this graph's structure."""
+        import scipy.sparse
+
+        values = {"papers": self.papers, "weight": self.weight}.get(data)
+        if values is None:
+            values = np.ones(self.indices.size, dtype=np.int8)
+        return scipy.sparse.csr_array(
+            (values, self.indices, self.indptr), shape=(self.n, self.n), copy=False
+        )
+
+    def author_paper_list(self, u: int) -> np.ndarray:
+        """Paper indices of ``u`` in the window (counted or not), ascending."""
+        return self.author_papers[self.author_paper_ptr[u] : self.author_paper_ptr[u + 1]]
+
+    def paper_count(self, u: int) -> int:
+        """Number of papers of ``u`` in the window (counted or not)."""
+        return int(self.author_paper_ptr[u + 1] - self.author_paper_ptr[u])
+
+    def paper_counts(self) -> np.ndarray:
+        """Papers in the window of every node (int64, (n,))."""
+        return np.diff(self.author_paper_ptr)
+
+    def joint_papers(self, u: int, v: int) -> np.ndarray:
+        """Paper indices of the *counted* papers both ``u`` and ``v`` wrote, ascending."""
+        both = np.intersect1d(
+            self.author_paper_list(u), self.author_paper_list(v), assume_unique=True
+        )
+        return both[self.paper_counted[both]]

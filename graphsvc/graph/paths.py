@@ -1,0 +1,654 @@
+"""Collaboration distance and shortest / strongest chains: vectorised BFS over the CSR graph.
+
+All functions take the graph first and node indices (not author ids) in and out. Two optional
+masks restrict the graph:
+
+``slot_mask``
+    Boolean per CSR slot, True = the edge may be used. It must be symmetric (both slots of an
+    edge agree); build it with :func:`slot_mask_min_papers`, :func:`slot_mask_avoid_papers`, or
+    ``&`` of several.
+``node_mask``
+    Boolean per node, True = the chain may pass *through* the node. The two ends of a query are
+    always allowed, so ``node_mask`` only restricts intermediate authors ("avoid these people").
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphsvc.errors import InvalidQuery
+from graphsvc.graph.csr import CoauthorGraph, paper_pairs, visit
+
+__all__ = [
+    "all_shortest_paths",
+    "count_shortest_paths",
+    "distance",
+    "distance_profile",
+    "distances_from",
+    "shortest_path",
+    "slot_mask_avoid_papers",
+    "slot_mask_min_papers",
+    "strongest_path",
+]
+
+# Two strongest-path costs closer than this (relative) are treated as equal: they are sums of
+# a few 1/papers terms, whose float rounding is ~1e-16 relative, while distinct sums of such
+# fractions differ by far more in any real graph.
+_COST_RTOL = 1e-12
+
+
+# ----------------------------------------------------------------------------- masks
+def slot_mask_min_papers(G: CoauthorGraph, w: int) -> np.ndarray:
+    """Slots of edges with at least ``w`` joint counted papers.
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> G = CoauthorGraph.build(Memberships.from_papers([1, 2, 3], [[1, 2], [1, 2], [2, 3]]))
+    >>> slot_mask_min_papers(G, 2).tolist()  # slots: 0-1, 1-0, 1-2, 2-1
+    [True, True, False, False]
+    """
+    return np.asarray(G.papers >= w)
+
+
+def slot_mask_avoid_papers(G: CoauthorGraph, paper_indices: np.ndarray | list[int]) -> np.ndarray:
+    """Slots of edges that keep at least one joint counted paper once ``paper_indices`` are removed.
+
+    Papers that are not counted in ``G`` (outside the window, too large a team) are ignored.
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> G = CoauthorGraph.build(Memberships.from_papers([1, 2, 3], [[1, 2], [1, 2, 3]]))
+    >>> slot_mask_avoid_papers(G, [1]).tolist()  # 1-2 keeps paper 0, 1-3 and 2-3 lose all
+    [True, False, True, False, False, False]
+    """
+    papers = np.unique(np.asarray(paper_indices, dtype=np.int64))
+    papers = papers[(papers >= 0) & (papers < G.n_papers)]
+    papers = papers[G.paper_counted[papers]]
+    mem = G.memberships
+    lo, hi, _ = paper_pairs(mem.paper_ptr, mem.paper_members, papers)
+    removed = np.bincount(G.edge_slots(lo, hi), minlength=G.indices.size)
+    removed += np.bincount(G.edge_slots(hi, lo), minlength=G.indices.size)
+    return np.asarray(G.papers > removed)
+
+
+def _check_masks(
+    G: CoauthorGraph, node_mask: np.ndarray | None, slot_mask: np.ndarray | None
+) -> None:
+    if node_mask is not None and np.shape(node_mask) != (G.n,):
+        raise InvalidQuery(f"node_mask must have shape ({G.n},), got {np.shape(node_mask)}")
+    if slot_mask is not None and np.shape(slot_mask) != G.indices.shape:
+        raise InvalidQuery(
+            f"slot_mask must have shape {G.indices.shape}, got {np.shape(slot_mask)}"
+        )
+
+
+def _check_node(G: CoauthorGraph, u: int, what: str) -> int:
+    u = int(u)
+    if not 0 <= u < G.n:
+        raise InvalidQuery(f"{what} node {u} is outside 0..{G.n - 1}")
+    return u
+
+
+def _pass_mask(G: CoauthorGraph, node_mask: np.ndarray | None, *ends: int) -> np.ndarray | None:
+    """``node_mask`` with the query's end points always allowed (a copy; None stays None)."""
+    if node_mask is None:
+        return None
+    nm = np.array(node_mask, dtype=bool, copy=True)
+    nm[list(ends)] = True
+    return nm
+
+
+# ----------------------------------------------------------------------------- BFS kernel
+def _frontier_work(G: CoauthorGraph, frontier: np.ndarray) -> int:
+    return int((G.indptr[frontier + 1] - G.indptr[frontier]).sum())
+
+
+@dataclass
+class _Meet:
+    """Outcome of a bidirectional BFS that met: distance and the fully explored levels."""
+
+    d: int
+    dist_s: np.ndarray  # valid for nodes at distance <= ls from s (-1 otherwise)
+    dist_t: np.ndarray  # valid for nodes at distance <= lt from t
+    ls: int
+    lt: int
+    middle: np.ndarray  # nodes with dist_s == ls and dist_t == lt (sorted)
+
+
+def _bidirectional(
+    G: CoauthorGraph,
+    s: int,
+    t: int,
+    node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+    max_length: int | None,
+) -> _Meet | None:
+    """Level-synchronous bidirectional BFS, always expanding the side with less work.
+
+    When a full level expanded from one side first reaches nodes the other side has seen, every
+    such node lies at exactly ``ls`` from ``s`` and ``lt`` from ``t`` with ``ls + lt = d``: a
+    shorter chain would have had a node seen from both sides one expansion earlier.
+    """
+    dist_s = np.full(G.n, -1, dtype=np.int32)
+    dist_t = np.full(G.n, -1, dtype=np.int32)
+    dist_s[s] = 0
+    dist_t[t] = 0
+    if s == t:
+        return _Meet(0, dist_s, dist_t, 0, 0, np.array([s], dtype=np.int64))
+    fs = np.array([s], dtype=np.int64)
+    ft = np.array([t], dtype=np.int64)
+    ls = lt = 0
+    while fs.size and ft.size:
+        if max_length is not None and ls + lt >= max_length:
+            return None
+        forward = _frontier_work(G, fs) <= _frontier_work(G, ft)
+        frontier, mine, other = (fs, dist_s, dist_t) if forward else (ft, dist_t, dist_s)
+        level = (ls if forward else lt) + 1
+        _, _, nbr = G.expand(frontier, node_mask=node_mask, slot_mask=slot_mask)
+        new = visit(mine, nbr, level)
+        if forward:
+            fs, ls = new, level
+        else:
+            ft, lt = new, level
+        met = np.sort(new[other[new] >= 0])
+        if met.size:
+            return _Meet(ls + lt, dist_s, dist_t, ls, lt, met)
+    return None
+
+
+def _dag_layers(
+    G: CoauthorGraph,
+    meet: _Meet,
+    node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+) -> list[np.ndarray]:
+    """Nodes of every shortest s–t chain, by position: ``layers[j]`` are at distance j from s.
+
+    Pruned backwards from the middle layer towards ``s`` (predecessors one level nearer ``s``)
+    and forwards towards ``t`` (successors one level nearer ``t``), so every node kept lies on a
+    shortest chain and every usable edge between consecutive layers is a hop of one.
+    """
+    d, ls = meet.d, meet.ls
+    layers: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * (d + 1)
+    layers[ls] = meet.middle
+    for j in range(ls, 0, -1):
+        _, _, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
+        layers[j - 1] = np.unique(nbr[meet.dist_s[nbr] == j - 1])
+    for j in range(ls, d):
+        _, _, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
+        layers[j + 1] = np.unique(nbr[meet.dist_t[nbr] == d - j - 1])
+    return layers
+
+
+def _layer_index(G: CoauthorGraph, layers: list[np.ndarray]) -> np.ndarray:
+    pos = np.full(G.n, -1, dtype=np.int32)
+    for j, nodes in enumerate(layers):
+        pos[nodes] = j
+    return pos
+
+
+def _ranked_children(
+    G: CoauthorGraph,
+    u: int,
+    pos: np.ndarray,
+    node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+) -> list[int]:
+    """DAG successors of ``u``, strongest hop first (most joint papers), then lower author id."""
+    a, b = int(G.indptr[u]), int(G.indptr[u + 1])
+    nbr = G.indices[a:b]
+    ok = pos[nbr] == pos[u] + 1
+    if slot_mask is not None:
+        ok &= slot_mask[a:b]
+    if node_mask is not None:
+        ok &= node_mask[nbr]
+    idx = np.flatnonzero(ok)
+    # node index order is author id order (author_ids ascending)
+    order = np.lexsort((nbr[idx], -G.papers[a + idx]))
+    return [int(x) for x in nbr[idx[order]]]
+
+
+# ----------------------------------------------------------------------------- public API
+def distance(
+    G: CoauthorGraph,
+    s: int,
+    t: int,
+    *,
+    node_mask: np.ndarray | None = None,
+    slot_mask: np.ndarray | None = None,
+    max_length: int | None = None,
+) -> int | None:
+    """Collaboration distance: hops on a shortest chain of co-author edges.
+
+    Parameters
+    ----------
+    G : CoauthorGraph
+    s, t : int
+        Node indices.
+    node_mask, slot_mask : ndarray of bool, optional
+        Allowed intermediate nodes / usable edge slots (see the module docstring).
+    max_length : int, optional
+        Give up (return None) when the distance would exceed this.
+
+    Returns
+    -------
+    int or None
+        None when ``s`` and ``t`` are not connected (within ``max_length``).
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> G = CoauthorGraph.build(Memberships.from_papers(range(5), [[0, 1], [1, 2], [2, 3], [4]]))
+    >>> distance(G, 0, 3), distance(G, 0, 4), distance(G, 0, 3, max_length=2)
+    (3, None, None)
+    """
+    s, t = _check_node(G, s, "source"), _check_node(G, t, "target")
+    _check_masks(G, node_mask, slot_mask)
+    meet = _bidirectional(G, s, t, _pass_mask(G, node_mask, s, t), slot_mask, max_length)
+    return None if meet is None else meet.d
+
+
+def _shortest_dag(
+    G: CoauthorGraph,
+    s: int,
+    t: int,
+    node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+    max_length: int | None,
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray | None] | None:
+    s, t = _check_node(G, s, "source"), _check_node(G, t, "target")
+    _check_masks(G, node_mask, slot_mask)
+    nm = _pass_mask(G, node_mask, s, t)
+    meet = _bidirectional(G, s, t, nm, slot_mask, max_length)
+    if meet is None:
+        return None
+    layers = _dag_layers(G, meet, nm, slot_mask)
+    return layers, _layer_index(G, layers), nm
+
+
+def shortest_path(
+    G: CoauthorGraph,
+    s: int,
+    t: int,
+    *,
+    node_mask: np.ndarray | None = None,
+    slot_mask: np.ndarray | None = None,
+    max_length: int | None = None,
+) -> list[int] | None:
+    """One shortest chain ``[s, …, t]`` chosen deterministically, or None when unconnected.
+
+    The rule ("stronger edges first, then ids"): starting at ``s``, each step moves to a
+    neighbour that lies on *some* shortest chain to ``t``; among those it takes the one whose
+    hop has the most joint counted papers (``G.papers``), and among equally strong hops the one
+    with the lowest author id. This is a greedy choice per hop from ``s``, so it is not
+    necessarily the chain with the largest total of papers.
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> papers = [[1, 2], [2, 4], [1, 3], [1, 3], [3, 4]]
+    >>> G = CoauthorGraph.build(Memberships.from_papers([1, 2, 3, 4], papers))
+    >>> [int(G.author_ids[u]) for u in shortest_path(G, 0, 3)]  # 1-3 has 2 papers, 1-2 one
+    [1, 3, 4]
+    """
+    dag = _shortest_dag(G, s, t, node_mask, slot_mask, max_length)
+    if dag is None:
+        return None
+    layers, pos, nm = dag
+    path = [int(s)]
+    for _ in range(len(layers) - 1):
+        path.append(_ranked_children(G, path[-1], pos, nm, slot_mask)[0])
+    return path
+
+
+def _count_layers(
+    G: CoauthorGraph,
+    layers: list[np.ndarray],
+    pos: np.ndarray,
+    node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+) -> int:
+    """Exact number of s–t chains through the layered DAG (int64 while safe, then Python ints)."""
+    sigma: np.ndarray = np.ones(1, dtype=np.int64)
+    for j in range(len(layers) - 1):
+        src, _, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
+        ok = pos[nbr] == j + 1
+        src_i = np.searchsorted(layers[j], src[ok])
+        dst_i = np.searchsorted(layers[j + 1], nbr[ok])
+        if sigma.dtype != object and dst_i.size:
+            fan_in = int(np.bincount(dst_i).max())
+            if int(sigma.max()) * fan_in >= 2**62:
+                sigma = sigma.astype(object)
+        nxt = np.zeros(layers[j + 1].size, dtype=sigma.dtype)
+        np.add.at(nxt, dst_i, sigma[src_i])
+        sigma = nxt
+    return int(sigma[0])
+
+
+def count_shortest_paths(
+    G: CoauthorGraph,
+    s: int,
+    t: int,
+    *,
+    node_mask: np.ndarray | None = None,
+    slot_mask: np.ndarray | None = None,
+    max_length: int | None = None,
+) -> tuple[int | None, int]:
+    """Distance and the exact number of distinct shortest chains (Python int, unbounded).
+
+    Returns ``(None, 0)`` when unconnected and ``(0, 1)`` when ``s == t``.
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> G = CoauthorGraph.build(Memberships.from_papers(range(4), [[0, 1], [0, 2], [1, 3], [2, 3]]))
+    >>> count_shortest_paths(G, 0, 3)
+    (2, 2)
+    """
+    dag = _shortest_dag(G, s, t, node_mask, slot_mask, max_length)
+    if dag is None:
+        return None, 0
+    layers, pos, nm = dag
+    return len(layers) - 1, _count_layers(G, layers, pos, nm, slot_mask)
+
+
+def all_shortest_paths(
+    G: CoauthorGraph,
+    s: int,
+    t: int,
+    *,
+    limit: int,
+    node_mask: np.ndarray | None = None,
+    slot_mask: np.ndarray | None = None,
+    max_length: int | None = None,
+) -> tuple[int | None, int, list[list[int]]]:
+    """Distance, exact number of shortest chains, and up to ``limit`` of them.
+
+    The chains come in a deterministic order: a depth-first walk of the shortest-path DAG that
+    tries the successors of each node in :func:`shortest_path`'s preference order (most joint
+    papers on the hop, then lower author id). So ``paths[0] == shortest_path(G, s, t)`` and the
+    order is lexicographic in those per-hop preferences.
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> papers = [[0, 1], [0, 2], [0, 2], [1, 3], [2, 3]]
+    >>> G = CoauthorGraph.build(Memberships.from_papers(range(4), papers))
+    >>> all_shortest_paths(G, 0, 3, limit=5)
+    (2, 2, [[0, 2, 3], [0, 1, 3]])
+    """
+    if limit < 0:
+        raise InvalidQuery(f"limit must be >= 0, got {limit}")
+    dag = _shortest_dag(G, s, t, node_mask, slot_mask, max_length)
+    if dag is None:
+        return None, 0, []
+    layers, pos, nm = dag
+    d = len(layers) - 1
+    count = _count_layers(G, layers, pos, nm, slot_mask)
+    paths: list[list[int]] = []
+    children: dict[int, list[int]] = {}
+    # iterative DFS; every DAG node reaches t, so each descent ends in a full chain
+    stack: list[tuple[int, int]] = [(int(s), 0)]  # (node, index of next child to try)
+    chain = [int(s)]
+    while stack and len(paths) < limit:
+        u, i = stack[-1]
+        if len(chain) == d + 1:
+            paths.append(list(chain))
+            stack.pop()
+            chain.pop()
+            continue
+        kids = children.get(u)
+        if kids is None:
+            kids = children[u] = _ranked_children(G, u, pos, nm, slot_mask)
+        if i >= len(kids):
+            stack.pop()
+            chain.pop()
+            continue
+        stack[-1] = (u, i + 1)
+        stack.append((kids[i], 0))
+        chain.append(kids[i])
+    return d, count, paths
+
+
+def distances_from(
+    G: CoauthorGraph,
+    s: int,
+    targets: np.ndarray | list[int],
+    *,
+    node_mask: np.ndarray | None = None,
+    slot_mask: np.ndarray | None = None,
+    max_length: int | None = None,
+) -> np.ndarray:
+    """Distances from ``s`` to many targets with one BFS (int64, -1 = unreachable).
+
+    Stops as soon as every target is reached. ``result[i] == distance(G, s, targets[i])`` for
+    the same masks: a target is always allowed as an end even where ``node_mask`` forbids
+    passing through it.
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> G = CoauthorGraph.build(Memberships.from_papers(range(5), [[0, 1], [1, 2], [2, 3], [4]]))
+    >>> distances_from(G, 0, [3, 0, 4, 1]).tolist()
+    [3, 0, -1, 1]
+    """
+    s = _check_node(G, s, "source")
+    tg = np.asarray(targets, dtype=np.int64)
+    if tg.size and (tg.min() < 0 or tg.max() >= G.n):
+        raise InvalidQuery("a target node is outside the graph")
+    _check_masks(G, node_mask, slot_mask)
+    dist = np.full(G.n, -1, dtype=np.int64)
+    dist[s] = 0
+    pending = np.unique(tg[tg != s])
+    frontier = np.array([s], dtype=np.int64)
+    level = 0
+    while frontier.size and pending.size:
+        if max_length is not None and level >= max_length:
+            break
+        level += 1
+        # masked nodes are reached (they may be targets) but never expanded
+        _, _, nbr = G.expand(frontier, node_mask=None, slot_mask=slot_mask)
+        new = visit(dist, nbr, level)
+        frontier = new if node_mask is None else new[node_mask[new]]
+        pending = pending[dist[pending] < 0]
+    return dist[tg]
+
+
+def distance_profile(
+    G: CoauthorGraph,
+    s: int,
+    *,
+    slot_mask: np.ndarray | None = None,
+    node_mask: np.ndarray | None = None,
+) -> tuple[list[int], int]:
+    """Erdős-number profile of ``s``: authors at each distance, and how many are unreachable.
+
+    Returns
+    -------
+    counts : list of int
+        ``counts[i]`` = number of nodes at distance ``i`` (``counts[0] == 1``, ``s`` itself).
+    unreachable : int
+        Nodes not connected to ``s``. Nodes excluded by ``node_mask`` are neither counted at a
+        distance nor as unreachable (they are outside the graph asked about).
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> G = CoauthorGraph.build(Memberships.from_papers(range(5), [[0, 1], [1, 2], [0, 3], [4]]))
+    >>> distance_profile(G, 0)
+    ([1, 2, 1], 1)
+    """
+    s = _check_node(G, s, "source")
+    _check_masks(G, node_mask, slot_mask)
+    nm = _pass_mask(G, node_mask, s)
+    dist = np.full(G.n, -1, dtype=np.int32)
+    dist[s] = 0
+    frontier = np.array([s], dtype=np.int64)
+    counts = [1]
+    while True:
+        _, _, nbr = G.expand(frontier, node_mask=nm, slot_mask=slot_mask)
+        new = visit(dist, nbr, len(counts))
+        if not new.size:
+            break
+        counts.append(int(new.size))
+        frontier = new
+    allowed = G.n if nm is None else int(np.count_nonzero(nm))
+    return counts, allowed - sum(counts)
+
+
+def strongest_path(
+    G: CoauthorGraph,
+    s: int,
+    t: int,
+    *,
+    node_mask: np.ndarray | None = None,
+    slot_mask: np.ndarray | None = None,
+) -> tuple[float, list[int]] | None:
+    """The chain minimising Σ 1/papers over its hops, or None when unconnected.
+
+    Ties (costs equal within a relative 1e-12) are broken by fewer hops, then by the
+    lexicographically smaller sequence of author ids from ``s``.
+
+    Cheapest costs are computed from ``s`` and from ``t`` by a vectorised label-correcting
+    search (whole frontiers at a time), each bounded by half the cost of
+    :func:`shortest_path`'s chain (an upper bound on the answer); the hops where the two balls
+    meet give the optimum, the tight hops behind them the optimal sub-graph, which is then
+    searched for the fewest hops and smallest ids.
+
+    Returns
+    -------
+    (cost, path) : tuple
+        ``cost`` is the sum of ``1 / papers`` along ``path``, summed in hop order.
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import Memberships
+    >>> papers = [[0, 1], [1, 3], [0, 2], [0, 2], [2, 4], [2, 4], [4, 3], [4, 3]]
+    >>> G = CoauthorGraph.build(Memberships.from_papers(range(5), papers))
+    >>> strongest_path(G, 0, 3)  # three hops of 2 papers beat two hops of 1 paper
+    (1.5, [0, 2, 4, 3])
+    """
+    s, t = _check_node(G, s, "source"), _check_node(G, t, "target")
+    _check_masks(G, node_mask, slot_mask)
+    if s == t:
+        return 0.0, [s]
+    nm = _pass_mask(G, node_mask, s, t)
+    first = shortest_path(G, s, t, node_mask=nm, slot_mask=slot_mask)
+    if first is None:
+        return None
+    inv = _costs(G)
+    bound = sum(float(inv[G.edge_slot(a, b)]) for a, b in itertools.pairwise(first))
+    tol = _COST_RTOL * max(1.0, bound)
+    # Both half balls of radius bound/2 >= best/2: every optimal chain has a hop u-v with
+    # ds(u) <= best/2 and dt(v) <= best/2, and lies entirely inside the two balls.
+    half = bound / 2 + tol
+    ds, ball = _cost_ball(G, s, half, inv, nm, slot_mask)
+    dt, _ = _cost_ball(G, t, half, inv, nm, slot_mask)
+    src, slots, nbr = G.expand(ball, node_mask=nm, slot_mask=slot_mask)
+    through = ds[src] + inv[slots] + dt[nbr]
+    best = float(through.min())
+    cross = np.flatnonzero(through <= best + tol)
+    succ: dict[int, list[int]] = {}
+    pred: dict[int, list[int]] = {}
+
+    def add(a: np.ndarray, b: np.ndarray) -> None:
+        for x, y in zip(a.tolist(), b.tolist(), strict=True):
+            succ.setdefault(x, []).append(y)
+            pred.setdefault(y, []).append(x)
+
+    add(src[cross], nbr[cross])
+    # optimal chains s -> u: hops p -> x with ds(p) + w = ds(x), walked back from the crossings
+    for dist, start, backwards in ((ds, src[cross], True), (dt, nbr[cross], False)):
+        frontier = np.unique(start)
+        seen = np.zeros(0, dtype=np.int64)
+        while frontier.size:
+            x, sl, y = G.expand(frontier, node_mask=nm, slot_mask=slot_mask)
+            tight = np.abs(dist[y] + inv[sl] - dist[x]) <= tol
+            x, y = x[tight], y[tight]
+            if backwards:
+                add(y, x)
+            else:
+                add(x, y)
+            seen = np.union1d(seen, frontier)
+            frontier = np.setdiff1d(y, seen)
+    hops_to_t = _dag_bfs(pred, t)
+    hops_from_s = _dag_bfs(succ, s)
+    total = hops_from_s[t]
+    path = [s]
+    while path[-1] != t:
+        u = path[-1]
+        here = hops_from_s[u]
+        path.append(
+            min(
+                v
+                for v in succ[u]
+                if hops_from_s.get(v) == here + 1 and hops_to_t.get(v) == total - here - 1
+            )
+        )
+    cost = 0.0
+    for a, b in itertools.pairwise(path):
+        cost += float(inv[G.edge_slot(a, b)])
+    return cost, path
+
+
+def _dag_bfs(adj: dict[int, list[int]], root: int) -> dict[int, int]:
+    """Fewest hops from ``root`` in a small adjacency dict."""
+    hops = {root: 0}
+    queue = [root]
+    for u in queue:
+        for v in adj.get(u, ()):
+            if v not in hops:
+                hops[v] = hops[u] + 1
+                queue.append(v)
+    return hops
+
+
+# ``1/papers`` per slot, built on first use per graph and dropped with it (graphs are
+# immutable, so the cache never goes stale).
+_COSTS: weakref.WeakKeyDictionary[CoauthorGraph, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _costs(G: CoauthorGraph) -> np.ndarray:
+    """``1 / papers`` per slot: the strongest-path cost of each hop."""
+    inv = _COSTS.get(G)
+    if inv is None:
+        inv = 1.0 / G.papers
+        inv.flags.writeable = False
+        _COSTS[G] = inv
+    return inv
+
+
+def _cost_ball(
+    G: CoauthorGraph,
+    root: int,
+    limit: float,
+    inv: np.ndarray,
+    node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cheapest cost from ``root`` to every node within ``limit`` (inf beyond), and those nodes.
+
+    Level-synchronous Bellman-Ford: every round relaxes all hops out of the nodes improved in
+    the previous round, so the work stays inside the ball and in numpy.
+    """
+    dist = np.full(G.n, np.inf)
+    dist[root] = 0.0
+    frontier = np.array([root], dtype=np.int64)
+    reached = [frontier]
+    while frontier.size:
+        src, slots, nbr = G.expand(frontier, node_mask=node_mask, slot_mask=slot_mask)
+        cand = dist[src] + inv[slots]
+        better = (cand <= limit) & (cand < dist[nbr])
+        if not better.any():
+            break
+        nbr = nbr[better]
+        np.minimum.at(dist, nbr, cand[better])
+        frontier = np.unique(nbr)
+        reached.append(frontier)
+    return dist, np.unique(np.concatenate(reached))
