@@ -30,6 +30,7 @@ EXAMPLES: dict[str, str] = {
     "cohort": 'graphsvc cohort "Torsten Hoefler" "Maciej Besta" "Ion Stoica"',
     "communities": "graphsvc communities --method leiden --limit 10",
     "rank": "graphsvc rank --by betweenness --top 20",
+    "init-store": "GRAPHSVC_STORE=neo4j GRAPHSVC_NEO4J_URI=bolt://localhost:7687 graphsvc init-store",
 }
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -480,8 +481,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     _add_window(p)
 
+    add("init-store", "create the Neo4j constraints and indexes (idempotent)")
+
     add("demo", "ingest the bundled dblp sample (if the store is empty) and show what it answers")
     return parser
+
+
+@command("init-store")
+def cmd_init_store(args: argparse.Namespace, settings: Settings) -> int:
+    from graphsvc.store.neo4j import cmd_init_store as run
+
+    return run(args, settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+graphsvc/cypher

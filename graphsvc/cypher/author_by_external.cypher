@@ -1,0 +1,2 @@
+MATCH (x:AuthorId {kind: $kind, value: $value})
+RETURN x.author AS id

@@ -1,0 +1,3 @@
+UNWIND $ids AS aid
+MATCH (a:Author {id: aid})
+RETURN a.id AS id, a.name AS name

@@ -1,0 +1,5 @@
+// One breadth-first step: the co-authors of a frontier over edges of >= $min_papers papers.
+UNWIND $frontier AS fid
+MATCH (f:Author {id: fid})-[e:COAUTHOR]-(n:Author)
+WHERE e.papers >= $min_papers
+RETURN f.id AS source, n.id AS target, e.papers AS papers

@@ -1,0 +1,2 @@
+MATCH (x:PaperId {kind: $kind, value: $value})
+RETURN x.paper AS id

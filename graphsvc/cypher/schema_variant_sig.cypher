@@ -1,0 +1,2 @@
+// Identity resolution: candidates with the same initials signature.
+CREATE INDEX variant_sig IF NOT EXISTS FOR (v:Variant) ON (v.sig)

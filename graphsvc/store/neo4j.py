@@ -1,0 +1,411 @@
+"""The Neo4j 5 store: the embedded store's meanings on a server, every query a file in cypher/.
+
+Graph model (labels, relationship types and properties)::
+
+    (:Author {id, name, sort_name, key, papers, search})
+      -[:AUTHORED {position, raw_name, source}]->
+    (:Paper {id, title, title_key, year, venue, doi, n_authors, counted, sources})
+
+    (:Author)-[:COAUTHOR {papers, weight, cost, first_year, last_year}]->(:Author)
+        once per pair, from the lower id to the higher id; always queried undirected
+    (:Author)-[:HAS_ID]->(:AuthorId {kind, value, author})        (kind, value) unique
+    (:Paper)-[:HAS_ID]->(:PaperId {kind, value, paper})           (kind, value) unique
+    (:Author)-[:HAS_VARIANT]->(:Variant {author, name, source, key, sig, initials_only,
+                                         tokens, count})           (author, name, source) unique
+    (:Author)-[:HAS_EVIDENCE]->(:Evidence {author, variant, rule, detail})
+    (:Author)-[:POSSIBLE_DUPLICATE {reason, score}]->(:Author)
+    (:Meta {key, value})
+    (:IngestRun {id, uid, started, finished, paths, status, report})
+      -[:SKIPPED]->(:Skipped {run_id, seq, source_ref, reason, detail})
+
+Writes are ``UNWIND $rows`` statements in one managed transaction per batch, and idempotent
+when the driver retries that transaction: everything is MERGEd, and every counter (an author's
+papers, a variant's count, an edge's papers, weight and years) is recomputed from the
+authorship facts instead of incremented. ``Author.search`` holds the folded name tokens of all
+variants, indexed by the full-text index ``author_search``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from neo4j.exceptions import Neo4jError
+
+from graphsvc.config import Settings
+from graphsvc.errors import StoreUnavailable
+from graphsvc.identity.resolver import conflict_keys
+from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
+from graphsvc.store.cypher import load
+from graphsvc.store.neo4j_native import NativeQueries, search_authors
+from graphsvc.store.runner import QueryRunner, Tx, connect
+
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "Neo4jStore", "cmd_init_store"]
+
+SCHEMA_VERSION = "1"
+
+#: the schema statements, in the order ``init_schema`` runs them (all ``IF NOT EXISTS``)
+SCHEMA = (
+    "schema_author_id",
+    "schema_paper_id",
+    "schema_author_ext",
+    "schema_paper_ext",
+    "schema_variant",
+    "schema_meta",
+    "schema_run_id",
+    "schema_run_uid",
+    "schema_skipped",
+    "schema_evidence",
+    "schema_author_key",
+    "schema_variant_key",
+    "schema_variant_sig",
+    "schema_paper_title",
+    "schema_author_search",
+)
+
+
+class Neo4jStore(NativeQueries):
+    """``GraphStore`` on Neo4j 5, with native graph queries (see ``NativeQueries``)."""
+
+    def __init__(self, runner: QueryRunner) -> None:
+        self.runner = runner
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Neo4jStore:
+        """Connect (failing within seconds with ``StoreUnavailable``) and set the schema up once."""
+        store = cls(connect(settings))
+        try:
+            if store.get_meta("schema_version") is None:
+                store.init_schema()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def init_schema(self) -> None:
+        """Create constraints and indexes (idempotent), wait for them, record the version."""
+        try:
+            for name in SCHEMA:
+                self._write(name)
+            self._write("schema_await")
+            self.set_meta("schema_version", SCHEMA_VERSION)
+        except Neo4jError as exc:
+            raise StoreUnavailable(
+                f"cannot set up the graphsvc schema in Neo4j ({self.runner.database}): "
+                f"{' '.join(str(exc.message or exc).split())} (run `graphsvc init-store` as a "
+                "user allowed to create constraints and indexes)"
+            ) from exc
+
+    def close(self) -> None:
+        self.runner.close()
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._read("get_meta", key=key)
+        return None if not rows or rows[0]["value"] is None else str(rows[0]["value"])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write("set_meta", key=key, value=value)
+
+    def generation(self) -> int:
+        """A number that changes whenever the graph data changes (a random token per change,
+        so that a retried write cannot move it twice)."""
+        return int(self.get_meta("generation") or 0)
+
+    def wipe(self) -> None:
+        """Delete every node and relationship of the database (tests only)."""
+        self.runner.run_autocommit(load("wipe"))
+
+    # -- identity look-ups -------------------------------------------------------------------
+    def next_ids(self) -> tuple[int, int]:
+        row = self._read("next_ids")[0]
+        return int(row["next_author"]), int(row["next_paper"])
+
+    def author_by_external(self, kind: str, value: str) -> int | None:
+        rows = self._read("author_by_external", kind=kind, value=value)
+        return None if not rows else int(rows[0]["id"])
+
+    def _candidates(self, rows: list[dict[str, Any]]) -> list[AuthorCandidate]:
+        return [
+            AuthorCandidate(int(r["id"]), str(r["key"]), bool(r["initials_only"]),
+                            conflict_keys((str(k), str(v)) for k, v in r["ids"]))
+            for r in rows
+        ]
+
+    def authors_by_key(self, key: str) -> list[AuthorCandidate]:
+        return self._candidates(self._read("authors_by_key", key=key))
+
+    def authors_by_signature(self, sig: str) -> list[AuthorCandidate]:
+        return self._candidates(self._read("authors_by_sig", sig=sig))
+
+    def shared_coauthors(self, author: int, others: Sequence[int]) -> list[int]:
+        if not others:
+            return []
+        rows = self._read("shared_coauthors", author=author, others=list(others))
+        return sorted(int(r["id"]) for r in rows)
+
+    def paper_by_external(self, kind: str, value: str) -> int | None:
+        rows = self._read("paper_by_external", kind=kind, value=value)
+        return None if not rows else int(rows[0]["id"])
+
+    def papers_by_title(self, title_key: str, year: int | None) -> list[PaperCandidate]:
+        rows = self._read("papers_by_title", title_key=title_key, year=year)
+        return [
+            PaperCandidate(int(r["id"]), {str(k): str(v) for k, v in r["ids"]},
+                           [str(s) for s in r["sigs"]])
+            for r in rows
+        ]
+
+    # -- writes --------------------------------------------------------------------------------
+    def apply_batch(self, batch: Batch) -> None:
+        """Write one batch in one transaction: a crash leaves the store as before it, and a
+        retry of the transaction by the driver writes the same state again."""
+        steps = batch_statements(batch)
+        if not steps:
+            return
+
+        def work(tx: Tx) -> None:
+            for name, params in steps:
+                tx.run(load(name), params)
+
+        self.runner.execute_write(work)
+
+    def rebuild_edges(self, max_team_size: int) -> None:
+        """Recompute ``Paper.counted`` and every co-author edge for a new team-size cap.
+
+        Runs as batched inner transactions (``CALL … IN TRANSACTIONS``) so that a graph of any
+        size fits; the cap is recorded last, so an interrupted rebuild leaves the old cap in
+        ``Meta`` and the next ingest with the new cap rebuilds again.
+        """
+        self.runner.run_autocommit(load("rebuild_counted"), {"cap": int(max_team_size)})
+        self.runner.run_autocommit(load("rebuild_edges"))
+        self.set_meta("max_team_size", str(max_team_size))
+        self.set_meta("generation", _token())
+
+    # -- ingest runs -------------------------------------------------------------------------
+    def start_run(self, paths: Sequence[str], started: str) -> int:
+        rows = self._write("start_run", uid=uuid.uuid4().hex, started=started,
+                           paths="\n".join(paths))
+        return int(rows[0]["id"])
+
+    def finish_run(self, run_id: int, finished: str, status: str, report_json: str) -> None:
+        self._write("finish_run", run_id=run_id, finished=finished, status=status,
+                    report=report_json)
+
+    def record_skipped(self, run_id: int, rows: Iterable[tuple[str, str, str]]) -> None:
+        items = [{"seq": i, "source_ref": ref, "reason": reason, "detail": detail}
+                 for i, (ref, reason, detail) in enumerate(rows)]
+        if items:
+            self._write("record_skipped", run_id=run_id, rows=items)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        row = self._read("counts")[0]
+        return {k: int(row[k]) for k in ("authors", "papers", "edges", "excluded_papers")}
+
+    def author(self, author_id: int) -> dict[str, Any] | None:
+        rows = self._read("author", id=int(author_id))
+        if not rows:
+            return None
+        r = rows[0]
+        return {
+            "id": int(r["id"]), "name": r["name"], "key": r["key"], "papers": int(r["papers"]),
+            "variants": [{"name": v["name"], "source": v["source"], "count": int(v["count"])}
+                         for v in r["variants"]],
+            "ids": [{"kind": x["kind"], "value": x["value"]} for x in r["ids"]],
+        }
+
+    def author_names(self, author_ids: Iterable[int]) -> dict[int, str]:
+        ids = [int(a) for a in author_ids]
+        if not ids:
+            return {}
+        return {int(r["id"]): str(r["name"]) for r in self._read("author_names", ids=ids)}
+
+    def papers(self, paper_ids: Iterable[int]) -> list[dict[str, Any]]:
+        ids = [int(p) for p in paper_ids]
+        if not ids:
+            return []
+        rows = {int(r["id"]): _paper(r) for r in self._read("papers", ids=ids)}
+        return [rows[i] for i in ids if i in rows]
+
+    def coauthor_edges(self) -> list[tuple[int, int, int, float, int | None, int | None]]:
+        """Every stored co-author edge once: ``(a, b, papers, weight, first_year, last_year)``,
+        ``a < b``, sorted (the embedded store's ``coauthors`` table)."""
+        return [(int(r["a"]), int(r["b"]), int(r["papers"]), float(r["weight"]),
+                 r["first_year"], r["last_year"]) for r in self._read("coauthor_edges")]
+
+    def author_papers(self, author_id: int) -> list[int]:
+        return [int(r["id"]) for r in self._read("author_papers", id=int(author_id))]
+
+    def authors_by_name(self, text: str) -> list[dict[str, Any]]:
+        """Authors whose variants have exactly this match key, with dblp homonyms of that key."""
+        from graphsvc.names import parse_name
+
+        key = parse_name(text).key
+        if not key:
+            return []
+        base = key.split("#", 1)[0]
+        rows = self._read("authors_by_name", key=key, with_homonyms=key == base,
+                          homonym_prefix=base + "#")
+        return [{"id": int(r["id"]), "name": str(r["name"]), "papers": int(r["papers"])}
+                for r in rows]
+
+    def search_authors(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Accent-, case- and order-insensitive, typo-tolerant author search (full-text index),
+        ranked by the embedded store's rules; ``graphsvc.store.neo4j_native`` lists the
+        differences."""
+        return search_authors(self.runner, query, limit=limit, offset=offset)
+
+    # -- export for the graph engine -----------------------------------------------------------
+    def memberships_arrays(self) -> dict[str, np.ndarray]:
+        """All authorships as arrays (for ``graph.csr.Memberships``), read in one transaction;
+        the same shape as ``SQLiteStore.memberships_arrays``."""
+
+        def work(tx: Tx) -> dict[str, np.ndarray]:
+            authors = np.fromiter((r[0] for r in tx.stream(load("memberships_authors"))),
+                                  dtype=np.int64)
+            papers = np.array(list(tx.stream(load("memberships_papers"))),
+                              dtype=np.int64).reshape(-1, 2)
+            ships = np.array(list(tx.stream(load("memberships_authorships"))),
+                             dtype=np.int64).reshape(-1, 3)
+            return {"authors": authors, "papers": papers, "ships": ships}
+
+        got = self.runner.execute_read(work)
+        papers = got["papers"][np.argsort(got["papers"][:, 0], kind="stable")]
+        ships = got["ships"]
+        ships = ships[np.lexsort((ships[:, 1], ships[:, 0]))]  # by paper, then position
+        return {
+            "author_ids": np.sort(got["authors"]),
+            "paper_ids": papers[:, 0].copy(),
+            "paper_year": papers[:, 1].astype(np.int32),
+            "ship_paper": ships[:, 0].copy(),
+            "ship_author": ships[:, 2].copy(),
+        }
+
+
+def _paper(r: dict[str, Any]) -> dict[str, Any]:
+    return {"id": int(r["id"]), "title": r["title"], "year": r["year"], "venue": r["venue"],
+            "doi": r["doi"], "source_id": r["source_id"]}
+
+
+def _token() -> str:
+    return str(secrets.randbits(62))
+
+
+def _tokens(name: str) -> list[str]:
+    from graphsvc.names import fold
+
+    return [t for t in fold(name).split() if t]
+
+
+def batch_statements(batch: Batch) -> list[tuple[str, dict[str, Any]]]:
+    """The statements (Cypher file name, parameters) that write one batch, in order.
+
+    Pure: the unit tests check it without a server. Rows are de-duplicated here the way the
+    embedded store's ``INSERT OR IGNORE`` / ``OR REPLACE`` would resolve them, so no statement
+    depends on the order in which Neo4j applies the rows of one ``UNWIND``.
+    """
+    steps: list[tuple[str, dict[str, Any]]] = []
+
+    def add(name: str, key: str, rows: list[Any]) -> None:
+        if rows:
+            steps.append((name, {key: rows}))
+
+    add("write_authors", "rows", [
+        {"id": a, "name": n, "sort_name": n.casefold(), "key": k} for a, n, k in batch.new_authors
+    ])
+    add("write_author_ids", "rows", [
+        {"kind": k, "value": v, "author": a} for (k, v), a in _first(
+            ((k, v), a) for k, v, a in batch.author_ids).items()
+    ])
+    add("write_papers", "rows", [
+        {"id": p, "title": t, "title_key": tk, "year": y, "venue": ve, "doi": d,
+         "n_authors": n, "counted": bool(c)}
+        for p, t, tk, y, ve, d, n, c in batch.new_papers
+    ])
+    add("write_paper_ids", "rows", [
+        {"kind": k, "value": v, "paper": p} for (k, v), p in _first(
+            ((k, v), p) for k, v, p in batch.paper_ids).items()
+    ])
+    # the source of each authorship: variants and authorships are both in paper order, so the
+    # n-th variant row of (author, name) belongs to the n-th authorship with that name
+    sources: dict[tuple[int, str], deque[str]] = defaultdict(deque)
+    for a, n, _k, _s, src, _i in batch.variants:
+        sources[(a, n)].append(src)
+    ships = []
+    for p, pos, a, raw in batch.authorships:
+        queue = sources.get((a, raw))
+        ships.append({"paper": p, "position": pos, "author": a, "raw_name": raw,
+                      "source": queue.popleft() if queue else "unknown"})
+    add("write_authorships", "rows", ships)
+    variants = _first(((a, n, src), (k, s, bool(i))) for a, n, k, s, src, i in batch.variants)
+    add("write_variants", "rows", [
+        {"author": a, "name": n, "source": src, "key": k, "sig": s, "initials_only": i,
+         "tokens": _tokens(n)}
+        for (a, n, src), (k, s, i) in variants.items()
+    ])
+    add("write_variant_counts", "rows", [
+        {"author": a, "name": n, "source": src} for a, n, src in variants
+    ])
+    touched = sorted({a for _p, _pos, a, _r in batch.authorships} | {a for a, *_ in variants})
+    add("write_author_counts", "ids", touched)
+    refs: dict[int, list[str]] = {}
+    for p, ref in batch.provenance:
+        got = refs.setdefault(p, [])
+        if ref not in got:
+            got.append(ref)
+    add("write_provenance", "rows", [{"paper": p, "refs": r} for p, r in refs.items()])
+    add("write_edges", "pairs", [[a, b] for a, b in sorted(batch.edges)])
+    add("write_evidence", "rows", [
+        {"author": a, "variant": v, "rule": r, "detail": d}
+        for (a, v, r), d in _first(((a, v, r), d) for a, v, r, d in batch.evidence).items()
+    ])
+    dups = {(a, b): (reason, float(score)) for a, b, reason, score in batch.duplicates}
+    add("write_duplicates", "rows", [[a, b, r, s] for (a, b), (r, s) in dups.items()])
+    names = dict(batch.renames)
+    add("write_renames", "rows", [
+        {"author": a, "name": n, "sort_name": n.casefold()} for a, n in names.items()
+    ])
+    if batch.new_papers or batch.authorships:
+        steps.append(("set_meta", {"key": "generation", "value": _token()}))
+    return steps
+
+
+def _first(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, Any]:
+    """Keys in first-seen order, each with its first value (``INSERT OR IGNORE``)."""
+    out: dict[Any, Any] = {}
+    for k, v in pairs:
+        out.setdefault(k, v)
+    return out
+
+
+def cmd_init_store(args: argparse.Namespace, settings: Settings) -> int:
+    """``graphsvc init-store``: create the Neo4j constraints and indexes (idempotent).
+
+    Example: ``GRAPHSVC_STORE=neo4j GRAPHSVC_NEO4J_URI=bolt://localhost:7687 graphsvc init-store``
+    """
+    import json
+    import sys
+
+    store = Neo4jStore(connect(settings))
+    try:
+        store.init_schema()
+        counts = store.counts()
+    finally:
+        store.close()
+    out = {"store": "neo4j", "uri": settings.neo4j_uri, "database": settings.neo4j_database,
+           "schema_version": SCHEMA_VERSION, "statements": len(SCHEMA) + 1, **counts}
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    else:
+        sys.stdout.write(
+            f"Neo4j schema ready at {settings.neo4j_uri} (database {settings.neo4j_database}): "
+            f"{len(SCHEMA)} constraints and indexes; {counts['authors']} authors, "
+            f"{counts['papers']} papers, {counts['edges']} edges\n"
+        )
+    return 0
