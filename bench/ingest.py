@@ -85,7 +85,10 @@ def main() -> int:
                 "ingest_vs_parse": round(best_parse / best_full, 3),
             }
         )
-    hdr = f"{'format':<16} {'records':>8} {'parse rec/s':>12} {'ingest rec/s':>13} {'ingest/parse':>13}"
+    hdr = (
+        f"{'format':<16} {'records':>8} {'parse rec/s':>12} {'ingest rec/s':>13} "
+        f"{'ingest/parse':>13}"
+    )
     print(hdr)
     print("-" * len(hdr))
     for r in rows:

@@ -30,7 +30,8 @@ EXAMPLES: dict[str, str] = {
     "cohort": 'graphsvc cohort "Torsten Hoefler" "Maciej Besta" "Ion Stoica"',
     "communities": "graphsvc communities --method leiden --limit 10",
     "rank": "graphsvc rank --by betweenness --top 20",
-    "init-store": "GRAPHSVC_STORE=neo4j GRAPHSVC_NEO4J_URI=bolt://localhost:7687 graphsvc init-store",
+    "init-store": "GRAPHSVC_STORE=neo4j GRAPHSVC_NEO4J_URI=bolt://localhost:7687 "
+    "graphsvc init-store",
 }
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -77,8 +78,9 @@ def _progress(enabled: bool) -> Callable[[Iterable[Record | Skipped], str], Iter
     from tqdm import tqdm
 
     def wrap(stream: Iterable[Record | Skipped], name: str) -> Iterator[Any]:
-        yield from tqdm(stream, desc=name, unit=" rec", file=sys.stderr, mininterval=0.5,
-                        leave=False)
+        yield from tqdm(
+            stream, desc=name, unit=" rec", file=sys.stderr, mininterval=0.5, leave=False
+        )
 
     return wrap
 
@@ -97,8 +99,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     )
     show = sys.stderr.isatty() and not args.no_progress
     with open_store(settings) as store:
-        report = ingest(store, [Path(p) for p in args.paths], fmt=args.format, options=opts,
-                        max_team_size=args.max_team_size, progress=_progress(show))
+        report = ingest(
+            store,
+            [Path(p) for p in args.paths],
+            fmt=args.format,
+            options=opts,
+            max_team_size=args.max_team_size,
+            progress=_progress(show),
+        )
     emit(args, report.to_dict(), _ingest_text)
     return 0
 
@@ -106,25 +114,33 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def _ingest_text(r: dict[str, Any]) -> str:
     lines = []
     for f in r["files"]:
-        lines.append(f"{f['path']} ({f['format']}): {f['records']} records, "
-                     f"{f['papers']} new papers, {f['skipped']} skipped")
+        lines.append(
+            f"{f['path']} ({f['format']}): {f['records']} records, "
+            f"{f['papers']} new papers, {f['skipped']} skipped"
+        )
     lines.append(
         f"records {r['records']}  new papers {r['papers']}  already known {r['duplicates']}  "
         f"new authors {r['authors']}  new edges {r['edges']}  skipped {r['skipped']}"
     )
     if r["excluded_papers"]:
-        lines.append(f"{r['excluded_papers']} papers have more than {r['max_team_size']} authors: "
-                     "kept, but they add no co-author edges (--max-team-size)")
+        lines.append(
+            f"{r['excluded_papers']} papers have more than {r['max_team_size']} authors: "
+            "kept, but they add no co-author edges (--max-team-size)"
+        )
     if r["skipped_reasons"]:
         lines.append("skipped: " + ", ".join(f"{k} {v}" for k, v in r["skipped_reasons"].items()))
         for ex in r["examples"][:5]:
-            lines.append(f"  {ex['source_ref']}: {ex['reason']}"
-                         + (f" ({ex['detail']})" if ex.get("detail") else ""))
+            lines.append(
+                f"  {ex['source_ref']}: {ex['reason']}"
+                + (f" ({ex['detail']})" if ex.get("detail") else "")
+            )
     if r["records"] == 0 and r["skipped_reasons"].get("no-author-lists"):
         lines.append("no author lists found: nothing to ingest from this input")
     t = r["totals"]
-    lines.append(f"store now: {t['authors']} authors, {t['papers']} papers, {t['edges']} edges "
-                 f"({r['seconds']} s)")
+    lines.append(
+        f"store now: {t['authors']} authors, {t['papers']} papers, {t['edges']} edges "
+        f"({r['seconds']} s)"
+    )
     return "\n".join(lines)
 
 
@@ -134,8 +150,14 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     with open_store(settings) as store:
         hits = GraphService(store).search(args.query, limit=args.limit, offset=args.offset)
-    emit(args, hits, lambda hs: "\n".join(
-        f"{h['id']:>8}  {h['name']}  ({h['papers']} papers)" for h in hs) or "no match")
+    emit(
+        args,
+        hits,
+        lambda hs: (
+            "\n".join(f"{h['id']:>8}  {h['name']}  ({h['papers']} papers)" for h in hs)
+            or "no match"
+        ),
+    )
     return 0 if hits else 3
 
 
@@ -145,8 +167,12 @@ def cmd_collaborators(args: argparse.Namespace, settings: Settings) -> int:
 
     with open_store(settings) as store:
         res = GraphService(store).collaborators(
-            args.author, year_from=args.from_year, year_to=args.to_year,
-            min_papers=args.min_papers, limit=args.limit, offset=args.offset,
+            args.author,
+            year_from=args.from_year,
+            year_to=args.to_year,
+            min_papers=args.min_papers,
+            limit=args.limit,
+            offset=args.offset,
             with_papers=args.papers,
         )
     emit(args, res, _collab_text)
@@ -182,7 +208,8 @@ def _stats_text(s: dict[str, Any]) -> str:
         f"isolated authors   {s.get('isolated_authors', s.get('isolated'))}",
         f"components         {s.get('components')}",
         f"largest component  {lc.get('authors')} authors, {lc.get('edges')} edges",
-        f"avg clustering     {s.get('avg_clustering'):.4f}" if s.get("avg_clustering") is not None
+        f"avg clustering     {s.get('avg_clustering'):.4f}"
+        if s.get("avg_clustering") is not None
         else "avg clustering     -",
         f"triangles          {s.get('triangles')}",
     ]
@@ -191,8 +218,10 @@ def _stats_text(s: dict[str, Any]) -> str:
     if s.get("effective_diameter_90") is not None:
         lines.append(f"90% eff. diameter  {s['effective_diameter_90']:.2f}")
     if s.get("excluded_papers"):
-        lines.append(f"excluded papers    {s['excluded_papers']} (more than "
-                     f"{s.get('max_team_size')} authors: no co-author edges)")
+        lines.append(
+            f"excluded papers    {s['excluded_papers']} (more than "
+            f"{s.get('max_team_size')} authors: no co-author edges)"
+        )
     return "\n".join(lines)
 
 
@@ -212,9 +241,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         svc = GraphService(store)
         print("\n== stats ==")
         print(_stats_text(svc.stats()))
-        top = max(
-            (store.author(a) for a in _most_connected(svc, 1)), key=lambda a: a["papers"]
-        )
+        top = max((store.author(a) for a in _most_connected(svc, 1)), key=lambda a: a["papers"])
         print(f"\n== top collaborators of {top['name']} ==")
         print(_collab_text(svc.collaborators(top["id"], limit=10)))
         demo_query = 'graphsvc collaborators "Torsten Hoefler" --min-papers 3'
@@ -249,26 +276,38 @@ def _window(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_author(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         res = _service(store).author_detail(args.author)
-    emit(args, res, lambda a: "\n".join(
-        [f"{a['name']} (id {a['id']}, {a['papers']} papers)"]
-        + [f"  variant  {v['name']}  [{v['source']}] ×{v['count']}" for v in a["variants"]]
-        + [f"  id       {i['kind']}:{i['value']}" for i in a["ids"]]))
+    emit(
+        args,
+        res,
+        lambda a: "\n".join(
+            [f"{a['name']} (id {a['id']}, {a['papers']} papers)"]
+            + [f"  variant  {v['name']}  [{v['source']}] ×{v['count']}" for v in a["variants"]]
+            + [f"  id       {i['kind']}:{i['value']}" for i in a["ids"]]
+        ),
+    )
     return 0
 
 
 @command("ego")
 def cmd_ego(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
-        res = _service(store).ego(args.author, radius=args.radius, min_papers=args.min_papers,
-                                  max_nodes=args.max_nodes, **_window(args))
+        res = _service(store).ego(
+            args.author,
+            radius=args.radius,
+            min_papers=args.min_papers,
+            max_nodes=args.max_nodes,
+            **_window(args),
+        )
     emit(args, res, _ego_text)
     return 0
 
 
 def _ego_text(r: dict[str, Any]) -> str:
     c = r["center"]
-    lines = [f"ego network of {c['name']} (id {c['id']}): {len(r['nodes'])} authors, "
-             f"{len(r['edges'])} edges, radius {r['radius']}, min joint papers {r['min_papers']}"]
+    lines = [
+        f"ego network of {c['name']} (id {c['id']}): {len(r['nodes'])} authors, "
+        f"{len(r['edges'])} edges, radius {r['radius']}, min joint papers {r['min_papers']}"
+    ]
     if r["truncated"]:
         lines.append(f"truncated to the {r['max_nodes']} most strongly connected authors")
     for n in sorted(r["nodes"], key=lambda n: (n["distance"], -n["papers"], n["name"]))[:40]:
@@ -289,10 +328,17 @@ def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if len(args.authors) != 2:
             raise InvalidQuery("path needs two authors (or --pairs FILE)")
-        res = svc.path(args.authors[0], args.authors[1], all=args.all, limit=args.limit,
-                       strongest=args.strongest, avoid=args.avoid or [],
-                       avoid_papers=args.avoid_paper or [], max_length=args.max_length,
-                       **_window(args))
+        res = svc.path(
+            args.authors[0],
+            args.authors[1],
+            all=args.all,
+            limit=args.limit,
+            strongest=args.strongest,
+            avoid=args.avoid or [],
+            avoid_papers=args.avoid_paper or [],
+            max_length=args.max_length,
+            **_window(args),
+        )
     emit(args, res, _path_text)
     return 0
 
@@ -310,17 +356,22 @@ def _read_pairs(path: Path) -> list[tuple[str, str]]:
 
 
 def _path_text(r: dict[str, Any]) -> str:
-    lines = [f"{r['from']['name']} → {r['to']['name']}: distance {r['length']}, "
-             f"{r['count']} shortest path(s)" + (f", cost {r['cost']}" if "cost" in r else "")]
+    lines = [
+        f"{r['from']['name']} → {r['to']['name']}: distance {r['length']}, "
+        f"{r['count']} shortest path(s)" + (f", cost {r['cost']}" if "cost" in r else "")
+    ]
     for i, p in enumerate(r["paths"], 1):
         lines.append(f"path {i}: " + " — ".join(a["name"] for a in p["authors"]))
-        for hop, (a, b) in zip(p["hops"], zip(p["authors"], p["authors"][1:], strict=False),
-                               strict=True):
+        for hop, (a, b) in zip(
+            p["hops"], zip(p["authors"], p["authors"][1:], strict=False), strict=True
+        ):
             lines.append(f"  {a['name']} – {b['name']} ({hop['joint_papers']} joint papers)")
             for paper in hop["papers"][:3]:
                 ref = paper["doi"] and f"doi:{paper['doi']}" or paper["source_id"] or ""
-                lines.append(f"      {paper['year'] or '----'}  {paper['title']}"
-                             f"{'  (' + paper['venue'] + ')' if paper['venue'] else ''}  {ref}")
+                lines.append(
+                    f"      {paper['year'] or '----'}  {paper['title']}"
+                    f"{'  (' + paper['venue'] + ')' if paper['venue'] else ''}  {ref}"
+                )
     return "\n".join(lines)
 
 
@@ -328,10 +379,15 @@ def _path_text(r: dict[str, Any]) -> str:
 def cmd_distances(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         res = _service(store).distances(args.author, **_window(args))
-    emit(args, res, lambda r: "\n".join(
-        [f"collaboration distances from {r['author']['name']} (id {r['author']['id']})"]
-        + [f"  {p['distance']:>3}  {p['authors']}" for p in r["profile"]]
-        + [f"  unreachable  {r['unreachable']}"]))
+    emit(
+        args,
+        res,
+        lambda r: "\n".join(
+            [f"collaboration distances from {r['author']['name']} (id {r['author']['id']})"]
+            + [f"  {p['distance']:>3}  {p['authors']}" for p in r["profile"]]
+            + [f"  unreachable  {r['unreachable']}"]
+        ),
+    )
     return 0
 
 
@@ -340,37 +396,68 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         res = _service(store).cohort(args.authors, **_window(args))
     names = {n["id"]: n["name"] for n in res["nodes"]}
-    emit(args, res, lambda r: "\n".join(
-        [f"{len(r['nodes'])} authors, {len(r['edges'])} co-author edges, "
-         f"{len(r['components'])} component(s)"]
-        + [f"  component {i + 1}: " + ", ".join(names[a] for a in comp)
-           for i, comp in enumerate(r["components"])]
-        + [f"  not found: {u['query']} ({u['message']})" for u in r["unresolved"]]))
+    emit(
+        args,
+        res,
+        lambda r: "\n".join(
+            [
+                f"{len(r['nodes'])} authors, {len(r['edges'])} co-author edges, "
+                f"{len(r['components'])} component(s)"
+            ]
+            + [
+                f"  component {i + 1}: " + ", ".join(names[a] for a in comp)
+                for i, comp in enumerate(r["components"])
+            ]
+            + [f"  not found: {u['query']} ({u['message']})" for u in r["unresolved"]]
+        ),
+    )
     return 0
 
 
 @command("communities")
 def cmd_communities(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
-        res = _service(store).communities(method=args.method, author=args.author,
-                                          radius=args.radius, cohort=args.cohort or (),
-                                          seed=args.seed, limit=args.limit, **_window(args))
-    emit(args, res, lambda r: "\n".join(
-        [f"{r['count']} communities ({r['method']}, {r['scope']}, modularity {r['modularity']})"]
-        + [f"  {c['size']:>6}  " + ", ".join(m["name"] for m in c["central"])
-           for c in r["communities"]]))
+        res = _service(store).communities(
+            method=args.method,
+            author=args.author,
+            radius=args.radius,
+            cohort=args.cohort or (),
+            seed=args.seed,
+            limit=args.limit,
+            **_window(args),
+        )
+    emit(
+        args,
+        res,
+        lambda r: "\n".join(
+            [
+                f"{r['count']} communities ({r['method']}, {r['scope']}, "
+                f"modularity {r['modularity']})"
+            ]
+            + [
+                f"  {c['size']:>6}  " + ", ".join(m["name"] for m in c["central"])
+                for c in r["communities"]
+            ]
+        ),
+    )
     return 0
 
 
 @command("rank")
 def cmd_rank(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
-        res = _service(store).rank(args.by, top=args.top, sample=args.sample, seed=args.seed,
-                                   **_window(args))
+        res = _service(store).rank(
+            args.by, top=args.top, sample=args.sample, seed=args.seed, **_window(args)
+        )
     meta = {k: v for k, v in res.items() if k != "results"}
-    emit(args, res, lambda r: "\n".join(
-        [f"top {len(r['results'])} by {r['by']}  " + json.dumps(meta, ensure_ascii=False)]
-        + [f"  {x['score']!s:>12}  {x['name']} (id {x['id']})" for x in r["results"]]))
+    emit(
+        args,
+        res,
+        lambda r: "\n".join(
+            [f"top {len(r['results'])} by {r['by']}  " + json.dumps(meta, ensure_ascii=False)]
+            + [f"  {x['score']!s:>12}  {x['name']} (id {x['id']})" for x in r["results"]]
+        ),
+    )
     return 0
 
 
@@ -389,17 +476,25 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"graphsvc {__version__}")
-    parser.add_argument("--data-dir", help="where the embedded store lives "
-                        "(env GRAPHSVC_DATA_DIR, default ./graphsvc-data)")
-    parser.add_argument("--store", choices=["embedded", "neo4j"],
-                        help="which store to use (env GRAPHSVC_STORE, default embedded)")
+    parser.add_argument(
+        "--data-dir",
+        help="where the embedded store lives (env GRAPHSVC_DATA_DIR, default ./graphsvc-data)",
+    )
+    parser.add_argument(
+        "--store",
+        choices=["embedded", "neo4j"],
+        help="which store to use (env GRAPHSVC_STORE, default embedded)",
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(
-            name, help=help, description=help, parents=[common],
+            name,
+            help=help,
+            description=help,
+            parents=[common],
             epilog=f"example:\n  {EXAMPLES[name]}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -407,8 +502,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ingest", "read publication files into the store (format detected from content)")
     p.add_argument("paths", nargs="+", help="files to read (.gz is fine)")
     p.add_argument("--format", choices=sorted(FORMATS), help="force the input format")
-    p.add_argument("--max-team-size", type=int,
-                   help="papers with more authors add no co-author edges (default 100, 0 = no cap)")
+    p.add_argument(
+        "--max-team-size",
+        type=int,
+        help="papers with more authors add no co-author edges (default 100, 0 = no cap)",
+    )
     p.add_argument("--authors-column", help="CSV/TSV: column holding the authors")
     p.add_argument("--title-column", help="CSV/TSV: column holding the title")
     p.add_argument("--year-column", help="CSV/TSV: column holding the year")
@@ -438,7 +536,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ego", "the co-authorship network around an author")
     p.add_argument("author")
     p.add_argument("--radius", type=int, default=1, help="hops from the author (1-3)")
-    p.add_argument("--min-papers", type=int, default=1, help="only edges with this many joint papers")
+    p.add_argument(
+        "--min-papers", type=int, default=1, help="only edges with this many joint papers"
+    )
     p.add_argument("--max-nodes", type=int, default=300, help="keep the strongest-connected N")
     _add_window(p)
 
@@ -446,14 +546,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("authors", nargs="*", metavar="AUTHOR", help="from and to")
     p.add_argument("--all", action="store_true", help="list several shortest paths (see --limit)")
     p.add_argument("--limit", type=int, default=10, help="at most this many paths with --all")
-    p.add_argument("--strongest", action="store_true",
-                   help="minimise the sum of 1/joint papers instead of hops")
+    p.add_argument(
+        "--strongest",
+        action="store_true",
+        help="minimise the sum of 1/joint papers instead of hops",
+    )
     p.add_argument("--avoid", action="append", metavar="AUTHOR", help="never pass this author")
-    p.add_argument("--avoid-paper", action="append", metavar="PAPER",
-                   help="never use this paper as evidence (id or kind:value, e.g. dblp:conf/x/Y)")
+    p.add_argument(
+        "--avoid-paper",
+        action="append",
+        metavar="PAPER",
+        help="never use this paper as evidence (id or kind:value, e.g. dblp:conf/x/Y)",
+    )
     p.add_argument("--max-length", type=int, help="give up beyond this many hops")
-    p.add_argument("--pairs", metavar="FILE",
-                   help="tab-separated author pairs, one per line: prints one JSON line each")
+    p.add_argument(
+        "--pairs",
+        metavar="FILE",
+        help="tab-separated author pairs, one per line: prints one JSON line each",
+    )
     _add_window(p)
 
     p = add("distances", "how many authors sit at each collaboration distance (Erdős profile)")
@@ -474,8 +584,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_window(p)
 
     p = add("rank", "top authors by papers, collaborators, betweenness, closeness or PageRank")
-    p.add_argument("--by", default="papers",
-                   choices=["papers", "collaborators", "betweenness", "closeness", "pagerank"])
+    p.add_argument(
+        "--by",
+        default="papers",
+        choices=["papers", "collaborators", "betweenness", "closeness", "pagerank"],
+    )
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--sample", type=int, help="sample size for approximate betweenness/closeness")
     p.add_argument("--seed", type=int, default=0)
@@ -507,8 +620,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args, settings)
     except AmbiguousAuthor as exc:
         if getattr(args, "json", False):
-            print(json.dumps({"error": exc.type, "message": str(exc),
-                              "candidates": exc.candidates}, ensure_ascii=False, indent=2))
+            print(
+                json.dumps(
+                    {"error": exc.type, "message": str(exc), "candidates": exc.candidates},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         else:
             print(f"graphsvc: {exc}", file=sys.stderr)
             for c in exc.candidates:

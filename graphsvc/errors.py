@@ -3,13 +3,13 @@
 ::
 
     GraphsvcError
-    ├── ParseError            a source could not be read at all (not a bad record: those are skipped)
+    ├── ParseError            a source cannot be read at all (bad records are skipped instead)
     ├── UnknownFormat         no reader fits the file, or --format names no reader
     ├── AuthorNotFound        no author matches an id or name
     ├── AmbiguousAuthor       a name matches several people (carries the candidates)
     ├── PaperNotFound         no paper matches an id
     ├── NoPath                two authors are not connected (within the limits asked)
-    ├── InvalidQuery          arguments that cannot be answered (radius too large, bad year window …)
+    ├── InvalidQuery          arguments that cannot be answered (radius too large, bad window …)
     └── StoreUnavailable      the configured store cannot be reached
 """
 
@@ -55,7 +55,9 @@ class AmbiguousAuthor(GraphsvcError):
     def __init__(self, query: str, candidates: list[dict[str, Any]]) -> None:
         self.query = query
         self.candidates = candidates
-        names = "; ".join(f"{c['name']} (id {c['id']}, {c['papers']} papers)" for c in candidates[:10])
+        names = "; ".join(
+            f"{c['name']} (id {c['id']}, {c['papers']} papers)" for c in candidates[:10]
+        )
         super().__init__(f"{query!r} matches {len(candidates)} authors: {names}")
 
 

@@ -12,8 +12,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +83,13 @@ def display_name(parsed: ParsedName, raw: Any) -> str:
 class Ingestor:
     """Turns records into batches for one store; one instance per ingest run."""
 
-    def __init__(self, store: GraphStore, *, max_team_size: int = DEFAULT_MAX_TEAM_SIZE,
-                 batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        max_team_size: int = DEFAULT_MAX_TEAM_SIZE,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
         self.store = store
         self.max_team_size = max_team_size
         self.batch_size = batch_size
@@ -97,8 +102,9 @@ class Ingestor:
         self._names: dict[tuple[str, str | None, str | None, str | None], ParsedName] = {}
         self._batch = Batch()
         self._paper_ext: dict[tuple[str, str], int] = {}
-        self._paper_titles: dict[tuple[str, int | None], list[tuple[int, dict[str, str],
-                                                                    list[str]]]] = {}
+        self._paper_titles: dict[
+            tuple[str, int | None], list[tuple[int, dict[str, str], list[str]]]
+        ] = {}
         self._skips: list[tuple[str, str, str]] = []
         self._in_batch = 0
 
@@ -121,8 +127,9 @@ class Ingestor:
             ids["doi"] = rec.doi.lower()
         return ids
 
-    def _existing_paper(self, rec: Record, ids: dict[str, str], tkey: str,
-                        sigs: list[str]) -> int | None:
+    def _existing_paper(
+        self, rec: Record, ids: dict[str, str], tkey: str, sigs: list[str]
+    ) -> int | None:
         for kind in ID_PRIORITY:
             value = ids.get(kind)
             if value is None:
@@ -156,8 +163,13 @@ class Ingestor:
                 continue
             parsed.append((raw, p))
         if bad_names:
-            self._skip(Skipped(rec.source_ref, "bad-author-name",
-                               f"{bad_names} author name(s) without letters dropped"))
+            self._skip(
+                Skipped(
+                    rec.source_ref,
+                    "bad-author-name",
+                    f"{bad_names} author name(s) without letters dropped",
+                )
+            )
         if not parsed:
             self._skip(Skipped(rec.source_ref, "no-authors", "no usable author names"))
             return
@@ -182,8 +194,7 @@ class Ingestor:
         counted = n >= 2 and (self.max_team_size == 0 or n <= self.max_team_size)
         if n > self.max_team_size > 0:
             self.report.excluded_papers += 1
-        b.new_papers.append((pid, rec.title, tkey, rec.year, rec.venue,
-                             ids.get("doi"), n, counted))
+        b.new_papers.append((pid, rec.title, tkey, rec.year, rec.venue, ids.get("doi"), n, counted))
         for kind, value in ids.items():
             b.paper_ids.append((kind, value, pid))
             self._paper_ext[(kind, value)] = pid
@@ -205,8 +216,9 @@ class Ingestor:
         if self._in_batch >= self.batch_size:
             self.flush()
 
-    def _resolve_authors(self, parsed: list[tuple[Any, ParsedName]],
-                         rec: Record) -> list[tuple[int, str]]:
+    def _resolve_authors(
+        self, parsed: list[tuple[Any, ParsedName]], rec: Record
+    ) -> list[tuple[int, str]]:
         """Resolve every mention of one paper; initials-only names last, with co-author evidence."""
         r = self.resolver
         b = self._batch
@@ -229,21 +241,36 @@ class Ingestor:
                 res = r.create(raw, p, b, display_name)
                 self.report.authors += 1
                 for d in dups:
-                    b.duplicates.append((min(d, res.author_id), max(d, res.author_id),
-                                         "initials-only name fits this full name", 0.5))
+                    b.duplicates.append(
+                        (
+                            min(d, res.author_id),
+                            max(d, res.author_id),
+                            "initials-only name fits this full name",
+                            0.5,
+                        )
+                    )
             self._accept(i, raw, p, res, rec, out, seen)
         return [out[i] for i in sorted(out)]
 
-    def _accept(self, i: int, raw: Any, p: ParsedName, res: Resolved, rec: Record,
-                out: dict[int, tuple[int, str]], seen: set[int]) -> None:
+    def _accept(
+        self,
+        i: int,
+        raw: Any,
+        p: ParsedName,
+        res: Resolved,
+        rec: Record,
+        out: dict[int, tuple[int, str]],
+        seen: set[int],
+    ) -> None:
         if res.author_id in seen:
             return  # the same person twice on one paper (e.g. an edge-list self-loop)
         seen.add(res.author_id)
         out[i] = (res.author_id, raw.name)
         b = self._batch
         self.resolver.learn_ids(res.author_id, raw, b)
-        b.variants.append((res.author_id, raw.name, p.key, signature(p),
-                           rec.source or "unknown", p.initials_only))
+        b.variants.append(
+            (res.author_id, raw.name, p.key, signature(p), rec.source or "unknown", p.initials_only)
+        )
         if res.rule != "new author":
             b.evidence.append((res.author_id, raw.name, res.rule, res.detail))
 
@@ -252,7 +279,7 @@ class Ingestor:
         edges = self._batch.edges
         pend = self.resolver.pending_pairs
         for i, a in enumerate(authors):
-            for c in authors[i + 1:]:
+            for c in authors[i + 1 :]:
                 key = (a, c) if a < c else (c, a)
                 e = edges.get(key)
                 if e is None:
@@ -313,13 +340,20 @@ def ingest(
     if bib:
         # one reader over all .bib files, so @string macros and crossref parents defined in
         # one file (strings.bib, defs.bib) serve entries of the others
-        jobs.append((" + ".join(map(str, bib)),
-                     partial(_ingest_bibtex, paths=bib, options=options, progress=progress)))
+        jobs.append(
+            (
+                " + ".join(map(str, bib)),
+                partial(_ingest_bibtex, paths=bib, options=options, progress=progress),
+            )
+        )
     return _run(store, jobs, max_team_size)
 
 
 def ingest_records(
-    store: GraphStore, items: Iterable[Record | Skipped], *, label: str = "records",
+    store: GraphStore,
+    items: Iterable[Record | Skipped],
+    *,
+    label: str = "records",
     max_team_size: int | None = None,
 ) -> IngestReport:
     """Ingest records already in memory (a Python user's own reader, tests, uploads)."""
@@ -330,12 +364,17 @@ def ingest_records(
     return _run(store, [(label, job)], max_team_size)
 
 
-def _run(store: GraphStore, jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]],
-         max_team_size: int | None) -> IngestReport:
+def _run(
+    store: GraphStore,
+    jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]],
+    max_team_size: int | None,
+) -> IngestReport:
     started = time.perf_counter()
     stored_cap = store.get_meta("max_team_size")
-    cap = max_team_size if max_team_size is not None else (
-        int(stored_cap) if stored_cap is not None else DEFAULT_MAX_TEAM_SIZE
+    cap = (
+        max_team_size
+        if max_team_size is not None
+        else (int(stored_cap) if stored_cap is not None else DEFAULT_MAX_TEAM_SIZE)
     )
     if cap < 0:
         raise GraphsvcError("--max-team-size must be 0 (no cap) or a positive number")
@@ -362,9 +401,13 @@ def _run(store: GraphStore, jobs: list[tuple[str, Callable[[Ingestor], dict[str,
     return rep
 
 
-def _ingest_file(ing: Ingestor, path: Path, fmt: str | None, options: ReaderOptions | None,
-                 progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]]
-                 | None) -> dict[str, Any]:
+def _ingest_file(
+    ing: Ingestor,
+    path: Path,
+    fmt: str | None,
+    options: ReaderOptions | None,
+    progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]] | None,
+) -> dict[str, Any]:
     used = fmt or detect_format(path)
     stream: Iterable[Record | Skipped] = read_records(path, used, options)
     if progress is not None:
@@ -372,9 +415,12 @@ def _ingest_file(ing: Ingestor, path: Path, fmt: str | None, options: ReaderOpti
     return _consume(ing, stream, str(path), used)
 
 
-def _ingest_bibtex(ing: Ingestor, paths: list[Path], options: ReaderOptions | None,
-                   progress: Callable[[Iterable[Record | Skipped], str],
-                                      Iterator[Record | Skipped]] | None) -> dict[str, Any]:
+def _ingest_bibtex(
+    ing: Ingestor,
+    paths: list[Path],
+    options: ReaderOptions | None,
+    progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]] | None,
+) -> dict[str, Any]:
     from graphsvc.sources.bibtex import read_many
 
     stream: Iterable[Record | Skipped] = read_many(paths, options or ReaderOptions())
@@ -384,8 +430,9 @@ def _ingest_bibtex(ing: Ingestor, paths: list[Path], options: ReaderOptions | No
     return _consume(ing, stream, label, "bibtex")
 
 
-def _consume(ing: Ingestor, stream: Iterable[Record | Skipped], label: str,
-             fmt: str) -> dict[str, Any]:
+def _consume(
+    ing: Ingestor, stream: Iterable[Record | Skipped], label: str, fmt: str
+) -> dict[str, Any]:
     before = (ing.report.records, ing.report.skipped, ing.report.papers)
     for item in stream:
         if isinstance(item, Skipped):
@@ -393,8 +440,13 @@ def _consume(ing: Ingestor, stream: Iterable[Record | Skipped], label: str,
         else:
             ing.add(item)
     r = ing.report
-    return {"path": label, "format": fmt, "records": r.records - before[0],
-            "skipped": r.skipped - before[1], "papers": r.papers - before[2]}
+    return {
+        "path": label,
+        "format": fmt,
+        "records": r.records - before[0],
+        "skipped": r.skipped - before[1],
+        "papers": r.papers - before[2],
+    }
 
 
 def _now() -> str:
@@ -406,8 +458,13 @@ def _start_run(store: GraphStore, labels: list[str]) -> int | None:
     return start(labels, _now()) if start else None
 
 
-def _finish_run(store: GraphStore, run_id: int | None, status: str, rep: IngestReport,
-                skips: list[tuple[str, str, str]]) -> None:
+def _finish_run(
+    store: GraphStore,
+    run_id: int | None,
+    status: str,
+    rep: IngestReport,
+    skips: list[tuple[str, str, str]],
+) -> None:
     if run_id is None:
         return
     store.record_skipped(run_id, skips)  # type: ignore[attr-defined]

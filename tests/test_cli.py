@@ -1,4 +1,4 @@
-"""The CLI end to end on real samples: every command has help with an example, JSON output, exit codes."""
+"""The CLI end to end on real samples: help with examples, JSON output, exit codes."""
 
 from __future__ import annotations
 
@@ -44,8 +44,15 @@ def data_dir(tmp_path, capsys):
     assert code == 0, err
     report = json.loads(out)
     assert report["records"] == 100 and report["papers"] == 100
-    assert set(report) >= {"records", "papers", "authors", "edges", "skipped",
-                           "skipped_reasons", "examples"}
+    assert set(report) >= {
+        "records",
+        "papers",
+        "authors",
+        "edges",
+        "skipped",
+        "skipped_reasons",
+        "examples",
+    }
     return d
 
 
@@ -68,14 +75,17 @@ def test_search_collaborators_stats(data_dir, capsys):
     import sqlite3
 
     db = sqlite3.connect(data_dir / "graphsvc.sqlite3")
-    aid, name = db.execute("SELECT id, name FROM authors ORDER BY papers DESC, id LIMIT 1").fetchone()
+    aid, name = db.execute(
+        "SELECT id, name FROM authors ORDER BY papers DESC, id LIMIT 1"
+    ).fetchone()
     parts = name.split()
     query = " ".join(reversed([p for p in parts if not p.isdigit()])).lower()
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "search", query, "--json")
     assert code == 0 and aid in [h["id"] for h in json.loads(out)]
 
-    code, out, _ = run(capsys, "--data-dir", str(data_dir), "collaborators", str(aid), "--json",
-                       "--papers")
+    code, out, _ = run(
+        capsys, "--data-dir", str(data_dir), "collaborators", str(aid), "--json", "--papers"
+    )
     res = json.loads(out)
     assert code == 0 and res["author"]["id"] == aid
     papers = [c["papers"] for c in res["collaborators"]]
@@ -89,6 +99,7 @@ def test_unknown_author_exit_code(data_dir, capsys):
 
 
 def test_python_dash_m_and_help():
-    out = subprocess.run([sys.executable, "-m", "graphsvc", "--help"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "graphsvc", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     assert "examples:" in out and "ingest" in out

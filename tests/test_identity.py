@@ -24,11 +24,14 @@ def n_authors(store):
 
 
 def test_order_accents_and_case_are_one_person(store):
-    ingest_records(store, [
-        rec("A", ["Günther, Mario", "Eve Adams"], "1"),
-        rec("B", ["Mario Gunther", "Zoe Brown"], "2"),
-        rec("C", ["GÜNTHER, Mario", "Zoe Brown"], "3"),
-    ])
+    ingest_records(
+        store,
+        [
+            rec("A", ["Günther, Mario", "Eve Adams"], "1"),
+            rec("B", ["Mario Gunther", "Zoe Brown"], "2"),
+            rec("C", ["GÜNTHER, Mario", "Zoe Brown"], "3"),
+        ],
+    )
     assert n_authors(store) == 3
     a = store.author(1)
     assert a["name"] == "Mario Günther"  # diacritics kept in the display name
@@ -36,11 +39,14 @@ def test_order_accents_and_case_are_one_person(store):
 
 
 def test_dblp_homonyms_are_different_people(store):
-    ingest_records(store, [
-        rec("A", [RawAuthor("Wei Liu 0014", ids={"dblp": "Wei Liu 0014"}), "Ann Lee"], "1"),
-        rec("B", [RawAuthor("Wei Liu 0001", ids={"dblp": "Wei Liu 0001"}), "Ann Lee"], "2"),
-        rec("C", [RawAuthor("Wei Liu 0014", ids={"dblp": "Wei Liu 0014"}), "Bo Chen"], "3"),
-    ])
+    ingest_records(
+        store,
+        [
+            rec("A", [RawAuthor("Wei Liu 0014", ids={"dblp": "Wei Liu 0014"}), "Ann Lee"], "1"),
+            rec("B", [RawAuthor("Wei Liu 0001", ids={"dblp": "Wei Liu 0001"}), "Ann Lee"], "2"),
+            rec("C", [RawAuthor("Wei Liu 0014", ids={"dblp": "Wei Liu 0014"}), "Bo Chen"], "3"),
+        ],
+    )
     assert n_authors(store) == 4
     svc = GraphService(store)
     with pytest.raises(AmbiguousAuthor) as err:
@@ -50,25 +56,34 @@ def test_dblp_homonyms_are_different_people(store):
 
 
 def test_different_orcids_are_different_people(store):
-    ingest_records(store, [
-        rec("A", [RawAuthor("John Smith", ids={"orcid": "0000-0001-0000-0001"}), "X Y"], "1"),
-        rec("B", [RawAuthor("John Smith", ids={"orcid": "0000-0002-0000-0002"}), "X Y"], "2"),
-        rec("C", [RawAuthor("J. Smith", ids={"orcid": "0000-0001-0000-0001"}), "Q R"], "3"),
-    ])
-    ids = [r[0] for r in store.db.execute(
-        "SELECT author_id FROM authorships ORDER BY paper_id, position")]
+    ingest_records(
+        store,
+        [
+            rec("A", [RawAuthor("John Smith", ids={"orcid": "0000-0001-0000-0001"}), "X Y"], "1"),
+            rec("B", [RawAuthor("John Smith", ids={"orcid": "0000-0002-0000-0002"}), "X Y"], "2"),
+            rec("C", [RawAuthor("J. Smith", ids={"orcid": "0000-0001-0000-0001"}), "Q R"], "3"),
+        ],
+    )
+    ids = [
+        r[0]
+        for r in store.db.execute("SELECT author_id FROM authorships ORDER BY paper_id, position")
+    ]
     assert ids[0] != ids[2]  # two ORCIDs: two people
     assert ids[0] == ids[4]  # same ORCID wins over the differing name form
 
 
 def test_initials_join_full_name_only_with_shared_coauthor(store):
-    ingest_records(store, [
-        rec("A", ["Pascal Vincent", "Yoshua Bengio"], "1"),
-        rec("B", ["P. Vincent", "Yoshua Bengio"], "2", year=2021),  # shares Bengio: joins
-        rec("C", ["P. Vincent", "Someone Else"], "3", year=2022),  # no evidence: separate
-    ])
+    ingest_records(
+        store,
+        [
+            rec("A", ["Pascal Vincent", "Yoshua Bengio"], "1"),
+            rec("B", ["P. Vincent", "Yoshua Bengio"], "2", year=2021),  # shares Bengio: joins
+            rec("C", ["P. Vincent", "Someone Else"], "3", year=2022),  # no evidence: separate
+        ],
+    )
     ships = store.db.execute(
-        "SELECT paper_id, author_id FROM authorships ORDER BY paper_id, position").fetchall()
+        "SELECT paper_id, author_id FROM authorships ORDER BY paper_id, position"
+    ).fetchall()
     pascal = ships[0][1]
     assert ships[2][1] == pascal
     assert ships[4][1] != pascal
@@ -83,8 +98,13 @@ def test_initials_join_full_name_only_with_shared_coauthor(store):
 def test_search_is_accent_case_order_and_typo_tolerant(store):
     ingest_records(store, [rec("A", ["Seán Ó hÉigeartaigh", "Margaret Hamilton"], "1")])
     svc = GraphService(store)
-    for q in ["sean o heigeartaigh", "Ó hÉigeartaigh, Seán", "HEIGEARTAIGH sean",
-              "sean heigeartiagh", "hamilton marg"]:
+    for q in [
+        "sean o heigeartaigh",
+        "Ó hÉigeartaigh, Seán",
+        "HEIGEARTAIGH sean",
+        "sean heigeartiagh",
+        "hamilton marg",
+    ]:
         hits = svc.search(q)
         assert hits, q
     assert svc.search("sean o heigeartaigh")[0]["name"] == "Seán Ó hÉigeartaigh"

@@ -176,6 +176,20 @@ class GraphService:
 
         limit = _check_limit(limit)
         aid = self.resolve(author)
+        native = getattr(self.store, "collaborators_native", None)
+        if native is not None:
+            _window(year_from, year_to)
+            return dict(
+                native(
+                    aid,
+                    year_from=year_from,
+                    year_to=year_to,
+                    min_papers=min_papers,
+                    limit=limit,
+                    offset=offset,
+                    with_papers=with_papers,
+                )
+            )
         g = self.graph(year_from, year_to)
         u = self._node(g, aid)
         nbrs = g.neighbours(u)
@@ -223,8 +237,13 @@ class GraphService:
         detail.pop("key", None)
         return detail
 
-    def _subgraph(self, g: CoauthorGraph, nodes: np.ndarray, focus: int | None = None,
-                  dist: dict[int, int] | None = None) -> dict[str, Any]:
+    def _subgraph(
+        self,
+        g: CoauthorGraph,
+        nodes: np.ndarray,
+        focus: int | None = None,
+        dist: dict[int, int] | None = None,
+    ) -> dict[str, Any]:
         """Nodes and edges of an induced subgraph as JSON-ready lists."""
         from graphsvc.graph.neighbourhood import induced_edges
 
@@ -232,16 +251,25 @@ class GraphService:
         names = self.store.author_names(ids)
         node_rows = []
         for v, aid in zip(nodes, ids, strict=True):
-            row: dict[str, Any] = {"id": aid, "name": names.get(aid, ""),
-                                   "papers": g.paper_count(int(v)), "degree": g.degree(int(v))}
+            row: dict[str, Any] = {
+                "id": aid,
+                "name": names.get(aid, ""),
+                "papers": g.paper_count(int(v)),
+                "degree": g.degree(int(v)),
+            }
             if dist is not None:
                 row["distance"] = dist.get(int(v))
             node_rows.append(row)
         u, v, papers, weight, first, last = induced_edges(g, nodes)
         edges = [
-            {"source": int(g.author_ids[a]), "target": int(g.author_ids[b]), "papers": int(p),
-             "weight": round(float(w), 6), "first_year": int(f) or None,
-             "last_year": int(la) or None}
+            {
+                "source": int(g.author_ids[a]),
+                "target": int(g.author_ids[b]),
+                "papers": int(p),
+                "weight": round(float(w), 6),
+                "first_year": int(f) or None,
+                "last_year": int(la) or None,
+            }
             for a, b, p, w, f, la in zip(u, v, papers, weight, first, last, strict=True)
         ]
         out: dict[str, Any] = {"nodes": node_rows, "edges": edges}
@@ -249,9 +277,16 @@ class GraphService:
             out["center"] = self.author_ref(focus)
         return out
 
-    def ego(self, author: str | int, *, radius: int = 1, min_papers: int = 1,
-            max_nodes: int | None = 300, year_from: int | None = None,
-            year_to: int | None = None) -> dict[str, Any]:
+    def ego(
+        self,
+        author: str | int,
+        *,
+        radius: int = 1,
+        min_papers: int = 1,
+        max_nodes: int | None = 300,
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> dict[str, Any]:
         """Authors within ``radius`` hops along edges with ≥ ``min_papers`` joint papers."""
         from graphsvc.graph.neighbourhood import ego
         from graphsvc.graph.paths import distances_from, slot_mask_min_papers
@@ -263,6 +298,19 @@ class GraphService:
         if max_nodes is not None and max_nodes < 1:
             raise InvalidQuery("max_nodes must be at least 1")
         aid = self.resolve(author)
+        native = getattr(self.store, "ego_native", None)
+        if native is not None:
+            _window(year_from, year_to)
+            return dict(
+                native(
+                    aid,
+                    radius=radius,
+                    min_papers=min_papers,
+                    max_nodes=max_nodes,
+                    year_from=year_from,
+                    year_to=year_to,
+                )
+            )
         g = self.graph(year_from, year_to)
         u = self._node(g, aid)
         nodes, truncated = ego(g, u, radius=radius, min_papers=min_papers, max_nodes=max_nodes)
@@ -270,12 +318,18 @@ class GraphService:
         d = distances_from(g, u, nodes, slot_mask=mask)
         dist = {int(v): int(x) for v, x in zip(nodes, d, strict=True)}
         out = self._subgraph(g, nodes, aid, dist)
-        out.update(radius=radius, min_papers=min_papers, max_nodes=max_nodes,
-                   truncated=bool(truncated))
+        out.update(
+            radius=radius, min_papers=min_papers, max_nodes=max_nodes, truncated=bool(truncated)
+        )
         return out
 
-    def _masks(self, g: CoauthorGraph, avoid: Sequence[str | int], avoid_papers: Sequence[str],
-               ends: Sequence[int]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def _masks(
+        self,
+        g: CoauthorGraph,
+        avoid: Sequence[str | int],
+        avoid_papers: Sequence[str],
+        ends: Sequence[int],
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
         from graphsvc.graph.paths import slot_mask_avoid_papers
 
         node_mask = None
@@ -316,11 +370,14 @@ class GraphService:
         hops = []
         for a, b in zip(nodes, nodes[1:], strict=False):
             slot = g.edge_slot(a, b)
-            hops.append({
-                "from": int(g.author_ids[a]), "to": int(g.author_ids[b]),
-                "joint_papers": int(g.papers[slot]),
-                "papers": self._papers(g, g.joint_papers(a, b)),
-            })
+            hops.append(
+                {
+                    "from": int(g.author_ids[a]),
+                    "to": int(g.author_ids[b]),
+                    "joint_papers": int(g.papers[slot]),
+                    "papers": self._papers(g, g.joint_papers(a, b)),
+                }
+            )
         return {"authors": [{"id": i, "name": names.get(i, "")} for i in ids], "hops": hops}
 
     def path(
@@ -347,6 +404,16 @@ class GraphService:
         if max_length is not None and max_length < 1:
             raise InvalidQuery("max_length must be at least 1")
         a, b = self.resolve(source), self.resolve(target)
+        if (
+            hasattr(self.store, "all_shortest_paths_native")
+            and not avoid
+            and not avoid_papers
+            and year_from is None
+            and year_to is None
+        ):
+            return self._path_native(
+                a, b, all=all, limit=limit, strongest=strongest, max_length=max_length
+            )
         g = self.graph(year_from, year_to)
         s, t = self._node(g, a), self._node(g, b)
         node_mask, slot_mask = self._masks(g, avoid, avoid_papers, (s, t))
@@ -354,30 +421,108 @@ class GraphService:
         if strongest:
             found = P.strongest_path(g, s, t, node_mask=node_mask, slot_mask=slot_mask)
             if found is None or (max_length is not None and len(found[1]) - 1 > max_length):
-                raise self.no_path(a, b, "not connected" if found is None
-                                   else f"the strongest path is longer than {max_length}")
+                raise self.no_path(
+                    a,
+                    b,
+                    "not connected"
+                    if found is None
+                    else f"the strongest path is longer than {max_length}",
+                )
             cost, nodes = found
-            return {**base, "mode": "strongest", "length": len(nodes) - 1,
-                    "cost": round(cost, 6), "count": 1, "paths": [self._path_json(g, nodes)]}
+            return {
+                **base,
+                "mode": "strongest",
+                "length": len(nodes) - 1,
+                "cost": round(cost, 6),
+                "count": 1,
+                "paths": [self._path_json(g, nodes)],
+            }
         if all:
             length, count, plist = P.all_shortest_paths(
-                g, s, t, limit=limit, node_mask=node_mask, slot_mask=slot_mask,
-                max_length=max_length)
+                g,
+                s,
+                t,
+                limit=limit,
+                node_mask=node_mask,
+                slot_mask=slot_mask,
+                max_length=max_length,
+            )
         else:
             length, count = P.count_shortest_paths(
-                g, s, t, node_mask=node_mask, slot_mask=slot_mask, max_length=max_length)
-            one = P.shortest_path(g, s, t, node_mask=node_mask, slot_mask=slot_mask,
-                                  max_length=max_length) if length is not None else None
+                g, s, t, node_mask=node_mask, slot_mask=slot_mask, max_length=max_length
+            )
+            one = (
+                P.shortest_path(
+                    g, s, t, node_mask=node_mask, slot_mask=slot_mask, max_length=max_length
+                )
+                if length is not None
+                else None
+            )
             plist = [one] if one is not None else []
         if length is None:
             why = "not connected" if max_length is None else f"no path of length ≤ {max_length}"
             raise self.no_path(a, b, why)
-        return {**base, "mode": "all" if all else "shortest", "length": int(length),
-                "count": int(count), "paths": [self._path_json(g, p) for p in plist]}
+        return {
+            **base,
+            "mode": "all" if all else "shortest",
+            "length": int(length),
+            "count": int(count),
+            "paths": [self._path_json(g, p) for p in plist],
+        }
 
-    def path_pairs(self, pairs: Sequence[tuple[str, str]], *, year_from: int | None = None,
-                   year_to: int | None = None, max_length: int | None = None
-                   ) -> list[dict[str, Any]]:
+    def _path_native(
+        self, a: int, b: int, *, all: bool, limit: int, strongest: bool, max_length: int | None
+    ) -> dict[str, Any]:
+        """Paths answered by the store itself (Neo4j's path search), in the engine's shape."""
+        st = self.store
+
+        def hops(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "from": h["source"],
+                    "to": h["target"],
+                    "joint_papers": h["papers"],
+                    "papers": h["joint_papers"],
+                }
+                for h in raw
+            ]
+
+        base = {"from": self.author_ref(a), "to": self.author_ref(b)}
+        if strongest:
+            r = st.strongest_path_native(a, b)
+            if max_length is not None and r["length"] > max_length:
+                raise self.no_path(a, b, f"the strongest path is longer than {max_length}")
+            return {
+                **base,
+                "mode": "strongest",
+                "length": r["length"],
+                "cost": round(r["cost"], 6),
+                "count": 1,
+                "method": r.get("method"),
+                "paths": [{"authors": r["path"], "hops": hops(r["hops"])}],
+            }
+        r = st.all_shortest_paths_native(a, b, limit=limit if all else 1, max_length=max_length)
+        paths = [
+            {"authors": chain, "hops": hops(st.hops_native([x["id"] for x in chain]))}
+            for chain in r["paths"]
+        ]
+        return {
+            **base,
+            "mode": "all" if all else "shortest",
+            "length": r["length"],
+            "count": r["count"],
+            "count_exact": r.get("count_exact", True),
+            "paths": paths,
+        }
+
+    def path_pairs(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        max_length: int | None = None,
+    ) -> list[dict[str, Any]]:
         """Batch collaboration distances: ``{from, to, length, count}`` per pair (or ``error``)."""
         from graphsvc.errors import GraphsvcError
         from graphsvc.graph.paths import count_shortest_paths
@@ -395,8 +540,9 @@ class GraphService:
             out.append(row)
         return out
 
-    def distances(self, author: str | int, *, year_from: int | None = None,
-                  year_to: int | None = None) -> dict[str, Any]:
+    def distances(
+        self, author: str | int, *, year_from: int | None = None, year_to: int | None = None
+    ) -> dict[str, Any]:
         """How many authors sit at each collaboration distance (Erdős-number profile)."""
         from graphsvc.graph.paths import distance_profile
 
@@ -410,8 +556,13 @@ class GraphService:
             "unreachable": int(unreachable),
         }
 
-    def cohort(self, authors: Sequence[str | int], *, year_from: int | None = None,
-               year_to: int | None = None) -> dict[str, Any]:
+    def cohort(
+        self,
+        authors: Sequence[str | int],
+        *,
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> dict[str, Any]:
         """The subgraph induced by a list of authors, with its connected components."""
         from graphsvc.errors import GraphsvcError
         from graphsvc.graph.neighbourhood import cohort
@@ -433,10 +584,19 @@ class GraphService:
         out["unresolved"] = unresolved
         return out
 
-    def communities(self, *, method: str = "louvain", author: str | int | None = None,
-                    radius: int = 2, cohort: Sequence[str | int] = (), seed: int = 0,
-                    top: int = 5, limit: int = 50, year_from: int | None = None,
-                    year_to: int | None = None) -> dict[str, Any]:
+    def communities(
+        self,
+        *,
+        method: str = "louvain",
+        author: str | int | None = None,
+        radius: int = 2,
+        cohort: Sequence[str | int] = (),
+        seed: int = 0,
+        top: int = 5,
+        limit: int = 50,
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> dict[str, Any]:
         """Communities (Louvain or Leiden) of the whole graph, an ego network or a cohort."""
         from graphsvc.graph.community import central_members, communities, modularity
 
@@ -446,8 +606,9 @@ class GraphService:
         nodes = None
         scope = "graph"
         if author is not None:
-            sub = self.ego(author, radius=radius, max_nodes=None, year_from=year_from,
-                           year_to=year_to)
+            sub = self.ego(
+                author, radius=radius, max_nodes=None, year_from=year_from, year_to=year_to
+            )
             nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
             scope = f"ego of {sub['center']['name']} (radius {radius})"
         elif cohort:
@@ -459,29 +620,52 @@ class GraphService:
         for i, part in enumerate(parts[:limit]):
             central = [int(g.author_ids[v]) for v in central_members(g, part, top)]
             names = self.store.author_names(central)
-            rows.append({"community": i, "size": int(len(part)),
-                         "central": [{"id": c, "name": names.get(c, "")} for c in central]})
-        return {"method": method, "scope": scope, "seed": seed,
-                "modularity": round(float(modularity(g, parts)), 6), "count": len(parts),
-                "communities": rows}
+            rows.append(
+                {
+                    "community": i,
+                    "size": int(len(part)),
+                    "central": [{"id": c, "name": names.get(c, "")} for c in central],
+                }
+            )
+        return {
+            "method": method,
+            "scope": scope,
+            "seed": seed,
+            "modularity": round(float(modularity(g, parts)), 6),
+            "count": len(parts),
+            "communities": rows,
+        }
 
-    def rank(self, by: str = "papers", *, top: int = 10, sample: int | None = None,
-             seed: int = 0, year_from: int | None = None, year_to: int | None = None
-             ) -> dict[str, Any]:
+    def rank(
+        self,
+        by: str = "papers",
+        *,
+        top: int = 10,
+        sample: int | None = None,
+        seed: int = 0,
+        year_from: int | None = None,
+        year_to: int | None = None,
+    ) -> dict[str, Any]:
         """Top authors by papers, collaborators, betweenness, closeness or PageRank."""
         from graphsvc.graph.rank import rank
 
         if by not in ("papers", "collaborators", "betweenness", "closeness", "pagerank"):
-            raise InvalidQuery("by must be papers, collaborators, betweenness, closeness "
-                               "or pagerank")
+            raise InvalidQuery(
+                "by must be papers, collaborators, betweenness, closeness or pagerank"
+            )
         top = _check_limit(top)
         g = self.graph(year_from, year_to)
         rows, meta = rank(g, by, top=top, sample=sample, seed=seed)  # type: ignore[arg-type]
         ids = [int(g.author_ids[v]) for v, _ in rows]
         names = self.store.author_names(ids)
-        return {"by": by, **meta, "results": [
-            {"id": i, "name": names.get(i, ""), "score": _plain(score)}
-            for i, (_, score) in zip(ids, rows, strict=True)]}
+        return {
+            "by": by,
+            **meta,
+            "results": [
+                {"id": i, "name": names.get(i, ""), "score": _plain(score)}
+                for i, (_, score) in zip(ids, rows, strict=True)
+            ],
+        }
 
     def no_path(self, a: int, b: int, why: str) -> NoPath:
         return NoPath(f"no collaboration path between author {a} and author {b}: {why}")

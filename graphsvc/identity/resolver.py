@@ -126,12 +126,18 @@ class AuthorResolver:
             o for o in coauthors if (min(o, cand.id), max(o, cand.id)) in self.pending_pairs
         ] or self.store.shared_coauthors(cand.id, coauthors)
         if shared:
-            return Resolved(cand.id, "initials match with shared co-author",
-                            f"shares co-author id {shared[0]}"), []
+            return Resolved(
+                cand.id, "initials match with shared co-author", f"shares co-author id {shared[0]}"
+            ), []
         return None, [cand.id]
 
-    def create(self, raw: RawAuthor, parsed: ParsedName, batch: Batch,
-               display: Callable[[ParsedName, RawAuthor], str]) -> Resolved:
+    def create(
+        self,
+        raw: RawAuthor,
+        parsed: ParsedName,
+        batch: Batch,
+        display: Callable[[ParsedName, RawAuthor], str],
+    ) -> Resolved:
         aid = self.next_author_id
         self.next_author_id += 1
         batch.new_authors.append((aid, display(parsed, raw), parsed.key))
@@ -140,7 +146,9 @@ class AuthorResolver:
             if value:
                 batch.author_ids.append((kind, value, aid))
                 self._ext[(kind, value)] = aid
-        cand = AuthorCandidate(aid, parsed.key, parsed.initials_only, conflict_keys(raw.ids.items()))
+        cand = AuthorCandidate(
+            aid, parsed.key, parsed.initials_only, conflict_keys(raw.ids.items())
+        )
         if parsed.key:
             self._by_key(parsed.key).append(cand)
             self._by_sig(signature(parsed)).append(cand)

@@ -258,6 +258,10 @@ class NativeQueries:
         info = self._summaries(ids)
         return [{"id": i, "name": info[i]["name"] if i in info else ""} for i in ids]
 
+    def hops_native(self, ids: list[int]) -> list[dict[str, Any]]:
+        """The joint papers of every hop of a chain of author ids (newest first)."""
+        return self._hops(ids)
+
     def _hops(self, ids: list[int]) -> list[dict[str, Any]]:
         pairs = [[a, b] for a, b in zip(ids, ids[1:], strict=False)]
         if not pairs:

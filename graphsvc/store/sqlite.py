@@ -221,7 +221,9 @@ class SQLiteStore:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.executemany("INSERT INTO authors (id, name, key) VALUES (?, ?, ?)", batch.new_authors)
+            db.executemany(
+                "INSERT INTO authors (id, name, key) VALUES (?, ?, ?)", batch.new_authors
+            )
             db.executemany(
                 "INSERT OR IGNORE INTO author_ids (kind, value, author_id) VALUES (?, ?, ?)",
                 batch.author_ids,
@@ -230,8 +232,10 @@ class SQLiteStore:
                 "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + "
                 "excluded.count",
-                [(a, n, src, k, s, int(i), c)
-                 for (a, n, k, s, src, i), c in Counter(batch.variants).items()],
+                [
+                    (a, n, src, k, s, int(i), c)
+                    for (a, n, k, s, src, i), c in Counter(batch.variants).items()
+                ],
             )
             self._index_names(batch)
             db.executemany(
@@ -272,7 +276,9 @@ class SQLiteStore:
                 "INSERT OR REPLACE INTO duplicates (a, b, reason, score) VALUES (?, ?, ?, ?)",
                 batch.duplicates,
             )
-            db.executemany("UPDATE authors SET name = ? WHERE id = ?", [(n, a) for a, n in batch.renames])
+            db.executemany(
+                "UPDATE authors SET name = ? WHERE id = ?", [(n, a) for a, n in batch.renames]
+            )
             if batch.new_papers or batch.authorships:
                 db.execute(
                     "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT "
@@ -367,9 +373,7 @@ class SQLiteStore:
             "papers": int(q("SELECT count(*) FROM papers").fetchone()[0]),
             "edges": int(q("SELECT count(*) FROM coauthors").fetchone()[0]),
             "excluded_papers": int(
-                q(
-                    "SELECT count(*) FROM papers WHERE NOT counted AND n_authors >= 2"
-                ).fetchone()[0]
+                q("SELECT count(*) FROM papers WHERE NOT counted AND n_authors >= 2").fetchone()[0]
             ),
         }
 
@@ -394,8 +398,14 @@ class SQLiteStore:
                 (author_id,),
             )
         ]
-        return {"id": row[0], "name": row[1], "key": row[2], "papers": row[3],
-                "variants": variants, "ids": ids}
+        return {
+            "id": row[0],
+            "name": row[1],
+            "key": row[2],
+            "papers": row[3],
+            "variants": variants,
+            "ids": ids,
+        }
 
     def author_names(self, author_ids: Iterable[int]) -> dict[int, str]:
         ids = list(author_ids)
@@ -420,11 +430,18 @@ class SQLiteStore:
             for pid, title, year, venue, doi in self.db.execute(
                 f"SELECT id, title, year, venue, doi FROM papers WHERE id IN ({marks})", chunk
             ):
-                rows[int(pid)] = {"id": pid, "title": title, "year": year, "venue": venue,
-                                  "doi": doi, "source_id": None}
+                rows[int(pid)] = {
+                    "id": pid,
+                    "title": title,
+                    "year": year,
+                    "venue": venue,
+                    "doi": doi,
+                    "source_id": None,
+                }
             for pid, kind, value in self.db.execute(
                 f"SELECT paper_id, kind, value FROM paper_ids WHERE paper_id IN ({marks}) "
-                f"AND kind != 'doi' ORDER BY kind", chunk
+                f"AND kind != 'doi' ORDER BY kind",
+                chunk,
             ):
                 r = rows.get(int(pid))
                 if r is not None and r["source_id"] is None:
@@ -514,7 +531,8 @@ class SQLiteStore:
             grams = {tok[i : i + 3] for i in range(len(tok) - 2)}
             expr = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
             for (t,) in self.db.execute(
-                "SELECT token FROM vocabulary_trigrams WHERE vocabulary_trigrams MATCH ? LIMIT 2000",
+                "SELECT token FROM vocabulary_trigrams WHERE vocabulary_trigrams MATCH ? "
+                "LIMIT 2000",
                 (expr,),
             ):
                 if abs(len(t) - len(tok)) <= budget and edit_distance_at_most(tok, t, budget):
@@ -537,7 +555,9 @@ class SQLiteStore:
         ship_paper = np.empty(n_ship, dtype=np.int64)
         ship_author = np.empty(n_ship, dtype=np.int64)
         for i, (pid, aid) in enumerate(
-            self.db.execute("SELECT paper_id, author_id FROM authorships ORDER BY paper_id, position")
+            self.db.execute(
+                "SELECT paper_id, author_id FROM authorships ORDER BY paper_id, position"
+            )
         ):
             ship_paper[i] = pid
             ship_author[i] = aid
