@@ -244,12 +244,18 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         top = max((store.author(a) for a in _most_connected(svc, 1)), key=lambda a: a["papers"])
         print(f"\n== top collaborators of {top['name']} ==")
         print(_collab_text(svc.collaborators(top["id"], limit=10)))
-        demo_query = 'graphsvc collaborators "Torsten Hoefler" --min-papers 3'
-        print(f"\n== example: {demo_query} ==")
-        try:
-            print(_collab_text(svc.collaborators("Torsten Hoefler", min_papers=3, limit=10)))
-        except GraphsvcError as exc:
-            print(f"(not in this store: {exc})")
+        examples = [
+            ('graphsvc collaborators "Torsten Hoefler" --min-papers 3',
+             lambda: _collab_text(svc.collaborators("Torsten Hoefler", min_papers=3, limit=10))),
+            ('graphsvc path "Torsten Hoefler" "Ion Stoica"',
+             lambda: _path_text(svc.path("Torsten Hoefler", "Ion Stoica"))),
+        ]
+        for query, run in examples:
+            print(f"\n== example: {query} ==")
+            try:
+                print(run())
+            except GraphsvcError as exc:
+                print(f"(not in this store: {exc})")
     return 0
 
 
