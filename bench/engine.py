@@ -1,0 +1,436 @@
+"""Benchmark of the CSR graph engine against networkx on synthetic and SNAP co-author graphs.
+
+One command measures, for every dataset: build time and resident memory of
+``CoauthorGraph.build``, the time of ``stats()``, and p50/p99 latency over random author pairs
+of every query kind (``graphsvc.graph.paths``: distance, count_shortest_paths, shortest_path,
+strongest_path; ``graphsvc.graph.neighbourhood``: collaborators, ego) next to networkx doing the
+same on the same pairs in the same run. Answers are cross-checked (distance, path count, path
+length, strongest-path cost) and disagreements counted.
+
+Usage::
+
+    python bench/engine.py                         # 20k, 300k, 3m synthetic + the SNAP graphs
+    python bench/engine.py --scales 20k,300k       # quick: ~1.5 min
+    python bench/engine.py --pairs 500 --json out.json --no-snap
+
+The default run takes about 3–4 minutes on 2 cores and peaks near 4 GB of memory: the 3m scale
+(3M authors, 7M papers, ~20M edges) alone takes ~1.5 minutes (generation ~20 s, build ~8 s,
+stats ~40 s, queries); networkx is skipped there (its graph would need ~20 GB) and, elsewhere,
+limited to ``--nx-budget`` seconds per query kind (``all_shortest_paths`` runs a full BFS per
+query). Every dataset runs in a forked child so its memory readings start clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import gzip
+import itertools
+import json
+import math
+import multiprocessing
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from synthetic import generate, scale_authors  # noqa: E402
+
+from graphsvc.graph.csr import CoauthorGraph, Memberships  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+SNAP = [
+    "ca-GrQc.txt.gz",
+    "ca-HepTh.txt.gz",
+    "ca-HepPh.txt.gz",
+    "ca-CondMat.txt.gz",
+    "ca-AstroPh.renumbered.txt.gz",
+]
+#: networkx runs only on graphs up to this many edges (~1 KB of Python objects per edge)
+NX_MAX_EDGES = 3_000_000
+#: all_shortest_paths enumerates paths; stop counting here (our count is exact and unbounded)
+NX_COUNT_CAP = 1000
+#: networkx's all_shortest_paths runs a full BFS per query (seconds at 300k authors)
+NX_BUDGET_S = 15.0
+EGO_RADIUS = 2
+QUERIES = (
+    "distance",
+    "count_shortest_paths",
+    "shortest_path",
+    "strongest_path",
+    "collaborators",
+    "ego",
+)
+
+
+# ----------------------------------------------------------------------------- memory
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak() -> bool:
+    """Reset VmHWM (peak RSS) to the current RSS; Linux ≥ 4.0 (``clear_refs`` value 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+# ----------------------------------------------------------------------------- data
+def load_snap(path: Path) -> Memberships:
+    """A SNAP edge list (``#`` comments; AstroPh renumbered has a "nodes edges" first line)."""
+    with gzip.open(path, "rt") as f:
+        lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
+    if "renumbered" in path.name:
+        lines = lines[1:]
+    arr = np.loadtxt(lines, dtype=np.int64, ndmin=2)
+    return Memberships.from_edges(arr[:, 0], arr[:, 1])
+
+
+def datasets(args: argparse.Namespace) -> list[tuple[str, Callable[[], Memberships]]]:
+    out: list[tuple[str, Callable[[], Memberships]]] = []
+    for sc in [s for s in args.scales.split(",") if s]:
+        n = scale_authors(sc)
+        out.append((f"synthetic-{sc}", functools.partial(generate, n, seed=args.seed)))
+    if args.snap:
+        snap_dir = Path(args.data) / "snap"
+        if snap_dir.is_dir():
+            for name in SNAP:
+                p = snap_dir / name
+                if p.exists():
+                    out.append((name.split(".")[0], functools.partial(load_snap, p)))
+        else:
+            print(f"SNAP graphs skipped: {snap_dir} not found")
+    return out
+
+
+# ----------------------------------------------------------------------------- queries
+def _pairs(G: CoauthorGraph, k: int, seed: int) -> list[tuple[int, int]]:
+    """``k`` random pairs of distinct authors of the largest component (connected pairs)."""
+    from graphsvc.graph.analytics import component_labels, largest_component
+
+    _, labels = component_labels(G.indptr, G.indices)
+    lcc = largest_component(labels)
+    rng = np.random.default_rng(seed)
+    s = rng.choice(lcc, size=k)
+    t = rng.choice(lcc, size=k)
+    same = s == t
+    t[same] = lcc[(np.searchsorted(lcc, t[same]) + 1) % lcc.size]
+    return list(zip(s.tolist(), t.tolist(), strict=True))
+
+
+def _engine_calls(G: CoauthorGraph) -> dict[str, Callable[[int, int], Any]]:
+    from graphsvc.graph import neighbourhood, paths
+
+    return {
+        "distance": lambda s, t: paths.distance(G, s, t),
+        "count_shortest_paths": lambda s, t: paths.count_shortest_paths(G, s, t),
+        "shortest_path": lambda s, t: paths.shortest_path(G, s, t),
+        "strongest_path": lambda s, t: paths.strongest_path(G, s, t),
+        "collaborators": lambda s, t: neighbourhood.collaborators(G, s),
+        "ego": lambda s, t: neighbourhood.ego(G, s, radius=EGO_RADIUS),
+    }
+
+
+def _nx_graph(G: CoauthorGraph) -> Any:
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(range(G.n))
+    u, v, slot = G.edge_list()
+    g.add_edges_from(
+        (a, b, {"papers": p, "cost": 1.0 / p, "last_year": y})
+        for a, b, p, y in zip(
+            u.tolist(),
+            v.tolist(),
+            G.papers[slot].tolist(),
+            G.last_year[slot].tolist(),
+            strict=True,
+        )
+    )
+    return g
+
+
+def _nx_calls(g: Any) -> dict[str, Callable[[int, int], Any]]:
+    import networkx as nx
+
+    def collaborators(s: int) -> list[int]:
+        row = g[s]
+        return sorted(row, key=lambda v: (-row[v]["papers"], -row[v]["last_year"], v))
+
+    return {
+        "distance": lambda s, t: nx.shortest_path_length(g, s, t),
+        "count_shortest_paths": lambda s, t: sum(
+            1 for _ in itertools.islice(nx.all_shortest_paths(g, s, t), NX_COUNT_CAP)
+        ),
+        "shortest_path": lambda s, t: nx.shortest_path(g, s, t),
+        "strongest_path": lambda s, t: nx.bidirectional_dijkstra(g, s, t, weight="cost"),
+        "collaborators": lambda s, t: collaborators(s),
+        "ego": lambda s, t: list(nx.ego_graph(g, s, radius=EGO_RADIUS)),
+    }
+
+
+def _time_calls(
+    fn: Callable[[int, int], Any], pairs: list[tuple[int, int]], budget_s: float = math.inf
+) -> tuple[list[float], list[Any]]:
+    """Time ``fn`` on the pairs in order (garbage collector off, as ``timeit`` does), stopping
+    once ``budget_s`` seconds are spent; pairs are random, so a prefix is a fair sample."""
+    times, answers = [], []
+    spent = 0.0
+    gc.disable()
+    try:
+        for s, t in pairs:
+            t0 = time.perf_counter()
+            answers.append(fn(s, t))
+            times.append(time.perf_counter() - t0)
+            spent += times[-1]
+            if spent > budget_s:
+                break
+    finally:
+        gc.enable()
+    return times, answers
+
+
+def _agree(kind: str, ours: Any, theirs: Any) -> bool:
+    """Whether our answer and networkx's say the same (the parts both define)."""
+    if kind == "distance":
+        return bool(ours == theirs)
+    if kind == "count_shortest_paths":
+        return bool(ours[1] == theirs or (theirs == NX_COUNT_CAP and ours[1] >= NX_COUNT_CAP))
+    if kind == "shortest_path":
+        return len(ours) == len(theirs)
+    if kind == "strongest_path":
+        return abs(float(ours[0]) - float(theirs[0])) <= 1e-9 * max(1.0, float(theirs[0]))
+    if kind == "collaborators":
+        return [r[0] for r in ours] == theirs
+    if kind == "ego":
+        return {int(x) for x in ours[0]} == set(theirs)
+    return True
+
+
+def _graph_mb(G: CoauthorGraph) -> float:
+    """Bytes of the graph's own arrays (memberships excluded), in MB."""
+    arrays = [v for v in vars(G).values() if isinstance(v, np.ndarray)]
+    return sum(a.nbytes for a in arrays) / 2**20
+
+
+def _ms(xs: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(xs) * 1e3, q)) if xs else float("nan")
+
+
+# ----------------------------------------------------------------------------- one dataset
+def bench_dataset(
+    name: str, make: Callable[[], Memberships], args: argparse.Namespace
+) -> dict[str, Any]:
+    from graphsvc.graph.analytics import stats
+
+    rec: dict[str, Any] = {"dataset": name}
+    gc.collect()
+    t0 = time.perf_counter()
+    mem = make()
+    rec["load_s"] = time.perf_counter() - t0
+    gc.collect()
+    rss0 = _status_kb("VmRSS")
+    peak_ok = _reset_peak()
+    t0 = time.perf_counter()
+    G = CoauthorGraph.build(mem)
+    rec["build_s"] = time.perf_counter() - t0
+    rec["build_rss_mb"] = (_status_kb("VmRSS") - rss0) / 1024
+    rec["build_peak_mb"] = (_status_kb("VmHWM") - rss0) / 1024 if peak_ok else None
+    rec.update(authors=G.n, papers=mem.n_papers, edges=G.n_edges, graph_mb=_graph_mb(G))
+    peak = rec["build_peak_mb"]
+    print(
+        f"\n== {name}: {G.n:,} authors, {mem.n_papers:,} papers, {G.n_edges:,} edges; "
+        f"load {rec['load_s']:.1f}s, build {rec['build_s']:.2f}s, graph arrays "
+        f"{rec['graph_mb']:.0f} MB, RSS +{rec['build_rss_mb']:.0f} MB"
+        + (f" (peak +{peak:.0f} MB)" if peak is not None else "")
+    )
+    if not args.no_stats:
+        t0 = time.perf_counter()
+        st = stats(G)
+        rec["stats_s"] = time.perf_counter() - t0
+        rec["stats"] = st
+        print(
+            f"   stats {rec['stats_s']:.1f}s ({st['diameter_method']}): "
+            f"clustering {st['avg_clustering']:.4f}, triangles {st['triangles']:,}, "
+            f"LCC {st['largest_component']['authors']:,}, diameter {st['diameter']}, "
+            f"eff. diam. {st['effective_diameter_90']:.2f}, mean dist. {st['mean_distance']:.3f}"
+        )
+
+    pairs = _pairs(G, args.pairs, args.seed)
+    try:
+        ours = _engine_calls(G)
+    except ImportError as exc:
+        print(f"   queries skipped: {exc}")
+        rec["queries"] = {}
+        return rec
+    nx_reason = None
+    if args.no_nx:
+        nx_reason = "--no-nx"
+    elif G.n_edges > args.nx_max_edges:
+        nx_reason = f"{G.n_edges:,} edges > --nx-max-edges {args.nx_max_edges:,} (memory)"
+    theirs: dict[str, Callable[[int, int], Any]] = {}
+    if nx_reason is None:
+        t0 = time.perf_counter()
+        g = _nx_graph(G)
+        rec["nx_build_s"] = time.perf_counter() - t0
+        theirs = _nx_calls(g)
+        print(f"   networkx graph built in {rec['nx_build_s']:.1f}s")
+    else:
+        print(f"   networkx skipped: {nx_reason}")
+    rec["nx_skipped"] = nx_reason
+    rec["queries"] = {}
+    for kind in QUERIES:
+        # one untimed call warms caches (cached properties, scipy imports) on both sides
+        ours[kind](*pairs[0])
+        times, answers = _time_calls(ours[kind], pairs)
+        q: dict[str, Any] = {"n": len(pairs), "p50_ms": _ms(times, 50), "p99_ms": _ms(times, 99)}
+        if kind in theirs:
+            theirs[kind](*pairs[0])
+            nx_times, nx_answers = _time_calls(theirs[kind], pairs, args.nx_budget)
+            q.update(
+                nx_n=len(nx_times),
+                nx_p50_ms=_ms(nx_times, 50),
+                nx_p99_ms=_ms(nx_times, 99),
+                speedup_p50=_ms(nx_times, 50) / q["p50_ms"],
+                disagreements=sum(
+                    not _agree(kind, a, b) for a, b in zip(answers, nx_answers, strict=False)
+                ),
+            )
+        rec["queries"][kind] = q
+    return rec
+
+
+def _child(conn: Any, name: str, make: Callable[[], Memberships], args: argparse.Namespace) -> None:
+    conn.send(bench_dataset(name, make, args))
+    conn.close()
+    sys.stdout.flush()
+
+
+def _isolated(
+    name: str, make: Callable[[], Memberships], args: argparse.Namespace
+) -> dict[str, Any] | None:
+    """Run one dataset in a forked child: its memory readings start clean (freed numpy memory
+    stays in the allocator, so RSS deltas in one long process would hide later builds)."""
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, name, make, args))
+    sys.stdout.flush()  # or the child would print the parent's buffered lines again
+    proc.start()
+    send.close()
+    try:
+        rec: dict[str, Any] = recv.recv()
+    except EOFError:
+        rec = {}
+    proc.join()
+    if proc.exitcode != 0 or not rec:
+        print(f"   {name}: benchmark process failed (exit code {proc.exitcode})")
+        return None
+    return rec
+
+
+# ----------------------------------------------------------------------------- report
+def print_table(records: list[dict[str, Any]]) -> None:
+    head = (
+        f"{'query':<21} {'dataset':<15} {'p50 ms':>9} {'p99 ms':>9} {'nx p50':>9} "
+        f"{'nx p99':>9} {'nx n':>5} {'speed-up':>9} {'disagree':>8}"
+    )
+    print("\n" + head + "\n" + "-" * len(head))
+    for kind in QUERIES:
+        for r in records:
+            q = r.get("queries", {}).get(kind)
+            if not q:
+                continue
+            nx50 = f"{q['nx_p50_ms']:9.3f}" if "nx_p50_ms" in q else f"{'—':>9}"
+            nx99 = f"{q['nx_p99_ms']:9.3f}" if "nx_p99_ms" in q else f"{'—':>9}"
+            ratio = f"{q['speedup_p50']:8.1f}x" if "speedup_p50" in q else f"{'—':>9}"
+            dis = f"{q['disagreements']:8d}" if "disagreements" in q else f"{'—':>8}"
+            nxn = f"{q['nx_n']:5d}" if "nx_n" in q else f"{'—':>5}"
+            print(
+                f"{kind:<21} {r['dataset']:<15} {q['p50_ms']:9.3f} {q['p99_ms']:9.3f} "
+                f"{nx50} {nx99} {nxn} {ratio} {dis}"
+            )
+    head = (
+        f"{'dataset':<15} {'authors':>10} {'edges':>11} {'load s':>7} {'build s':>8} "
+        f"{'graph MB':>8} {'RSS MB':>7} {'peak MB':>8} {'stats s':>8} {'nx build s':>10}"
+    )
+    print("\n" + head + "\n" + "-" * len(head))
+    for r in records:
+        peak = r.get("build_peak_mb")
+        peak_s = f"{peak:8.0f}" if peak is not None else f"{'—':>8}"
+        stats_s = f"{r['stats_s']:8.1f}" if "stats_s" in r else f"{'—':>8}"
+        nxb = f"{r['nx_build_s']:10.1f}" if "nx_build_s" in r else f"{'—':>10}"
+        print(
+            f"{r['dataset']:<15} {r['authors']:>10,} {r['edges']:>11,} {r['load_s']:7.1f} "
+            f"{r['build_s']:8.2f} {r['graph_mb']:8.0f} {r['build_rss_mb']:7.0f} {peak_s} "
+            f"{stats_s} {nxb}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description="Benchmark the CSR graph engine against networkx.",
+        epilog="example: python bench/engine.py --scales 20k,300k --pairs 200 --json out.json",
+    )
+    ap.add_argument(
+        "--scales", default="20k,300k,3m", help="synthetic scales (default 20k,300k,3m)"
+    )
+    ap.add_argument("--pairs", type=int, default=200, help="random author pairs per query kind")
+    snap = ap.add_mutually_exclusive_group()
+    snap.add_argument(
+        "--snap",
+        dest="snap",
+        action="store_true",
+        default=True,
+        help="include the SNAP graphs from ../shared/data (default)",
+    )
+    snap.add_argument("--no-snap", dest="snap", action="store_false", help="skip them")
+    ap.add_argument("--data", default=str(SHARED), help="shared data folder (SNAP in snap/)")
+    ap.add_argument("--no-nx", action="store_true", help="skip the networkx baseline")
+    ap.add_argument("--nx-max-edges", type=int, default=NX_MAX_EDGES)
+    ap.add_argument(
+        "--nx-budget",
+        type=float,
+        default=NX_BUDGET_S,
+        help="seconds of networkx per query kind and dataset (fewer pairs when exceeded)",
+    )
+    ap.add_argument(
+        "--in-process", action="store_true", help="no child process per dataset (for profiling)"
+    )
+    ap.add_argument("--no-stats", action="store_true", help="skip stats()")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", help="write all measurements to this file")
+    args = ap.parse_args(argv)
+    if args.pairs < 1:
+        ap.error("--pairs must be >= 1")
+
+    records = []
+    t_all = time.perf_counter()
+    for name, make in datasets(args):
+        rec = bench_dataset(name, make, args) if args.in_process else _isolated(name, make, args)
+        if rec is not None:
+            records.append(rec)
+    print_table(records)
+    print(f"\ntotal {time.perf_counter() - t_all:.0f}s")
+    if args.json:
+        Path(args.json).write_text(json.dumps(records, indent=2, default=float))
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
