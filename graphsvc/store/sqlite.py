@@ -500,10 +500,14 @@ class SQLiteStore:
         if not common:
             return []
         total = {a: sum(s[a] for s in per_token) for a in common}
-        info = {
-            int(a): (str(n), int(p))
-            for a, n, p in self._rows_in("SELECT id, name, papers FROM authors WHERE id IN", common)
-        }
+        info = {}
+        wanted = sorted(tokens)
+        for a, n, p, k in self._rows_in(
+            "SELECT id, name, papers, key FROM authors WHERE id IN", common
+        ):
+            info[int(a)] = (str(n), int(p))
+            if sorted(key_tokens(str(k))) == wanted:
+                total[int(a)] += 0.5  # the whole name, not just some of its words
         ranked = sorted(common, key=lambda a: (-total[a], -info[a][1], info[a][0], a))
         return [
             {"id": a, "name": info[a][0], "papers": info[a][1], "score": round(total[a], 3)}
