@@ -14,6 +14,7 @@ from typing import Any
 from graphsvc import __version__
 from graphsvc.config import Settings
 from graphsvc.errors import AmbiguousAuthor, GraphsvcError, InvalidQuery, NoPath
+from graphsvc.identity.cli import IDENTITY_COMMANDS, IDENTITY_EXAMPLES, add_identity_parsers
 from graphsvc.model import Record, Skipped
 from graphsvc.sources import FORMATS, ReaderOptions
 
@@ -34,8 +35,10 @@ EXAMPLES: dict[str, str] = {
     "graphsvc init-store",
 }
 
+EXAMPLES.update(IDENTITY_EXAMPLES)
+
 Handler = Callable[[argparse.Namespace, Settings], int]
-_COMMANDS: dict[str, Handler] = {}
+_COMMANDS: dict[str, Handler] = dict(IDENTITY_COMMANDS)
 
 
 def command(name: str) -> Callable[[Handler], Handler]:
@@ -599,6 +602,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", type=int, help="sample size for approximate betweenness/closeness")
     p.add_argument("--seed", type=int, default=0)
     _add_window(p)
+
+    add_identity_parsers(add)
 
     add("init-store", "create the Neo4j constraints and indexes (idempotent)")
 

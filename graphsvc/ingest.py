@@ -19,12 +19,13 @@ from typing import Any
 
 from graphsvc.config import DEFAULT_MAX_TEAM_SIZE
 from graphsvc.errors import GraphsvcError
+from graphsvc.identity.overrides import author_aliases, merged_keys
 from graphsvc.identity.papers import ID_PRIORITY, ids_conflict, same_authors, title_key
 from graphsvc.identity.resolver import AuthorResolver, Resolved, signature
 from graphsvc.model import Record, Skipped
 from graphsvc.names import ParsedName, parse_name
 from graphsvc.sources import ReaderOptions, detect_format, read_records
-from graphsvc.store.base import Batch, GraphStore
+from graphsvc.store.base import RESERVED_AUTHOR_ID, Batch, GraphStore
 
 BATCH_SIZE = 5000
 MAX_EXAMPLES = 20
@@ -96,7 +97,14 @@ class Ingestor:
         next_author, next_paper = store.next_ids()
         # an empty store is fully described by what this run creates: no look-ups needed
         self.complete = next_author == 1 and next_paper == 1
-        self.resolver = AuthorResolver(store, next_author, complete=self.complete)
+        # ids of authors merged away or split off and undone are never handed out again
+        reserved = store.get_meta(RESERVED_AUTHOR_ID)
+        if reserved is not None:
+            next_author = max(next_author, int(reserved) + 1)
+        self.resolver = AuthorResolver(
+            store, next_author, complete=self.complete, aliases=author_aliases(store),
+            merged_keys=merged_keys(store),
+        )
         self.next_paper = next_paper
         self.report = IngestReport(max_team_size=max_team_size)
         self._names: dict[tuple[str, str | None, str | None, str | None], ParsedName] = {}
@@ -219,38 +227,44 @@ class Ingestor:
     def _resolve_authors(
         self, parsed: list[tuple[Any, ParsedName]], rec: Record
     ) -> list[tuple[int, str]]:
-        """Resolve every mention of one paper; initials-only names last, with co-author evidence."""
+        """Resolve every mention of one paper: names the hard rules decide first, then new full
+        names, then initials-only names, each with the co-authors resolved before it as
+        evidence."""
         r = self.resolver
         b = self._batch
         out: dict[int, tuple[int, str]] = {}
         seen: set[int] = set()
-        later = []
+        full: list[int] = []
+        initials: list[int] = []
         for i, (raw, p) in enumerate(parsed):
             res = r.resolve_hard(raw, p)
-            if res is None and p.initials_only and not raw.ids:
-                later.append(i)
+            if res is None and not raw.ids:
+                (initials if p.initials_only else full).append(i)
                 continue
             if res is None:
-                res = r.create(raw, p, b, display_name)
-                self.report.authors += 1
+                res = self._create(raw, p)
             self._accept(i, raw, p, res, rec, out, seen)
-        for i in later:
-            raw, p = parsed[i]
-            res, dups = r.resolve_initials(p, raw, sorted(seen))
-            if res is None:
-                res = r.create(raw, p, b, display_name)
-                self.report.authors += 1
-                for d in dups:
-                    b.duplicates.append(
-                        (
-                            min(d, res.author_id),
-                            max(d, res.author_id),
-                            "initials-only name fits this full name",
-                            0.5,
-                        )
-                    )
-            self._accept(i, raw, p, res, rec, out, seen)
+        for group, is_full in ((full, True), (initials, False)):
+            for i in group:
+                raw, p = parsed[i]
+                if is_full:
+                    res, dups = r.resolve_full(p, raw, sorted(seen), display_name)
+                else:
+                    res, dups = r.resolve_initials(p, raw, sorted(seen))
+                if res is None:
+                    res = self._create(raw, p)
+                    for d in dups:
+                        b.duplicates.append((min(d, res.author_id), max(d, res.author_id),
+                                             "initials-only name fits this full name", 0.5))
+                elif res.rename:
+                    b.renames.append((res.author_id, res.rename))
+                self._accept(i, raw, p, res, rec, out, seen)
         return [out[i] for i in sorted(out)]
+
+    def _create(self, raw: Any, p: ParsedName) -> Resolved:
+        res = self.resolver.create(raw, p, self._batch, display_name)
+        self.report.authors += 1
+        return res
 
     def _accept(
         self,
@@ -262,12 +276,21 @@ class Ingestor:
         out: dict[int, tuple[int, str]],
         seen: set[int],
     ) -> None:
+        for _other, why in self.resolver.take_refused():
+            # a shared hard id the dblp homonym rule refused: explained on this author
+            self._batch.evidence.append(
+                (res.author_id, raw.name, "kept apart from a dblp homonym", why))
+        for other, why in self.resolver.take_split_ids():
+            # two hard ids of one mention on two authors: listed for a merge
+            a, z = min(other, res.author_id), max(other, res.author_id)
+            self._batch.duplicates.append((a, z, why, 0.9))
         if res.author_id in seen:
             return  # the same person twice on one paper (e.g. an edge-list self-loop)
         seen.add(res.author_id)
         out[i] = (res.author_id, raw.name)
         b = self._batch
         self.resolver.learn_ids(res.author_id, raw, b)
+        self.resolver.note_variant(res.author_id, p)
         b.variants.append(
             (res.author_id, raw.name, p.key, signature(p), rec.source or "unknown", p.initials_only)
         )

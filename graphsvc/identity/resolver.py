@@ -3,12 +3,26 @@
 Order of rules (DESIGN.md ``identity/``):
 
 1. hard keys: ORCID, dblp person name (with its homonym number), OpenAlex / Semantic Scholar
-   author ids, edge-list node ids — an id from a source always wins over name matching;
+   author ids, edge-list node ids — an id from a source always wins over name matching, with
+   one exception: a dblp name never joins an author holding the same base name with another
+   homonym number ("Wei Liu 0001" and "Wei Liu 0014" are two people even if they share an
+   ORCID: dblp numbered them to keep them apart);
 2. equal match keys ("Günther, Mario" = "Mario Gunther"), unless the candidate carries a
-   different hard id of the same kind (two ORCIDs are two people);
-3. an initials-only form ("P. Vincent") joins a full-name author only when exactly one
-   full-name candidate fits and they share a co-author on this paper; otherwise it stays a
-   separate author and the pair is listed as a possible duplicate.
+   different hard id of the same kind (two ORCIDs are two people). An initials-only mention
+   joins this way only an author that is itself known by initials: a full-name author needs
+   rule 4's evidence for every initials-only mention;
+3. the same name read differently: the same words with the family/given boundary elsewhere
+   ("Paolo Di Vecchia" = "Di Vecchia, Paolo", "Mohamed A. Abd El Ghany" = "… Abd El-Ghany"),
+   or the given name written as one word ("Tan-Tan Zhang" = "Tantan Zhang");
+4. an initials-only form ("P. Vincent") joins a full-name author only when exactly one
+   full-name candidate fits and they share a co-author on this paper; the other way round, a
+   new full name joins the one initials-only author that fits it, under the same conditions,
+   and gives it its better display name. Otherwise the names stay separate authors and the pair
+   is listed as a possible duplicate.
+
+Manual merges move everything of the merged-away author to the target and leave an alias
+behind (``aliases``): the resolver follows aliases, so an id that was merged away resolves to
+where it went.
 """
 
 from __future__ import annotations
@@ -16,8 +30,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from graphsvc.identity.compare import homonym_clash, split_key
 from graphsvc.model import AUTHOR_ID_KINDS, RawAuthor
 from graphsvc.names import ParsedName
+from graphsvc.names.parse import PARTICLES
 from graphsvc.store.base import AuthorCandidate, Batch, GraphStore
 
 
@@ -42,11 +58,62 @@ def initials_fit(initials: str, given_key: str) -> bool:
     return bool(initials) and firsts.startswith(initials)
 
 
+def _initials_of(given_key: str) -> str:
+    return "".join(t[0] for t in given_key.split() if t)
+
+
+def _syllables(words: list[str]) -> bool:
+    """Given-name words that may be one name written apart ("tan tan", "ko taro"): two or more,
+    none an initial or a surname particle ("paolo di" is a spilled particle)."""
+    return len(words) > 1 and all(len(w) > 1 and w not in PARTICLES for w in words)
+
+
+def _is_initials(given_key: str) -> bool:
+    words = given_key.split()
+    return bool(words) and all(len(w) == 1 for w in words)
+
+
+def alternative_keys(p: ParsedName) -> list[str]:
+    """Keys of the same name read differently (rule 3), most likely first.
+
+    The same words with the family/given boundary elsewhere, then the given name written as one
+    word when it is several words of two letters or more ("tan tan" -> "tantan"; the other
+    direction is found by ``resolve_full``, so the result does not depend on which spelling
+    came first). A family name written as one word ("Al-Kabani" / "Alkabani") is not joined:
+    its other direction cannot be looked up, and the duplicate listing shows such pairs. Names
+    with a dblp homonym number have none (the number belongs to one reading).
+
+    Examples
+    --------
+    >>> from graphsvc.names import parse_name
+    >>> alternative_keys(parse_name("Paolo Di Vecchia"))
+    ['di vecchia|paolo']
+    >>> alternative_keys(parse_name("Tan-Tan Zhang"))
+    ['tan zhang|tan', 'zhang|tantan']
+    >>> alternative_keys(parse_name("Wei Zhang")), alternative_keys(parse_name("Wei Liu 0001"))
+    ([], [])
+    """
+    if not p.key or p.homonym is not None or not p.given_key or not p.family_key:
+        return []
+    given, family = p.given_key.split(), p.family_key.split()
+    words = given + family
+    out = []
+    for k in range(1, len(words)):
+        key = f"{' '.join(words[k:])}|{' '.join(words[:k])}"
+        if key != p.key:
+            out.append(key)
+    if _syllables(given):
+        out.append(f"{p.family_key}|{''.join(given)}")
+    return out
+
+
 @dataclass(slots=True)
 class Resolved:
     author_id: int
     rule: str
     detail: str = ""
+    #: a better display name for the author (a full name joined an initials-only author)
+    rename: str | None = None
 
 
 @dataclass
@@ -58,11 +125,31 @@ class AuthorResolver:
     #: the caches hold everything the store has (it started empty or was preloaded): a miss
     #: means "not there" and costs no store round trip
     complete: bool = False
+    #: merged-away author id -> where it went (manual merges; see ``identity.overrides``)
+    aliases: dict[int, int] = field(default_factory=dict)
+    #: keys of merged-away initials-only authors -> the authors they were merged into
+    merged_keys: dict[str, set[int]] = field(default_factory=dict)
     #: pending co-author pairs of the current batch (the store sees them only after apply)
     pending_pairs: set[tuple[int, int]] = field(default_factory=set)
+    #: hard-id joins refused by the dblp homonym rule since the last ``take_refused``:
+    #: (author the id pointed to, why)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    #: hard ids of one mention that point to two different authors (one person by both ids:
+    #: the pair is listed as a likely duplicate) since the last ``take_split_ids``
+    split_ids: list[tuple[int, str]] = field(default_factory=list)
     _ext: dict[tuple[str, str], int | None] = field(default_factory=dict)
     _key: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
     _sig: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
+    _dblp: dict[int, set[str]] = field(default_factory=dict)
+    _cands: dict[int, AuthorCandidate] = field(default_factory=dict)
+
+    def follow(self, author_id: int) -> int:
+        """Where an author id went through manual merges (itself when it was not merged)."""
+        seen = 0
+        while author_id in self.aliases and seen < 1000:
+            author_id = self.aliases[author_id]
+            seen += 1
+        return author_id
 
     def _by_ext(self, kind: str, value: str) -> int | None:
         k = (kind, value)
@@ -70,7 +157,10 @@ class AuthorResolver:
             return self._ext[k]
         if self.complete:
             return None
-        found = self._ext[k] = self.store.author_by_external(kind, value)
+        found = self.store.author_by_external(kind, value)
+        if found is not None:
+            found = self.follow(int(found))
+        self._ext[k] = found
         return found
 
     def _by_key(self, key: str) -> list[AuthorCandidate]:
@@ -85,49 +175,164 @@ class AuthorResolver:
             got = self._sig[sig] = [] if self.complete else self.store.authors_by_signature(sig)
         return got
 
+    def _dblp_names(self, author_id: int) -> set[str]:
+        got = self._dblp.get(author_id)
+        if got is None:
+            got = set()
+            if not self.complete:
+                detail = self.store.author(author_id)
+                for x in (detail or {}).get("ids", []):
+                    if x["kind"] == "dblp":
+                        got.add(str(x["value"]))
+            self._dblp[author_id] = got
+        return got
+
     def trim_caches(self, limit: int = 2_000_000) -> None:
         """Bound memory on huge runs against a store that is not fully cached."""
         if self.complete:
             return
-        for cache in (self._ext, self._key, self._sig):
+        for cache in (self._ext, self._key, self._sig, self._dblp, self._cands):
             if len(cache) > limit:
                 cache.clear()
 
+    def take_refused(self) -> list[tuple[int, str]]:
+        out, self.refused = self.refused, []
+        return out
+
+    def take_split_ids(self) -> list[tuple[int, str]]:
+        out, self.split_ids = self.split_ids, []
+        return out
+
     def resolve_hard(self, raw: RawAuthor, parsed: ParsedName) -> Resolved | None:
-        """Rules 1 and 2: hard ids, then equal match keys. None when neither decides."""
+        """Rules 1 to 3: hard ids, equal match keys, the same name read differently.
+
+        None when none of them decides.
+        """
+        mine = raw.ids.get("dblp")
         for kind in AUTHOR_ID_KINDS:
             value = raw.ids.get(kind)
             if value:
                 found = self._by_ext(kind, value)
-                if found is not None:
-                    return Resolved(found, f"same {kind}", value)
+                if found is None:
+                    continue
+                clash = homonym_clash(self._dblp_names(found), [mine]) if mine else None
+                if clash is not None:
+                    self.refused.append(
+                        (found, f"same {kind} {value} as author {found}, but dblp keeps "
+                                f"{clash[0]!r} and {clash[1]!r} apart"))
+                    continue
+                for other_kind in AUTHOR_ID_KINDS:
+                    other_value = raw.ids.get(other_kind)
+                    other = self._by_ext(other_kind, other_value) if other_value else None
+                    if other is not None and other != found:
+                        self.split_ids.append((other, f"one mention carries {kind} {value} "
+                                                      f"and {other_kind} {other_value}"))
+                return Resolved(found, f"same {kind}", value)
         if not parsed.key:
             return None
-        fitting = [c for c in self._by_key(parsed.key) if not _conflicts(c.ids, raw.ids)]
+        fitting = [c for c in self._by_key(parsed.key) if self._may_join(c, raw, parsed)]
         if fitting:
             return Resolved(fitting[0].id, "same match key", parsed.key)
+        words = sorted(parsed.key.replace("|", " ").split())
+        for alt in alternative_keys(parsed):
+            fitting = [
+                c for c in self._by_key(alt)
+                if self._may_join(c, raw, parsed,
+                                  sorted(c.key.replace("|", " ").split()) == words)
+            ]
+            if fitting:
+                return Resolved(fitting[0].id, "same name, read differently",
+                                f"{parsed.key} = {alt}")
         return None
+
+    def _may_join(
+        self, c: AuthorCandidate, raw: RawAuthor, parsed: ParsedName, same_words: bool = False
+    ) -> bool:
+        if _conflicts(c.ids, raw.ids):
+            return False
+        # an initials-only mention joins a full-name author only with evidence (rule 4),
+        # unless that author's own name is these very words read differently, or an author
+        # known by this key was merged into it by hand
+        return (
+            same_words
+            or not parsed.initials_only
+            or _is_initials(split_key(c.key)[1])
+            or c.id in self.merged_keys.get(parsed.key, ())
+        )
+
+    def _shared(self, cand: int, coauthors: list[int]) -> list[int]:
+        return [
+            o for o in coauthors if (min(o, cand), max(o, cand)) in self.pending_pairs
+        ] or self.store.shared_coauthors(cand, coauthors)
 
     def resolve_initials(
         self, parsed: ParsedName, raw: RawAuthor, coauthors: list[int]
     ) -> tuple[Resolved | None, list[int]]:
-        """Rule 3 for an initials-only name: (join, or None plus the possible duplicates)."""
+        """Rule 4 for an initials-only name: (join, or None plus the possible duplicates)."""
         full = [
             c
             for c in self._by_sig(signature(parsed))
             if not c.initials_only
             and not _conflicts(c.ids, raw.ids)
-            and initials_fit(parsed.initials, c.key.split("|", 1)[1].split("#", 1)[0])
+            and initials_fit(parsed.initials, split_key(c.key)[1])
         ]
         if len(full) != 1:
             return None, [c.id for c in full]
         cand = full[0]
-        shared = [
-            o for o in coauthors if (min(o, cand.id), max(o, cand.id)) in self.pending_pairs
-        ] or self.store.shared_coauthors(cand.id, coauthors)
+        shared = self._shared(cand.id, coauthors)
         if shared:
             return Resolved(
                 cand.id, "initials match with shared co-author", f"shares co-author id {shared[0]}"
+            ), []
+        return None, [cand.id]
+
+    def resolve_full(
+        self,
+        parsed: ParsedName,
+        raw: RawAuthor,
+        coauthors: list[int],
+        display: Callable[[ParsedName, RawAuthor], str],
+    ) -> tuple[Resolved | None, list[int]]:
+        """Rules 3 and 4 for a new full name: the given name written as one word by a known
+        author, or the one initials-only author that fits it with a shared co-author.
+
+        Returns (join, or None plus the initials-only authors it may be).
+        """
+        if not parsed.key or parsed.homonym is not None:
+            return None, []
+        cands = [c for c in self._by_sig(signature(parsed)) if not _conflicts(c.ids, raw.ids)]
+        compact = parsed.given_key.replace(" ", "")
+        for c in cands:
+            fam, giv, num = split_key(c.key)
+            if (
+                num is None
+                and fam == parsed.family_key
+                and giv != parsed.given_key
+                and giv.replace(" ", "") == compact
+                and (_syllables(giv.split()) or _syllables(parsed.given_key.split()))
+                and not (" " in giv and " " in parsed.given_key)
+            ):
+                return Resolved(c.id, "same name, read differently", f"{parsed.key} = {c.key}"), []
+        inits = [
+            c for c in cands
+            if c.initials_only and initials_fit(_initials_of(split_key(c.key)[1]),
+                                                parsed.given_key)
+        ]
+        if len(inits) != 1:
+            return None, [c.id for c in inits]
+        cand = inits[0]
+        rivals = [
+            d for d in cands
+            if d.id != cand.id and not d.initials_only
+            and initials_fit(_initials_of(split_key(cand.key)[1]), split_key(d.key)[1])
+        ]
+        if rivals:
+            return None, [cand.id]
+        shared = self._shared(cand.id, coauthors)
+        if shared:
+            return Resolved(
+                cand.id, "full name matches initials with shared co-author",
+                f"shares co-author id {shared[0]}", rename=display(parsed, raw),
             ), []
         return None, [cand.id]
 
@@ -141,18 +346,37 @@ class AuthorResolver:
         aid = self.next_author_id
         self.next_author_id += 1
         batch.new_authors.append((aid, display(parsed, raw), parsed.key))
+        self._dblp[aid] = set()
+        claimed = []
         for kind in AUTHOR_ID_KINDS:
             value = raw.ids.get(kind)
-            if value:
+            # an id refused by the homonym rule stays with the author that claimed it first
+            if value and self._ext.get((kind, value)) is None:
                 batch.author_ids.append((kind, value, aid))
                 self._ext[(kind, value)] = aid
-        cand = AuthorCandidate(
-            aid, parsed.key, parsed.initials_only, conflict_keys(raw.ids.items())
-        )
+                claimed.append((kind, value))
+                if kind == "dblp":
+                    self._dblp[aid].add(value)
+        cand = AuthorCandidate(aid, parsed.key, parsed.initials_only, conflict_keys(claimed))
+        self._cands[aid] = cand
         if parsed.key:
             self._by_key(parsed.key).append(cand)
             self._by_sig(signature(parsed)).append(cand)
         return Resolved(aid, "new author", "")
+
+    def note_variant(self, aid: int, parsed: ParsedName) -> None:
+        """Make the caches know that ``aid`` now has a variant with this key, as the store will
+        after the batch: later mentions of this run see what a later run would see."""
+        cand = self._cands.get(aid)
+        if cand is None:
+            return  # an author of an earlier run: the store answers for it
+        if not parsed.initials_only:
+            cand.initials_only = False
+        if not parsed.key:
+            return
+        for got in (self._by_key(parsed.key), self._by_sig(signature(parsed))):
+            if all(c.id != aid for c in got):
+                got.append(cand)
 
     def learn_ids(self, aid: int, raw: RawAuthor, batch: Batch) -> None:
         """Attach hard ids a mention carries to the author it was resolved to."""
@@ -161,6 +385,12 @@ class AuthorResolver:
             if value and self._by_ext(kind, value) is None:
                 batch.author_ids.append((kind, value, aid))
                 self._ext[(kind, value)] = aid
+                cand = self._cands.get(aid)
+                if cand is not None:
+                    for k, v in conflict_keys([(kind, value)]).items():
+                        cand.ids.setdefault(k, v)
+                if kind == "dblp":
+                    self._dblp_names(aid).add(value)
 
 
 def conflict_keys(ids: Iterable[tuple[str, str]]) -> dict[str, str]:

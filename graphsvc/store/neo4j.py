@@ -14,6 +14,8 @@ Graph model (labels, relationship types and properties)::
                                          tokens, count})           (author, name, source) unique
     (:Author)-[:HAS_EVIDENCE]->(:Evidence {author, variant, rule, detail})
     (:Author)-[:POSSIBLE_DUPLICATE {reason, score}]->(:Author)
+    (:Override {id, kind, subject, object, payload, who, when, why, active,
+                undone_who, undone_when, undone_why})        manual merges and splits
     (:Meta {key, value})
     (:IngestRun {id, uid, started, finished, paths, status, report})
       -[:SKIPPED]->(:Skipped {run_id, seq, source_ref, reason, detail})
@@ -28,10 +30,11 @@ variants, indexed by the full-text index ``author_search``.
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,7 +43,16 @@ from neo4j.exceptions import Neo4jError
 from graphsvc.config import Settings
 from graphsvc.errors import StoreUnavailable
 from graphsvc.identity.resolver import conflict_keys
-from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
+from graphsvc.store.base import (
+    RESERVED_AUTHOR_ID,
+    AuthorCandidate,
+    Batch,
+    IdentityTx,
+    Mention,
+    PaperCandidate,
+    T,
+    VariantRow,
+)
 from graphsvc.store.cypher import load
 from graphsvc.store.neo4j_native import NativeQueries, search_authors
 from graphsvc.store.runner import QueryRunner, Tx, connect
@@ -66,6 +78,7 @@ SCHEMA = (
     "schema_variant_sig",
     "schema_paper_title",
     "schema_author_search",
+    "schema_override_id",
 )
 
 
@@ -261,6 +274,85 @@ class Neo4jStore(NativeQueries):
         differences."""
         return search_authors(self.runner, query, limit=limit, offset=offset)
 
+    # -- identity: overrides, explanations, duplicates -----------------------------------------
+    def identity_write(self, work: Callable[[IdentityTx], T]) -> T:
+        """Run one manual merge, split or undo in a single write transaction (a retry of the
+        transaction by the driver runs it again from the start)."""
+        return self.runner.execute_write(lambda tx: work(Neo4jIdentityTx(tx)))
+
+    def overrides(
+        self, *, author: int | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Manual overrides, newest first (all, or those about one author)."""
+        rows = self._read("override_list", author=author, offset=int(offset),
+                          limit=int(limit))
+        if not rows:
+            return 0, []
+        return int(rows[0]["total"]), [_override(o) for o in rows[0]["page"]]
+
+    def override(self, override_id: int) -> dict[str, Any] | None:
+        rows = self._read("override_get", id=int(override_id))
+        return _override(rows[0]) if rows else None
+
+    def alias_rows(self) -> list[tuple[int, int]]:
+        return [(int(r["alias"]), int(r["target"])) for r in self._read("override_aliases")]
+
+    def evidence(self, author: int) -> list[tuple[str, str, str]]:
+        return [(str(r["variant"]), str(r["rule"]), str(r["detail"]))
+                for r in self._read("identity_evidence", id=int(author))]
+
+    def name_keys(self) -> Iterator[tuple[int, str, bool]]:
+        """Every (author, variant match key, initials only) once, by author (streamed from one
+        read transaction)."""
+
+        def work(tx: Tx) -> list[tuple[int, str, bool]]:
+            return [(int(a), str(k), bool(i)) for a, k, i in tx.stream(load("identity_name_keys"))]
+
+        return iter(self.runner.execute_read(work))
+
+    def author_name_keys(self, author: int) -> list[tuple[str, bool]]:
+        return [(str(r["key"]), bool(r["initials_only"]))
+                for r in self._read("identity_author_name_keys", id=int(author))]
+
+    def stored_duplicates(self, author: int | None = None) -> list[tuple[int, int, str, float]]:
+        return [(int(r["a"]), int(r["b"]), str(r["reason"]), float(r["score"]))
+                for r in self._read("identity_duplicates", id=author)]
+
+    def coauthor_sets(self, authors: Sequence[int]) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = {int(a): set() for a in authors}
+        if out:
+            for r in self._read("identity_coauthor_sets", ids=sorted(out)):
+                out[int(r["author"])].update(int(x) for x in r["others"])
+        return out
+
+    def venue_sets(self, authors: Sequence[int]) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {int(a): set() for a in authors}
+        if out:
+            for r in self._read("identity_venue_sets", ids=sorted(out)):
+                out[int(r["author"])].update(str(x) for x in r["venues"])
+        return out
+
+    def external_id_sets(self, authors: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        out: dict[int, list[tuple[str, str]]] = {int(a): [] for a in authors}
+        if out:
+            for r in self._read("identity_external_id_sets", ids=sorted(out)):
+                out[int(r["author"])].append((str(r["kind"]), str(r["value"])))
+        return out
+
+    def author_summaries(self, authors: Sequence[int]) -> dict[int, dict[str, Any]]:
+        return self._summaries(authors)
+
+    def paper_coauthors(
+        self, author: int
+    ) -> list[tuple[int, int | None, str | None, bool, list[int]]]:
+        return [(int(r["paper"]), r["year"], r["venue"], bool(r["counted"]),
+                 [int(x) for x in r["others"]])
+                for r in self._read("identity_paper_coauthors", id=int(author))]
+
+    def prolific_authors(self, min_papers: int, limit: int) -> list[int]:
+        return [int(r["id"]) for r in self._read("identity_prolific", min_papers=int(min_papers),
+                                                   limit=int(limit))]
+
     # -- export for the graph engine -----------------------------------------------------------
     def memberships_arrays(self) -> dict[str, np.ndarray]:
         """All authorships as arrays (for ``graph.csr.Memberships``), read in one transaction;
@@ -286,6 +378,156 @@ class Neo4jStore(NativeQueries):
             "ship_paper": ships[:, 0].copy(),
             "ship_author": ships[:, 2].copy(),
         }
+
+
+def _override(r: dict[str, Any]) -> dict[str, Any]:
+    undone = None
+    if r.get("undone_when") is not None:
+        undone = {"who": r.get("undone_who"), "when": r.get("undone_when"),
+                  "why": r.get("undone_why")}
+    return {"id": int(r["id"]), "kind": r["kind"], "subject": int(r["subject"]),
+            "object": int(r["object"]), "payload": json.loads(r["payload"]), "who": r["who"],
+            "when": r["when"], "why": r["why"], "active": bool(r["active"]), "undone": undone}
+
+
+class Neo4jIdentityTx:
+    """``IdentityTx`` inside one Neo4j write transaction: every step a file in ``cypher/``.
+
+    Variant counts are recomputed from the ``AUTHORED`` facts (``write_variant_counts``) rather
+    than adjusted by the deltas the embedded store applies: both give the same counts.
+    """
+
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    def _run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self.tx.run(load(name), params)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def author_row(self, author: int) -> tuple[int, str, str] | None:
+        rows = self._run("identity_author_row", id=int(author))
+        return None if not rows else (int(rows[0]["id"]), str(rows[0]["name"]),
+                                      str(rows[0]["key"]))
+
+    def authorships(self, author: int) -> list[Mention]:
+        return [Mention(int(r["paper"]), int(r["position"]), str(r["raw_name"]),
+                        str(r["source"] or "unknown"))
+                for r in self._run("identity_authorships", id=int(author))]
+
+    def variants(self, author: int) -> list[VariantRow]:
+        return [VariantRow(str(r["name"]), str(r["source"]), str(r["key"]), str(r["sig"]),
+                           bool(r["initials_only"]), int(r["count"]))
+                for r in self._run("identity_variants", id=int(author))]
+
+    def external_ids(self, author: int) -> list[tuple[str, str]]:
+        return [(str(r["kind"]), str(r["value"]))
+                for r in self._run("identity_external_ids", id=int(author))]
+
+    def evidence(self, author: int) -> list[tuple[str, str, str]]:
+        return [(str(r["variant"]), str(r["rule"]), str(r["detail"]))
+                for r in self._run("identity_evidence", id=int(author))]
+
+    def duplicates(self, author: int) -> list[tuple[int, int, str, float]]:
+        return [(int(r["a"]), int(r["b"]), str(r["reason"]), float(r["score"]))
+                for r in self._run("identity_duplicates", id=int(author))]
+
+    def shared_papers(self, a: int, b: int) -> list[int]:
+        return [int(r["id"]) for r in self._run("identity_shared_papers", id=int(a),
+                                                target=int(b))]
+
+    def _next_ids(self) -> tuple[int, int]:
+        row = self._run("next_ids")[0]
+        return int(row["next_author"]), int(row["next_paper"])
+
+    def max_paper_id(self) -> int:
+        return self._next_ids()[1] - 1
+
+    def _reserved(self) -> int:
+        rows = self._run("get_meta", key=RESERVED_AUTHOR_ID)
+        return int(rows[0]["value"]) if rows and rows[0]["value"] is not None else 0
+
+    def next_author_id(self) -> int:
+        return max(self._next_ids()[0], self._reserved() + 1)
+
+    def override(self, override_id: int) -> dict[str, Any] | None:
+        rows = self._run("override_get", id=int(override_id))
+        return _override(rows[0]) if rows else None
+
+    def later_overrides(self, override_id: int, authors: Sequence[int]) -> list[int]:
+        return [int(r["id"]) for r in self._run("override_later", id=int(override_id),
+                                                ids=sorted({int(a) for a in authors}))]
+
+    # -- writes --------------------------------------------------------------------------------
+    def create_author(self, author: int, name: str, key: str) -> None:
+        self._run("write_authors", rows=[{"id": int(author), "name": name,
+                                          "sort_name": name.casefold(), "key": key}])
+
+    def move_authorships(self, rows: Sequence[Mention], target: int) -> None:
+        if rows:
+            self._run("identity_move_authored", target=int(target),
+                      rows=[{"paper": m.paper, "position": m.position} for m in rows])
+
+    def add_variants(self, author: int, rows: Sequence[VariantRow]) -> None:
+        if not rows:
+            return
+        self._run("write_variants", rows=[
+            {"author": int(author), "name": v.name, "source": v.source, "key": v.key,
+             "sig": v.sig, "initials_only": bool(v.initials_only), "tokens": _tokens(v.name)}
+            for v in rows
+        ])
+        self._run("write_variant_counts", rows=[
+            {"author": int(author), "name": v.name, "source": v.source} for v in rows
+        ])
+        self._run("identity_drop_empty_variants", id=int(author))
+
+    def move_ids(self, ids: Sequence[tuple[str, str]], target: int) -> None:
+        if ids:
+            self._run("identity_move_ids", target=int(target),
+                      rows=[{"kind": k, "value": v} for k, v in ids])
+
+    def add_evidence(self, author: int, rows: Sequence[tuple[str, str, str]]) -> None:
+        if rows:
+            self._run("write_evidence", rows=[
+                {"author": int(author), "variant": v, "rule": r, "detail": d}
+                for (v, r), d in _first(((v, r), d) for v, r, d in rows).items()
+            ])
+
+    def drop_evidence(self, author: int, keys: Sequence[tuple[str, str]]) -> None:
+        if keys:
+            self._run("identity_drop_evidence", id=int(author),
+                      rows=[{"variant": v, "rule": r} for v, r in keys])
+
+    def add_duplicates(self, rows: Sequence[tuple[int, int, str, float]]) -> None:
+        if rows:
+            self._run("write_duplicates", rows=[[a, b, r, float(sc)] for a, b, r, sc in rows])
+
+    def drop_duplicates(self, author: int) -> None:
+        self._run("identity_drop_duplicates", id=int(author))
+
+    def delete_author(self, author: int) -> None:
+        self._run("identity_delete_author", id=int(author))
+
+    def refresh(self, authors: Sequence[int]) -> None:
+        ids = sorted({int(a) for a in authors})
+        self._run("write_author_counts", ids=ids)
+        self._run("identity_drop_edges", ids=ids)
+        self._run("identity_build_edges", ids=ids)
+        self._run("set_meta", key="generation", value=_token())
+
+    def reserve(self, author: int) -> None:
+        if int(author) > self._reserved():
+            self._run("set_meta", key=RESERVED_AUTHOR_ID, value=str(int(author)))
+
+    def add_override(
+        self, kind: str, subject: int, object: int, payload: str, who: str, when: str, why: str
+    ) -> int:
+        oid = int(self._run("override_next_id")[0]["id"])
+        self._run("override_create", id=oid, kind=kind, subject=int(subject),
+                  object=int(object), payload=payload, who=who, when=when, why=why)
+        return oid
+
+    def set_override_undone(self, override_id: int, who: str, when: str, why: str) -> None:
+        self._run("override_undo", id=int(override_id), who=who, when=when, why=why)
 
 
 def _paper(r: dict[str, Any]) -> dict[str, Any]:

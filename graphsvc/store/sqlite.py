@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,16 @@ import numpy as np
 from graphsvc.errors import StoreUnavailable
 from graphsvc.identity.resolver import conflict_keys
 from graphsvc.names import fold
-from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
+from graphsvc.store.base import (
+    RESERVED_AUTHOR_ID,
+    AuthorCandidate,
+    Batch,
+    IdentityTx,
+    Mention,
+    PaperCandidate,
+    T,
+    VariantRow,
+)
 from graphsvc.store.search import edit_distance_at_most
 
 SCHEMA_VERSION = "1"
@@ -58,7 +68,7 @@ CREATE TABLE IF NOT EXISTS provenance (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS authorships (
     paper_id INTEGER NOT NULL, position INTEGER NOT NULL, author_id INTEGER NOT NULL,
-    raw_name TEXT NOT NULL, PRIMARY KEY (paper_id, position)
+    raw_name TEXT NOT NULL, source TEXT, PRIMARY KEY (paper_id, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS authorships_author ON authorships (author_id, paper_id);
 CREATE TABLE IF NOT EXISTS coauthors (
@@ -74,6 +84,14 @@ CREATE TABLE IF NOT EXISTS duplicates (
     a INTEGER NOT NULL, b INTEGER NOT NULL, reason TEXT NOT NULL, score REAL NOT NULL,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS overrides (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, subject INTEGER NOT NULL,
+    object INTEGER NOT NULL, payload TEXT NOT NULL, who TEXT NOT NULL, "when" TEXT NOT NULL,
+    why TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+    undone_who TEXT, undone_when TEXT, undone_why TEXT
+);
+CREATE INDEX IF NOT EXISTS overrides_subject ON overrides (subject);
+CREATE INDEX IF NOT EXISTS overrides_object ON overrides (object);
 CREATE TABLE IF NOT EXISTS ingest_runs (
     id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, paths TEXT NOT NULL,
     status TEXT NOT NULL, report TEXT
@@ -125,6 +143,9 @@ class SQLiteStore:
         self.db.execute("PRAGMA foreign_keys=OFF")
         self.db.execute("PRAGMA cache_size=-200000")
         self.db.executescript(SCHEMA)
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(authorships)")}
+        if "source" not in columns:  # a store written before authorships kept their source
+            self.db.execute("ALTER TABLE authorships ADD COLUMN source TEXT")
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
 
@@ -162,13 +183,18 @@ class SQLiteStore:
             f"ORDER BY v.author_id",
             (arg,),
         ).fetchall()
-        out = []
-        for aid, key, init in rows:
-            ids = conflict_keys(
-                self.db.execute("SELECT kind, value FROM author_ids WHERE author_id = ?", (aid,))
+        held: dict[int, list[tuple[str, str]]] = {}
+        for aid, kind, value in self._rows_in(
+            "SELECT author_id, kind, value FROM author_ids WHERE author_id IN",
+            [r[0] for r in rows],
+        ):
+            held.setdefault(int(aid), []).append((str(kind), str(value)))
+        return [
+            AuthorCandidate(
+                int(aid), str(key), bool(init), conflict_keys(sorted(held.get(aid, [])))
             )
-            out.append(AuthorCandidate(int(aid), str(key), bool(init), ids))
-        return out
+            for aid, key, init in rows
+        ]
 
     def authors_by_key(self, key: str) -> list[AuthorCandidate]:
         return self._candidates("key", key)
@@ -248,9 +274,10 @@ class SQLiteStore:
                 batch.paper_ids,
             )
             db.executemany(
-                "INSERT INTO authorships (paper_id, position, author_id, raw_name) "
-                "VALUES (?, ?, ?, ?)",
-                batch.authorships,
+                "INSERT INTO authorships (paper_id, position, author_id, raw_name, source) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(*row, src) for row, src in zip(
+                    batch.authorships, batch.authorship_sources(), strict=True)],
             )
             db.executemany(
                 "UPDATE authors SET papers = papers + ? WHERE id = ?",
@@ -292,7 +319,9 @@ class SQLiteStore:
 
     def _index_names(self, batch: Batch) -> None:
         """Keep the search tables (tokens per author, vocabulary, trigrams) up to date."""
-        pairs = {(a, k or n) for a, n, k, _s, _src, _i in batch.variants}
+        self._index_pairs({(a, k or n) for a, n, k, _s, _src, _i in batch.variants})
+
+    def _index_pairs(self, pairs: set[tuple[int, str]]) -> None:
         # names without a key (edge-list node ids such as "123") are searchable as written
         seen = {(tok, a) for a, k in pairs for tok in (key_tokens(k) if "|" in k else _tokens(k))}
         if not seen:
@@ -543,6 +572,139 @@ class SQLiteStore:
                     out.setdefault(t, 0.6)
         return out
 
+    # -- identity: overrides, explanations, duplicates -----------------------------------------
+    def identity_write(self, work: Callable[[IdentityTx], T]) -> T:
+        """Run one manual merge, split or undo in a single transaction."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            out = work(SQLiteIdentityTx(self))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._vocabulary = None
+            raise
+        return out
+
+    def overrides(
+        self, *, author: int | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Manual overrides, newest first (all, or those about one author)."""
+        where, args = ("", ()) if author is None else (
+            "WHERE subject = ? OR object = ?", (author, author))
+        total = int(self.db.execute(f"SELECT count(*) FROM overrides {where}", args).fetchone()[0])
+        rows = self.db.execute(
+            f"SELECT {_OVERRIDE_COLUMNS} FROM overrides {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        ).fetchall()
+        return total, [_override(r) for r in rows]
+
+    def override(self, override_id: int) -> dict[str, Any] | None:
+        return SQLiteIdentityTx(self).override(override_id)
+
+    def alias_rows(self) -> list[tuple[int, int]]:
+        """(merged-away or undone split-off author, where it went), oldest override first."""
+        return [
+            (int(a), int(b))
+            for a, b in self.db.execute(
+                "SELECT subject, object FROM overrides WHERE (kind = 'merge' AND active) "
+                "OR (kind = 'split' AND NOT active) ORDER BY id"
+            )
+        ]
+
+    def evidence(self, author: int) -> list[tuple[str, str, str]]:
+        return SQLiteIdentityTx(self).evidence(author)
+
+    def name_keys(self) -> Iterator[tuple[int, str, bool]]:
+        """Every (author, variant match key, initials only) once, by author (read at the call,
+        not while iterating: a store shared between threads may be used in between)."""
+        rows = self.db.execute(
+            "SELECT author_id, key, min(initials_only) FROM variants WHERE key != '' "
+            "GROUP BY author_id, key ORDER BY author_id, key"
+        ).fetchall()
+        return iter([(int(aid), str(key), bool(init)) for aid, key, init in rows])
+
+    def author_name_keys(self, author: int) -> list[tuple[str, bool]]:
+        return [
+            (str(k), bool(i))
+            for k, i in self.db.execute(
+                "SELECT key, min(initials_only) FROM variants WHERE author_id = ? AND key != '' "
+                "GROUP BY key ORDER BY key",
+                (author,),
+            )
+        ]
+
+    def stored_duplicates(self, author: int | None = None) -> list[tuple[int, int, str, float]]:
+        sql = "SELECT a, b, reason, score FROM duplicates"
+        args: tuple[int, ...] = ()
+        if author is not None:
+            sql += " WHERE a = ? OR b = ?"
+            args = (author, author)
+        return [(int(a), int(b), str(r), float(sc)) for a, b, r, sc in self.db.execute(
+            sql + " ORDER BY a, b", args)]
+
+    def coauthor_sets(self, authors: Sequence[int]) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = {int(a): set() for a in authors}
+        for a, b in self._rows_in("SELECT a, b FROM coauthors WHERE a IN", out):
+            out[int(a)].add(int(b))
+        for a, b in self._rows_in("SELECT b, a FROM coauthors WHERE b IN", out):
+            out[int(a)].add(int(b))
+        return out
+
+    def venue_sets(self, authors: Sequence[int]) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {int(a): set() for a in authors}
+        for a, v in self._rows_in(
+            "SELECT s.author_id, p.venue FROM authorships s JOIN papers p ON p.id = s.paper_id "
+            "WHERE p.venue IS NOT NULL AND s.author_id IN", out
+        ):
+            out[int(a)].add(str(v))
+        return out
+
+    def external_id_sets(self, authors: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        out: dict[int, list[tuple[str, str]]] = {int(a): [] for a in authors}
+        for a, k, v in self._rows_in(
+            "SELECT author_id, kind, value FROM author_ids WHERE author_id IN", out
+        ):
+            out[int(a)].append((str(k), str(v)))
+        for v in out.values():
+            v.sort()
+        return out
+
+    def author_summaries(self, authors: Sequence[int]) -> dict[int, dict[str, Any]]:
+        return {
+            int(a): {"id": int(a), "name": str(n), "papers": int(p)}
+            for a, n, p in self._rows_in("SELECT id, name, papers FROM authors WHERE id IN",
+                                         set(authors))
+        }
+
+    def paper_coauthors(
+        self, author: int
+    ) -> list[tuple[int, int | None, str | None, bool, list[int]]]:
+        """The author's papers: (paper, year, venue, counted, the other authors)."""
+        papers: dict[int, tuple[int | None, str | None, bool]] = {}
+        others: dict[int, list[int]] = {}
+        for pid, year, venue, counted, other in self.db.execute(
+            "SELECT p.id, p.year, p.venue, p.counted, o.author_id FROM authorships s "
+            "JOIN papers p ON p.id = s.paper_id "
+            "LEFT JOIN authorships o ON o.paper_id = s.paper_id AND o.author_id != s.author_id "
+            "WHERE s.author_id = ? ORDER BY p.id, o.position",
+            (author,),
+        ):
+            papers[int(pid)] = (year, venue, bool(counted))
+            got = others.setdefault(int(pid), [])
+            if other is not None:
+                got.append(int(other))
+        return [(p, y, v, c, others[p]) for p, (y, v, c) in papers.items()]
+
+    def prolific_authors(self, min_papers: int, limit: int) -> list[int]:
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT id FROM authors WHERE papers >= ? ORDER BY papers DESC, id LIMIT ?",
+                (min_papers, limit),
+            )
+        ]
+
     # -- export for the graph engine -----------------------------------------------------------
     def memberships_arrays(self) -> dict[str, np.ndarray]:
         """All authorships as arrays (for ``graph.csr.Memberships``), in two streaming scans."""
@@ -572,6 +734,233 @@ class SQLiteStore:
             "ship_paper": ship_paper,
             "ship_author": ship_author,
         }
+
+
+_OVERRIDE_COLUMNS = (
+    'id, kind, subject, object, payload, who, "when", why, active, undone_who, undone_when, '
+    "undone_why"
+)
+_BUMP_GENERATION = (
+    "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT "
+    "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
+_RESERVED = RESERVED_AUTHOR_ID
+
+
+def _override(r: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "id": int(r[0]), "kind": r[1], "subject": int(r[2]), "object": int(r[3]),
+        "payload": json.loads(r[4]), "who": r[5], "when": r[6], "why": r[7],
+        "active": bool(r[8]),
+        "undone": None if r[9] is None else {"who": r[9], "when": r[10], "why": r[11]},
+    }
+
+
+class SQLiteIdentityTx:
+    """``IdentityTx`` inside the embedded store's open transaction."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        self.db = store.db
+
+    # -- reads ---------------------------------------------------------------------------------
+    def author_row(self, author: int) -> tuple[int, str, str] | None:
+        r = self.db.execute("SELECT id, name, key FROM authors WHERE id = ?", (author,)).fetchone()
+        return None if r is None else (int(r[0]), str(r[1]), str(r[2]))
+
+    def authorships(self, author: int) -> list[Mention]:
+        rows = self.db.execute(
+            "SELECT paper_id, position, raw_name, source FROM authorships WHERE author_id = ? "
+            "ORDER BY paper_id, position",
+            (author,),
+        ).fetchall()
+        fallback: dict[str, str] = {}
+        if any(r[3] is None for r in rows):
+            # authorships written before the source was kept: the name's most used source
+            for name, src in self.db.execute(
+                "SELECT name, source FROM variants WHERE author_id = ? ORDER BY count, source",
+                (author,),
+            ):
+                fallback[str(name)] = str(src)
+        return [
+            Mention(int(p), int(pos), str(raw), str(src) if src is not None
+                    else fallback.get(str(raw), "unknown"))
+            for p, pos, raw, src in rows
+        ]
+
+    def variants(self, author: int) -> list[VariantRow]:
+        return [
+            VariantRow(str(n), str(src), str(k), str(sg), bool(i), int(c))
+            for n, src, k, sg, i, c in self.db.execute(
+                "SELECT name, source, key, sig, initials_only, count FROM variants "
+                "WHERE author_id = ? ORDER BY name, source",
+                (author,),
+            )
+        ]
+
+    def external_ids(self, author: int) -> list[tuple[str, str]]:
+        return [
+            (str(k), str(v))
+            for k, v in self.db.execute(
+                "SELECT kind, value FROM author_ids WHERE author_id = ? ORDER BY kind, value",
+                (author,),
+            )
+        ]
+
+    def evidence(self, author: int) -> list[tuple[str, str, str]]:
+        return [
+            (str(v), str(r), str(d))
+            for v, r, d in self.db.execute(
+                "SELECT variant, rule, detail FROM evidence WHERE author_id = ? "
+                "ORDER BY variant, rule",
+                (author,),
+            )
+        ]
+
+    def duplicates(self, author: int) -> list[tuple[int, int, str, float]]:
+        return self.store.stored_duplicates(author)
+
+    def shared_papers(self, a: int, b: int) -> list[int]:
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT x.paper_id FROM authorships x JOIN authorships y "
+                "ON y.paper_id = x.paper_id AND y.author_id = ? WHERE x.author_id = ? "
+                "ORDER BY x.paper_id",
+                (b, a),
+            )
+        ]
+
+    def max_paper_id(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0])
+
+    def next_author_id(self) -> int:
+        top = int(self.db.execute("SELECT coalesce(max(id), 0) FROM authors").fetchone()[0])
+        return max(top, int(self.store.get_meta(_RESERVED) or 0)) + 1
+
+    def override(self, override_id: int) -> dict[str, Any] | None:
+        r = self.db.execute(
+            f"SELECT {_OVERRIDE_COLUMNS} FROM overrides WHERE id = ?", (override_id,)
+        ).fetchone()
+        return None if r is None else _override(r)
+
+    def later_overrides(self, override_id: int, authors: Sequence[int]) -> list[int]:
+        ids = sorted(set(authors))
+        marks = ",".join("?" * len(ids))
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                f"SELECT id FROM overrides WHERE id > ? AND active AND "
+                f"(subject IN ({marks}) OR object IN ({marks})) ORDER BY id",
+                (override_id, *ids, *ids),
+            )
+        ]
+
+    # -- writes --------------------------------------------------------------------------------
+    def create_author(self, author: int, name: str, key: str) -> None:
+        self.db.execute("INSERT INTO authors (id, name, key) VALUES (?, ?, ?)", (author, name, key))
+
+    def move_authorships(self, rows: Sequence[Mention], target: int) -> None:
+        self.db.executemany(
+            "UPDATE authorships SET author_id = ? WHERE paper_id = ? AND position = ?",
+            [(target, m.paper, m.position) for m in rows],
+        )
+
+    def add_variants(self, author: int, rows: Sequence[VariantRow]) -> None:
+        self.db.executemany(
+            "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + "
+            "excluded.count",
+            [(author, v.name, v.source, v.key, v.sig, int(v.initials_only), v.n) for v in rows],
+        )
+        self.db.execute("DELETE FROM variants WHERE author_id = ? AND count <= 0", (author,))
+
+    def move_ids(self, ids: Sequence[tuple[str, str]], target: int) -> None:
+        self.db.executemany(
+            "UPDATE author_ids SET author_id = ? WHERE kind = ? AND value = ?",
+            [(target, k, v) for k, v in ids],
+        )
+
+    def add_evidence(self, author: int, rows: Sequence[tuple[str, str, str]]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO evidence (author_id, variant, rule, detail) "
+            "VALUES (?, ?, ?, ?)",
+            [(author, v, r, d) for v, r, d in rows],
+        )
+
+    def drop_evidence(self, author: int, keys: Sequence[tuple[str, str]]) -> None:
+        self.db.executemany(
+            "DELETE FROM evidence WHERE author_id = ? AND variant = ? AND rule = ?",
+            [(author, v, r) for v, r in keys],
+        )
+
+    def add_duplicates(self, rows: Sequence[tuple[int, int, str, float]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO duplicates (a, b, reason, score) VALUES (?, ?, ?, ?)", rows
+        )
+
+    def drop_duplicates(self, author: int) -> None:
+        self.db.execute("DELETE FROM duplicates WHERE a = ? OR b = ?", (author, author))
+
+    def delete_author(self, author: int) -> None:
+        for table, col in (("variants", "author_id"), ("evidence", "author_id"),
+                           ("name_tokens", "author_id"), ("authors", "id")):
+            self.db.execute(f"DELETE FROM {table} WHERE {col} = ?", (author,))
+
+    def refresh(self, authors: Sequence[int]) -> None:
+        """Paper counts, search tokens and every co-author edge of these authors, recomputed
+        from the authorships (the same sums as ``rebuild_edges``)."""
+        ids = sorted(set(authors))
+        marks = ",".join("?" * len(ids))
+        db = self.db
+        db.execute(
+            f"UPDATE authors SET papers = (SELECT count(DISTINCT s.paper_id) FROM authorships s "
+            f"WHERE s.author_id = authors.id) WHERE id IN ({marks})",
+            ids,
+        )
+        db.execute(f"DELETE FROM name_tokens WHERE author_id IN ({marks})", ids)
+        self.store._index_pairs({
+            (int(a), str(k or n)) for a, n, k in db.execute(
+                f"SELECT author_id, name, key FROM variants WHERE author_id IN ({marks})", ids)
+        })
+        db.execute(f"DELETE FROM coauthors WHERE a IN ({marks}) OR b IN ({marks})", ids * 2)
+        db.execute(
+            f"""
+            INSERT INTO coauthors (a, b, papers, weight, first_year, last_year)
+            SELECT x.author_id, y.author_id, count(DISTINCT p.id),
+                   sum(1.0 / (p.n_authors - 1)), min(p.year), max(p.year)
+            FROM papers p
+            JOIN authorships x ON x.paper_id = p.id
+            JOIN authorships y ON y.paper_id = p.id AND x.author_id < y.author_id
+            WHERE p.counted
+              AND p.id IN (SELECT paper_id FROM authorships WHERE author_id IN ({marks}))
+              AND (x.author_id IN ({marks}) OR y.author_id IN ({marks}))
+            GROUP BY x.author_id, y.author_id
+            """,
+            ids * 3,
+        )
+        db.execute(_BUMP_GENERATION)
+
+    def reserve(self, author: int) -> None:
+        if author > int(self.store.get_meta(_RESERVED) or 0):
+            self.store.set_meta(_RESERVED, str(author))
+
+    def add_override(
+        self, kind: str, subject: int, object: int, payload: str, who: str, when: str, why: str
+    ) -> int:
+        cur = self.db.execute(
+            'INSERT INTO overrides (kind, subject, object, payload, who, "when", why) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, subject, object, payload, who, when, why),
+        )
+        return int(cur.lastrowid or 0)
+
+    def set_override_undone(self, override_id: int, who: str, when: str, why: str) -> None:
+        self.db.execute(
+            "UPDATE overrides SET active = 0, undone_who = ?, undone_when = ?, undone_why = ? "
+            "WHERE id = ?",
+            (who, when, why, override_id),
+        )
 
 
 def _count_by_author(authorships: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:

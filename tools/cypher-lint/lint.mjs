@@ -37,8 +37,8 @@ const graphSchema = [
   { from: 'Author', relType: 'POSSIBLE_DUPLICATE', to: 'Author' },
   { from: 'IngestRun', relType: 'SKIPPED', to: 'Skipped' },
 ];
-const labels = ['Author', 'AuthorId', 'Evidence', 'IngestRun', 'Meta', 'Paper', 'PaperId',
-  'Skipped', 'Variant'];
+const labels = ['Author', 'AuthorId', 'Evidence', 'IngestRun', 'Meta', 'Override', 'Paper',
+  'PaperId', 'Skipped', 'Variant'];
 const relationshipTypes = [...new Set(graphSchema.map((g) => g.relType))];
 const propertyKeys = [
   // Author
@@ -57,6 +57,9 @@ const propertyKeys = [
   'variant', 'rule', 'detail', 'reason', 'score',
   // IngestRun, Skipped
   'uid', 'started', 'finished', 'paths', 'status', 'report', 'run_id', 'seq', 'source_ref',
+  // Override (identity merges and splits)
+  'subject', 'object', 'payload', 'who', 'when', 'why', 'active', 'undone_who', 'undone_when',
+  'undone_why',
 ];
 // Every parameter a statement may use, with a value of the type graphsvc sends.
 const parameters = {
@@ -67,6 +70,9 @@ const parameters = {
   sig: 'lovelace|a', source: 1, started: '2025-01-01T00:00:00+00:00', status: 'done',
   target: 2, title_key: 'graphs of science', uid: 'u', value: 'v', windowed: false,
   with_homonyms: true, year: 2001, year_from: 1990, year_to: 2000,
+  // identity overrides
+  subject: 2, object: 1, payload: '{}', who: 'ada', when: '2025-01-01T00:00:00+00:00',
+  why: 'same person',
 };
 
 const mock = testData.mockSchema;

@@ -1,0 +1,3 @@
+// Remove the possible-duplicate links of an author.
+MATCH (:Author {id: $id})-[d:POSSIBLE_DUPLICATE]-(:Author)
+DELETE d

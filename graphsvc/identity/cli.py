@@ -1,0 +1,285 @@
+"""The identity commands of ``graphsvc``: explain, duplicates, merge, split, unmerge, overrides.
+
+``graphsvc.cli`` wires them: ``EXAMPLES.update(IDENTITY_EXAMPLES)``, ``add_identity_parsers(add)``
+inside ``build_parser`` and ``_COMMANDS.update(IDENTITY_COMMANDS)``. Each handler opens the store,
+calls ``GraphService`` and prints text (or JSON with ``--json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from graphsvc.config import Settings
+
+IDENTITY_EXAMPLES: dict[str, str] = {
+    "explain": 'graphsvc explain "Pascal Vincent"',
+    "duplicates": "graphsvc duplicates --limit 20   |   graphsvc duplicates --conflated",
+    "merge": 'graphsvc merge "Pascal Vincent" "P. Vincent" --why "same person, see CV"',
+    "split": 'graphsvc split "Wei Zhang" --papers 17 dblp:conf/ppopp/ZhangC19 --why "homonym"',
+    "unmerge": 'graphsvc unmerge 12   |   graphsvc unmerge "Pascal Vincent"',
+    "overrides": 'graphsvc overrides --author "Pascal Vincent"',
+}
+
+OVERRIDE_RULES = """\
+Overrides are stored in the store (table/nodes "overrides") with who, when and why, survive
+re-ingest and are undone with `graphsvc unmerge`:
+  merge A B   B's papers, names, ids and evidence move to A; B's id becomes an alias of A.
+              Later mentions of B's names or ids resolve to A.
+  split A --papers ...
+              the papers move to a new author named after their most used spelling. Known
+              papers are never resolved again; a new paper goes by the ordinary rules: a
+              spelling only the new author holds goes to it, a spelling both hold and the
+              external ids go to A. Split again to move more papers.
+  unmerge     undoes the latest merge of an author, or the override with that id (a merge or
+              a split); later overrides of the same authors must be undone first."""
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+@contextmanager
+def _service(settings: Settings) -> Iterator[Any]:
+    from graphsvc.graph.service import GraphService
+    from graphsvc.store import open_store
+
+    store = open_store(settings)
+    try:
+        yield GraphService(store)
+    finally:
+        store.close()
+
+
+def _emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(text(data) + "\n")
+
+
+def _who(a: dict[str, Any]) -> str:
+    return f"{a.get('name', '?')} (id {a['id']}" + (
+        f", {a['papers']} papers)" if "papers" in a else ")")
+
+
+def _override_line(o: dict[str, Any]) -> str:
+    state = "active" if o["active"] else (
+        f"undone by {o['undone']['who']} at {o['undone']['when']}" if o.get("undone") else
+        "undone")
+    if o["kind"] == "merge":
+        what = f"merge {o['subject']} into {o['object']}"
+    else:
+        what = f"split {o['subject']} off {o['object']}"
+    why = f": {o['why']}" if o.get("why") else ""
+    return f"#{o['id']} {what} by {o['who']} at {o['when']} ({state}){why}"
+
+
+# -- explain --------------------------------------------------------------------------------------
+def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
+    with _service(settings) as svc:
+        res = svc.explain(args.author)
+    _emit(args, res, _explain_text)
+    return 0
+
+
+def _explain_text(r: dict[str, Any]) -> str:
+    lines = [_who(r["author"])]
+    lines += [f"  id        {i['kind']}:{i['value']}" for i in r["ids"]]
+    if r["aliases"]:
+        lines.append("  aliases   " + ", ".join(map(str, r["aliases"]))
+                     + " (ids merged into this author: they resolve here)")
+    for v in r["variants"]:
+        lines.append(f"  variant   {v['name']}  [{v['source']}] ×{v['count']}")
+        for w in v["joined_by"]:
+            if "override" in w:
+                lines.append(f"              - {w['rule']} #{w['override']} by {w['who']} at "
+                             f"{w['when']}" + (f": {w['why']}" if w.get("why") else ""))
+            else:
+                detail = f": {w['detail']}" if w.get("detail") else ""
+                lines.append(f"              - {w['rule']}{detail}")
+    for o in r["overrides"]:
+        lines.append(f"  override  {_override_line(o)}")
+    if r["possible_duplicates"]:
+        lines.append(f"  possible duplicates: {r['possible_duplicates']} (graphsvc duplicates "
+                     f"--author {r['author']['id']})")
+    g = r["coauthor_groups"]
+    flag = " — possible conflation of several people" if g["flagged"] else ""
+    lines.append(f"  co-author groups: {len(g['groups'])}, unlinked papers: "
+                 f"{len(g['unlinked_papers'])}{flag}")
+    if g["flagged"]:
+        lines += _group_lines(g["groups"])
+    return "\n".join(lines)
+
+
+def _group_lines(groups: list[dict[str, Any]], top: int = 5) -> list[str]:
+    out = []
+    for i, grp in enumerate(groups[:top], 1):
+        years = grp["years"]
+        span = "" if not years else f", {years[0]}" if years[0] == years[1] else \
+            f", {years[0]}–{years[1]}"
+        venues = f", {'; '.join(grp['venues'])}" if grp["venues"] else ""
+        people = ", ".join(c["name"] for c in grp["top_coauthors"])
+        out.append(f"      group {i}: {grp['size']} papers{span}{venues}; with {people}")
+    if len(groups) > top:
+        out.append(f"      … {len(groups) - top} more groups (use --json)")
+    return out
+
+
+# -- duplicates -----------------------------------------------------------------------------------
+def cmd_duplicates(args: argparse.Namespace, settings: Settings) -> int:
+    with _service(settings) as svc:
+        res = svc.duplicates(
+            author=args.author, conflated=args.conflated, min_score=args.min_score,
+            min_papers=args.min_papers, max_authors=args.max_authors, min_group=args.min_group,
+            limit=args.limit, offset=args.offset,
+        )
+    if args.conflated and args.author is not None:
+        _emit(args, res, _one_conflation_text)
+    elif args.conflated:
+        _emit(args, res, _conflated_text)
+    else:
+        _emit(args, res, _pairs_text)
+    return 0
+
+
+def _pairs_text(r: dict[str, Any]) -> str:
+    if not r["pairs"]:
+        return "no likely duplicates"
+    first = r["offset"] + 1
+    lines = [f"{r['total']} likely duplicate pairs (showing {first}–"
+             f"{r['offset'] + len(r['pairs'])}, best first)"]
+    for p in r["pairs"]:
+        lines.append(f"  {p['score']:.3f}  {_who(p['a'])}  ~  {_who(p['b'])}")
+        ev = [f"given names: {p['name_relation']}", f"family names: {p['family']}"]
+        if p["shared_coauthors"]:
+            ev.append(f"{p['shared_coauthors']} shared co-authors ("
+                      + ", ".join(c["name"] for c in p["coauthors"]) + ")")
+        if p["shared_venues"]:
+            ev.append(f"{p['shared_venues']} shared venues (" + "; ".join(p["venues"]) + ")")
+        ev += p["reasons"]
+        lines.append("         " + "; ".join(ev))
+        ids = [f"{x['id']}: {', '.join(x['ids'])}" for x in (p["a"], p["b"]) if x.get("ids")]
+        if ids:
+            lines.append("         ids " + " | ".join(ids))
+    return "\n".join(lines)
+
+
+def _conflated_text(r: dict[str, Any]) -> str:
+    lines = [f"checked {r['checked']} authors with ≥ {r['min_papers']} papers (at most "
+             f"{r['max_authors']}): {r['total']} possible conflations"]
+    for a in r["authors"]:
+        lines.append(f"  {_who(a['author'])}: {len(a['groups'])} co-author groups, "
+                     f"score {a['score']}")
+        lines += _group_lines(a["groups"], top=3)
+    return "\n".join(lines)
+
+
+def _one_conflation_text(r: dict[str, Any]) -> str:
+    verdict = "possible conflation" if r["flagged"] else "one co-author group (or strays)"
+    lines = [f"{_who(r['author'])}: {len(r['groups'])} co-author groups, "
+             f"{len(r['unlinked_papers'])} unlinked papers — {verdict}"]
+    return "\n".join(lines + _group_lines(r["groups"]))
+
+
+# -- overrides ------------------------------------------------------------------------------------
+def cmd_merge(args: argparse.Namespace, settings: Settings) -> int:
+    with _service(settings) as svc:
+        res = svc.merge(args.target, args.source, who=args.who, why=args.why, force=args.force)
+    _emit(args, res, lambda r: f"merged: {_override_line(r['override'])}\n"
+                               f"now: {_who(r['author'])}")
+    return 0
+
+
+def cmd_split(args: argparse.Namespace, settings: Settings) -> int:
+    with _service(settings) as svc:
+        res = svc.split(args.author, args.papers, who=args.who, why=args.why)
+    _emit(args, res, lambda r: f"split: {_override_line(r['override'])}\n"
+                               f"new author: {_who(r['new_author'])}")
+    return 0
+
+
+def cmd_unmerge(args: argparse.Namespace, settings: Settings) -> int:
+    with _service(settings) as svc:
+        res = svc.unmerge(args.ref, who=args.who, why=args.why, by_author=args.author)
+    _emit(args, res, lambda r: f"undone: {_override_line(r['override'])}\n"
+                               + "\n".join(f"now: {_who(a)}" for a in r["authors"]))
+    return 0
+
+
+def cmd_overrides(args: argparse.Namespace, settings: Settings) -> int:
+    with _service(settings) as svc:
+        res = svc.overrides(author=args.author, limit=args.limit, offset=args.offset)
+    _emit(args, res, lambda r: "\n".join(
+        [f"{r['total']} overrides"] + [f"  {_override_line(o)}" for o in r["overrides"]]))
+    return 0
+
+
+IDENTITY_COMMANDS: dict[str, Handler] = {
+    "explain": cmd_explain,
+    "duplicates": cmd_duplicates,
+    "merge": cmd_merge,
+    "split": cmd_split,
+    "unmerge": cmd_unmerge,
+    "overrides": cmd_overrides,
+}
+
+
+# -- parsers --------------------------------------------------------------------------------------
+def _audit(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--why", help="the reason, kept in the audit trail")
+    p.add_argument("--who", help="who made the change (default: $USER)")
+
+
+def add_identity_parsers(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """Add the identity subcommands with ``graphsvc.cli``'s ``add(name, help)`` helper."""
+    p = add("explain", "why each name variant of an author was joined to it (rules, overrides, "
+                       "co-author groups)")
+    p.add_argument("author", help="author id, external id (orcid:…, dblp:…) or name")
+
+    p = add("duplicates", "likely same-person pairs with their evidence, best first; "
+                          "--conflated: authors that look like several people")
+    p.add_argument("--author", help="only the pairs (or, with --conflated, the groups) of "
+                                    "this author")
+    p.add_argument("--conflated", action="store_true",
+                   help="list authors whose papers fall into co-author groups that never touch")
+    p.add_argument("--min-score", type=float, default=0.0, help="only pairs scoring this much")
+    p.add_argument("--min-papers", type=int, default=5,
+                   help="--conflated: only check authors with this many papers")
+    p.add_argument("--max-authors", type=int, default=2000,
+                   help="--conflated: check at most this many authors (most papers first)")
+    p.add_argument("--min-group", type=int, default=1,
+                   help="--conflated: a separated co-author group counts with this many papers")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+
+    p = add("merge", "merge author SOURCE into TARGET (audited, undone with unmerge)")
+    p.add_argument("target", help="the author that stays (id, kind:value or name)")
+    p.add_argument("source", help="the author merged into it")
+    p.add_argument("--force", action="store_true",
+                   help="merge even if the two carry different ORCID/OpenAlex/S2 ids "
+                        "(never two dblp homonym numbers)")
+    _audit(p)
+    p.description = f"{p.description}\n\n{OVERRIDE_RULES}"
+
+    p = add("split", "move papers of an author to a new author (audited, undone with unmerge)")
+    p.add_argument("author", help="author id, external id or name")
+    p.add_argument("--papers", nargs="+", required=True, metavar="PAPER",
+                   help="paper ids or kind:value source ids (dblp:conf/x/Y19, doi:…)")
+    _audit(p)
+    p.description = f"{p.description}\n\n{OVERRIDE_RULES}"
+
+    p = add("unmerge", "undo an override (by id) or the latest merge of an author")
+    p.add_argument("ref", metavar="OVERRIDE_OR_AUTHOR",
+                   help="an override id (12 or #12) or an author (name, kind:value)")
+    p.add_argument("--author", action="store_true",
+                   help="read a numeric REF as an author id, not an override id")
+    _audit(p)
+    p.description = f"{p.description}\n\n{OVERRIDE_RULES}"
+
+    p = add("overrides", "the audit trail of manual merges and splits, newest first")
+    p.add_argument("--author", help="only overrides about this author")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)

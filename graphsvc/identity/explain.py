@@ -1,0 +1,100 @@
+"""Why an author is who it is (``graphsvc explain``): the rule behind every name variant, the
+manual overrides with who, when and why, the ids merged into it, and its co-author groups."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from graphsvc.errors import AuthorNotFound
+from graphsvc.identity.conflation import conflation
+from graphsvc.identity.overrides import author_aliases, follow, identity_store, summary
+from graphsvc.names import parse_name
+
+_COAUTHOR_ID = re.compile(r"co-author id (\d+)")
+
+#: what each resolver rule means, in a sentence
+RULES = {
+    "same orcid": "the same ORCID as the author's other mentions",
+    "same dblp": "the same dblp person (name with homonym number)",
+    "same openalex": "the same OpenAlex author id",
+    "same s2": "the same Semantic Scholar author id",
+    "same node": "the same node of an edge list",
+    "same match key": "the same name once accents, case, punctuation and name order are set aside",
+    "same name, read differently": "the same words with the family/given boundary elsewhere, or "
+    "the given name written as one word",
+    "initials match with shared co-author": "an initials-only form that fits exactly one full "
+    "name, with a co-author in common on that paper",
+    "full name matches initials with shared co-author": "a full name that fits exactly one "
+    "initials-only author, with a co-author in common on that paper",
+    "kept apart from a dblp homonym": "a shared id was refused: dblp numbers these names as "
+    "different people",
+}
+
+
+def explain(store: Any, author_id: int) -> dict[str, Any]:
+    """The explanation of one author (an id of the store, aliases already followed)."""
+    s = identity_store(store)
+    detail = store.author(author_id)
+    if detail is None:
+        raise AuthorNotFound(f"no author with id {author_id}")
+    evidence = s.evidence(author_id)
+    _total, overrides = s.overrides(author=author_id, limit=10_000)
+    aliases = author_aliases(s)
+    merged: dict[str, dict[str, Any]] = {}
+    split_from: dict[str, Any] | None = None
+    for o in overrides:
+        p = o["payload"]
+        if o["kind"] == "merge" and o["active"] and o["object"] == author_id:
+            for name in p.get("source_names", []):
+                merged.setdefault(name, o)
+        if o["kind"] == "split" and o["active"] and o["subject"] == author_id:
+            split_from = o
+    ids = [int(x) for x in _COAUTHOR_ID.findall(" ".join(d for _v, _r, d in evidence))]
+    names = s.author_summaries(ids) if ids else {}
+    own_key = detail.get("key") or ""
+    variants = []
+    for v in detail["variants"]:
+        why: list[dict[str, Any]] = []
+        if parse_name(v["name"]).key == own_key:
+            why.append({"rule": "the author's own name",
+                        "meaning": "the name (or its match key) the author was created from"})
+        for variant, rule, text in evidence:
+            if variant == v["name"]:
+                why.append({"rule": rule, "detail": _with_names(text, names),
+                            "meaning": RULES.get(rule, rule)})
+        m = merged.get(v["name"])
+        if m is not None:
+            why.append(_override_reason("manual merge", m,
+                                        f"merged in from author {m['subject']}"))
+        if split_from is not None:
+            why.append(_override_reason("manual split", split_from,
+                                        f"split off author {split_from['object']}"))
+        if not why:
+            why.append({"rule": "first mention",
+                        "meaning": "the mention this author was created from"})
+        variants.append({**v, "joined_by": why})
+    groups = conflation(s, author_id)
+    return {
+        "author": {"id": detail["id"], "name": detail["name"], "papers": detail["papers"]},
+        "ids": detail["ids"],
+        "aliases": sorted(a for a in aliases if follow(aliases, a) == author_id),
+        "variants": variants,
+        "overrides": [summary(o) for o in overrides],
+        "possible_duplicates": len(s.stored_duplicates(author_id)),
+        "coauthor_groups": groups,
+    }
+
+
+def _override_reason(rule: str, o: dict[str, Any], meaning: str) -> dict[str, Any]:
+    return {"rule": rule, "override": o["id"], "who": o["who"], "when": o["when"],
+            "why": o["why"], "meaning": meaning}
+
+
+def _with_names(text: str, names: dict[int, dict[str, Any]]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        aid = int(m.group(1))
+        got = names.get(aid)
+        return f"co-author {got['name']} (id {aid})" if got else m.group(0)
+
+    return _COAUTHOR_ID.sub(sub, text)

@@ -1,0 +1,243 @@
+"""Identity rules (graphsvc.identity.resolver) on the embedded store: hard ids and the dblp
+homonym rule, names read differently, initials in both orders, and ``explain``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphsvc.graph.service import GraphService
+from graphsvc.identity.compare import dblp_base, given_relation, homonym_clash
+from graphsvc.identity.resolver import alternative_keys
+from graphsvc.ingest import ingest, ingest_records
+from graphsvc.model import RawAuthor
+from graphsvc.names import parse_name
+from graphsvc.store.sqlite import SQLiteStore
+from tests.test_ingest import rec
+
+DBLP_SAMPLE = Path(__file__).resolve().parents[1] / "graphsvc" / "data" / "dblp-ppopp-socc.xml.gz"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = SQLiteStore(tmp_path / "g.sqlite3")
+    yield s
+    s.close()
+
+
+def author_of(store, paper: int, position: int) -> int:
+    row = store.db.execute(
+        "SELECT author_id FROM authorships WHERE paper_id = ? AND position = ?", (paper, position)
+    ).fetchone()
+    return int(row[0])
+
+
+def dblp(name, orcid=None):
+    ids = {"dblp": name}
+    if orcid:
+        ids["orcid"] = orcid
+    return RawAuthor(name, ids=ids)
+
+
+# -- rule 1: hard ids, and the dblp homonym rule ---------------------------------------------------
+def test_orcid_never_joins_two_homonym_numbers_of_one_name(store):
+    ingest_records(store, [
+        rec("A", [dblp("Wei Liu 0001", "0000-0001-0000-0001"), "Ann Lee"], "1"),
+        rec("B", [dblp("Wei Liu 0014", "0000-0001-0000-0001"), "Bo Chen"], "2"),
+        rec("C", [dblp("Wei Liu 0014"), "Bo Chen"], "3"),
+    ])
+    first, second, third = author_of(store, 1, 0), author_of(store, 2, 0), author_of(store, 3, 0)
+    assert first != second and second == third
+    # the ORCID stays with the author that claimed it first; the refusal is explained
+    assert store.author_by_external("orcid", "0000-0001-0000-0001") == first
+    rows = dict(store.db.execute(
+        "SELECT rule, detail FROM evidence WHERE author_id = ?", (second,)).fetchall())
+    assert set(rows) == {"kept apart from a dblp homonym", "same dblp"}
+    why = rows["kept apart from a dblp homonym"]
+    assert "'Wei Liu 0001'" in why and "'Wei Liu 0014'" in why
+
+
+def test_orcid_joins_two_different_dblp_names(store):
+    """Two dblp names sharing an ORCID ("Fernando Gehm Moraes" / "Fernando Moraes 0001") are
+    one person: different base names are aliases of one dblp profile, not homonyms."""
+    ingest_records(store, [
+        rec("A", [dblp("Fernando Gehm Moraes", "0000-0001-6126-6847"), "Ann Lee"], "1"),
+        rec("B", [dblp("Fernando Moraes 0001", "0000-0001-6126-6847"), "Bo Chen"], "2"),
+    ])
+    a = author_of(store, 1, 0)
+    assert author_of(store, 2, 0) == a
+    detail = store.author(a)
+    assert {(i["kind"], i["value"]) for i in detail["ids"]} == {
+        ("dblp", "Fernando Gehm Moraes"), ("dblp", "Fernando Moraes 0001"),
+        ("orcid", "0000-0001-6126-6847")}
+    assert {(v["name"], v["source"], v["count"]) for v in detail["variants"]} == {
+        ("Fernando Gehm Moraes", "test", 1), ("Fernando Moraes 0001", "test", 1)}
+
+
+def test_two_ids_of_one_mention_on_two_authors_are_listed(store):
+    """"Michael L. Scott" first without, then with an ORCID that "Michael Lee Scott" holds:
+    the ORCID wins the mention, and the pair is listed for a merge with both ids as reason."""
+    ingest_records(store, [
+        rec("A", [dblp("Michael L. Scott"), "Ann Lee"], "1"),
+        rec("B", [dblp("Michael Lee Scott", "0000-0001-8652-7644"), "Bo Chen"], "2"),
+        rec("C", [dblp("Michael L. Scott", "0000-0001-8652-7644"), "Bo Chen"], "3"),
+    ])
+    a, b = author_of(store, 1, 0), author_of(store, 2, 0)
+    assert author_of(store, 3, 0) == b != a
+    got = GraphService(store).duplicates()["pairs"]
+    assert [(p["a"]["id"], p["b"]["id"], p["score"]) for p in got] == [(a, b, 0.9)]
+    assert got[0]["reasons"] == [
+        "one mention carries orcid 0000-0001-8652-7644 and dblp Michael L. Scott"]
+
+
+def test_dblp_sample_never_merges_two_homonym_numbers(tmp_path):
+    """The hard rule on real data, homonym numbers and ORCIDs kept: no author holds two dblp
+    names with the same base name and different numbers."""
+    s = SQLiteStore(tmp_path / "dblp.sqlite3")
+    ingest(s, [DBLP_SAMPLE])
+    held: dict[int, list[str]] = {}
+    for aid, value in s.db.execute("SELECT author_id, value FROM author_ids WHERE kind = 'dblp'"):
+        held.setdefault(aid, []).append(value)
+    assert len(held) > 7000
+    for names in held.values():
+        assert homonym_clash(names, names) is None, names
+    # the seven ORCID joins of different dblp names are kept (same person by ORCID)
+    joined = {tuple(sorted(n)) for n in held.values() if len(n) > 1}
+    assert ("Fernando Gehm Moraes", "Fernando Moraes 0001") in joined
+    assert ("João Barreto 0001", "João Pedro Barreto 0002") in joined
+    s.close()
+
+
+def test_homonym_helpers():
+    assert dblp_base("Antonio González 0001") == ("Antonio González", "0001")
+    assert homonym_clash(["Chao Li 0004"], ["Chao Li 0062"]) == ("Chao Li 0004", "Chao Li 0062")
+    assert homonym_clash(["Chao Li 0004"], ["Chao Li"]) is None
+    assert homonym_clash(["Chao Li 0004"], ["Chao Li 0004", "Chao Lee 0062"]) is None
+
+
+# -- rules 2 and 3: one name, written and read differently -----------------------------------------
+@pytest.mark.parametrize("a, b", [
+    ("Günther, Mario", "Mario Gunther"),
+    ("Paolo Di Vecchia", "Di Vecchia, Paolo"),
+    ("Rita van Dingenen", "Rita Van Dingenen"),
+    ("Mohamed A. Abd El Ghany", "Mohamed A. Abd El-Ghany"),
+    ("Anabela Cordeiro-da Silva", "Anabela Cordeiro-da-Silva"),
+    ("Tan-Tan Zhang", "Tantan Zhang"),
+    ("M. De Napoli", "De Napoli, M."),
+])
+@pytest.mark.parametrize("order", [1, -1])
+def test_spelling_variants_join_without_evidence_in_either_order(store, a, b, order):
+    first, second = (a, b)[::order]
+    ingest_records(store, [rec("A", [first, "Ann Lee"], "1"), rec("B", [second, "Bo Chen"], "2")])
+    assert author_of(store, 1, 0) == author_of(store, 2, 0)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Wei Zhang", "Zhang Wei"),  # two words swapped may be two people
+    ("Jian Li", "Jie Li"),
+    ("Paolo Di Vecchia", "Paolodi Vecchia"),
+    ("C. M. Viallet", "Cm Viallet"),
+    ("Yousra Al-Kabani", "Yousra Alkabani"),  # listed by `duplicates` instead
+])
+@pytest.mark.parametrize("order", [1, -1])
+def test_different_names_stay_apart(store, a, b, order):
+    first, second = (a, b)[::order]  # even with a co-author in common
+    ingest_records(store, [rec("A", [first, "Ann Lee"], "1"), rec("B", [second, "Ann Lee"], "2")])
+    assert author_of(store, 1, 0) != author_of(store, 2, 0)
+
+
+def test_alternative_keys_and_given_relations():
+    assert alternative_keys(parse_name("Mohamed A. Abd El Ghany")) == [
+        "a abd el ghany|mohamed", "abd el ghany|mohamed a", "el ghany|mohamed a abd"]
+    assert given_relation("william", "william d") == "middle"
+    assert given_relation("li rong", "lirong") == "joined"
+    assert given_relation("wei", "wen") is None
+
+
+# -- rule 4: initials, in both orders --------------------------------------------------------------
+@pytest.mark.parametrize("first_full", [True, False])
+def test_initials_join_a_full_name_with_a_shared_coauthor_in_either_order(store, first_full):
+    full, short = "Pascal Vincent", "P. Vincent"
+    names = (full, short) if first_full else (short, full)
+    ingest_records(store, [
+        rec("A", [names[0], "Yoshua Bengio"], "1", year=2001),
+        rec("B", [names[1], "Yoshua Bengio"], "2", year=2002),
+    ])
+    aid = author_of(store, 1, 0)
+    assert author_of(store, 2, 0) == aid
+    a = store.author(aid)
+    assert a["name"] == "Pascal Vincent"  # the better display name wins either way
+    rule = "initials match" if first_full else "full name matches initials"
+    assert any(r.startswith(rule) for (r,) in store.db.execute(
+        "SELECT rule FROM evidence WHERE author_id = ?", (aid,)))
+
+
+@pytest.mark.parametrize("first_full", [True, False])
+def test_initials_without_evidence_stay_apart_and_are_listed(store, first_full):
+    full, short = "Pascal Vincent", "P. Vincent"
+    names = (full, short) if first_full else (short, full)
+    ingest_records(store, [
+        rec("A", [names[0], "Yoshua Bengio"], "1"),
+        rec("B", [names[1], "Someone Else"], "2"),
+    ])
+    a, b = author_of(store, 1, 0), author_of(store, 2, 0)
+    assert a != b
+    assert store.db.execute("SELECT a, b FROM duplicates").fetchall() == [(min(a, b), max(a, b))]
+
+
+def test_initials_fitting_two_full_names_stay_apart(store):
+    ingest_records(store, [
+        rec("A", ["Pascal Vincent", "Yoshua Bengio"], "1"),
+        rec("B", ["Paul Vincent", "Yoshua Bengio"], "2"),
+        rec("C", ["P. Vincent", "Yoshua Bengio"], "3"),
+    ])
+    assert len({author_of(store, p, 0) for p in (1, 2, 3)}) == 3
+
+
+def test_one_run_and_two_runs_resolve_alike(tmp_path):
+    """The caches answer like the store: an initials mention needs evidence every time, in one
+    run or split over runs."""
+    records = [
+        rec("A", ["Pascal Vincent", "Yoshua Bengio"], "1"),
+        rec("B", ["P. Vincent", "Yoshua Bengio"], "2"),
+        rec("C", ["P. Vincent", "Someone Else"], "3"),
+        rec("D", ["Vincent, P.", "Someone Else"], "4"),
+    ]
+    one = SQLiteStore(tmp_path / "one.sqlite3")
+    ingest_records(one, records)
+    two = SQLiteStore(tmp_path / "two.sqlite3")
+    for r in records:
+        ingest_records(two, [r])
+    q = "SELECT paper_id, position, author_id FROM authorships ORDER BY paper_id, position"
+    assert one.db.execute(q).fetchall() == two.db.execute(q).fetchall()
+    ships = one.db.execute(q).fetchall()
+    assert ships[2][2] == ships[0][2]  # joined with evidence
+    assert ships[4][2] != ships[0][2] and ships[6][2] == ships[4][2]  # the other P. Vincent
+    one.close()
+    two.close()
+
+
+# -- explain ---------------------------------------------------------------------------------------
+def test_explain_lists_the_rule_of_every_variant(store):
+    ingest_records(store, [
+        rec("A", [RawAuthor("Pascal Vincent", ids={"orcid": "0000-0002-0000-0002"}),
+                  "Yoshua Bengio"], "1"),
+        rec("B", ["P. Vincent", "Yoshua Bengio"], "2"),
+        rec("C", [RawAuthor("P Vincent", ids={"orcid": "0000-0002-0000-0002"}), "Aaron C"],
+            "3"),
+        rec("D", ["Vincent, Pascal", "Hugo Larochelle"], "4"),
+    ])
+    got = GraphService(store).explain("Pascal Vincent")
+    assert got["author"]["papers"] == 4
+    rules = {v["name"]: [w["rule"] for w in v["joined_by"]] for v in got["variants"]}
+    assert rules == {
+        "Pascal Vincent": ["the author's own name"],
+        "P. Vincent": ["initials match with shared co-author"],
+        "P Vincent": ["same orcid"],
+        "Vincent, Pascal": ["the author's own name", "same match key"],
+    }
+    why = next(v for v in got["variants"] if v["name"] == "P. Vincent")["joined_by"][0]
+    assert "Yoshua Bengio" in why["detail"] and why["meaning"]
+    assert got["ids"] == [{"kind": "orcid", "value": "0000-0002-0000-0002"}]
+    assert got["coauthor_groups"]["flagged"] is False
