@@ -24,6 +24,7 @@ EXAMPLES: dict[str, str] = {
     "collaborators": 'graphsvc collaborators "Torsten Hoefler" --min-papers 2 --limit 10',
     "stats": "graphsvc stats --json",
     "demo": "graphsvc demo",
+    "view": 'graphsvc view "Torsten Hoefler" --radius 2 -o ego.html',
     "author": 'graphsvc author "Mario Günther" --json',
     "ego": 'graphsvc ego "Torsten Hoefler" --radius 2 --min-papers 2 --max-nodes 100',
     "path": 'graphsvc path "Torsten Hoefler" "Ion Stoica" --all --limit 5',
@@ -575,6 +576,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_window(p)
 
+    from graphsvc.views.cli import HELP as VIEW_HELP
+    from graphsvc.views.cli import add_arguments as add_view_arguments
+
+    add_view_arguments(add("view", VIEW_HELP))
+
     p = add("distances", "how many authors sit at each collaboration distance (Erdős profile)")
     p.add_argument("author")
     _add_window(p)
@@ -609,6 +615,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("demo", "ingest the bundled dblp sample (if the store is empty) and show what it answers")
     return parser
+
+
+@command("view")
+def cmd_view(args: argparse.Namespace, settings: Settings) -> int:
+    from graphsvc.views.cli import cmd_view as run
+
+    return run(args, settings)
 
 
 @command("init-store")
