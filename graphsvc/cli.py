@@ -24,6 +24,7 @@ EXAMPLES: dict[str, str] = {
     "collaborators": 'graphsvc collaborators "Torsten Hoefler" --min-papers 2 --limit 10',
     "stats": "graphsvc stats --json",
     "demo": "graphsvc demo",
+    "serve": "graphsvc serve --port 8000   |   graphsvc serve --get '/paths/shortest?from=8&to=98'",
     "view": 'graphsvc view "Torsten Hoefler" --radius 2 -o ego.html',
     "author": 'graphsvc author "Mario Günther" --json',
     "ego": 'graphsvc ego "Torsten Hoefler" --radius 2 --min-papers 2 --max-nodes 100',
@@ -233,15 +234,9 @@ def _stats_text(s: dict[str, Any]) -> str:
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest the bundled dblp sample into an empty store, then show what graphsvc answers."""
     from graphsvc.graph.service import GraphService
-    from graphsvc.ingest import ingest
 
     with open_store(settings) as store:
-        if store.counts()["papers"] == 0:
-            ref = resources.files("graphsvc") / "data" / "dblp-ppopp-socc.xml.gz"
-            with resources.as_file(ref) as sample:
-                print(f"ingesting the bundled demo data: {sample.name} (dblp, CC0)")
-                rep = ingest(store, [sample], progress=_progress(sys.stderr.isatty()))
-                print(_ingest_text(rep.to_dict()))
+        _ingest_demo_if_empty(store)
         svc = GraphService(store)
         print("\n== stats ==")
         print(_stats_text(svc.stats()))
@@ -260,6 +255,37 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                 print(run())
             except GraphsvcError as exc:
                 print(f"(not in this store: {exc})")
+    return 0
+
+
+def _ingest_demo_if_empty(store: Any) -> None:
+    """Load the bundled CC0 dblp sample into an empty store, so there is something to ask."""
+    from graphsvc.ingest import ingest
+
+    if store.counts()["papers"]:
+        return
+    ref = resources.files("graphsvc") / "data" / "dblp-ppopp-socc.xml.gz"
+    with resources.as_file(ref) as sample:
+        print(f"ingesting the bundled demo data: {sample.name} (dblp, CC0)", file=sys.stderr)
+        rep = ingest(store, [sample], progress=_progress(sys.stderr.isatty()))
+        print(_ingest_text(rep.to_dict()), file=sys.stderr)
+
+
+@command("serve")
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from graphsvc.api.serve import run_serve, serve_get, urls
+
+    if args.get:
+        status, body = serve_get(settings, args.get)
+        print(body)
+        return 0 if status < 400 else (3 if status in (404, 409) else 1)
+    if settings.store == "embedded" and not args.no_demo:
+        with open_store(settings) as store:
+            _ingest_demo_if_empty(store)
+    front, docs = urls(args.host, args.port)
+    print(f"graphsvc serving {settings.store} store on {front}  (API docs: {docs})",
+          file=sys.stderr, flush=True)
+    run_serve(settings, args.host, args.port, args.workers)
     return 0
 
 
@@ -610,6 +636,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_window(p)
 
     add_identity_parsers(add)
+
+    p = add("serve", "serve the HTTP API and the network views (an empty store gets the demo data)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, help="worker processes (each holds the graph)")
+    p.add_argument("--get", metavar="PATH",
+                   help="answer one GET request in-process and print it (no server)")
+    p.add_argument("--no-demo", action="store_true", help="don't load the demo data into an "
+                   "empty store")
 
     add("init-store", "create the Neo4j constraints and indexes (idempotent)")
 

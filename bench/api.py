@@ -1,0 +1,627 @@
+"""Load test of the HTTP API over loopback: ``graphsvc serve`` on a large synthetic store.
+
+What it does, bounded in time and in requests, on 127.0.0.1 only:
+
+1. builds (once, cached in ``--data-dir``) an embedded store from ``bench/synthetic.py``'s
+   memberships: authors named from syllable pools ("Kiro Tamaseni"), titled papers with years,
+   venues, DOIs and dblp-style keys, name search tables and co-author edges, bulk-inserted with
+   ``executemany`` (not the ingest pipeline: ~20 s for 300k authors instead of many minutes);
+2. starts ``graphsvc serve`` on a free port as a subprocess (``--workers`` uvicorn processes)
+   and waits until every worker has built the graph;
+3. runs ``--clients`` concurrent keep-alive clients (asyncio, a minimal HTTP/1.1 client so the
+   load generator costs the two cores as little as possible; ``--client httpx`` uses httpx):
+   first ``GET /health`` for ``--baseline`` seconds (what the server stack alone can do), then
+   the mixed read workload for ``--duration`` seconds: search, collaborators, shortest path
+   and ego network in equal shares, on random authors and pairs (seeded);
+4. prints throughput, p50/p99 latency and errors per route, the mixed workload's throughput as
+   a share of the baseline, and checks the targets (no errors, shortest-path p99 <= 50 ms,
+   >= 1,000 requests/s).
+
+Usage::
+
+    python bench/api.py                       # 300k authors, 2 workers, 32 clients, 30 s
+    python bench/api.py --scale 20k --duration 10 --workers 1
+    python bench/api.py --store-access lock   # one connection behind a lock, to compare
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from synthetic import generate, scale_authors  # noqa: E402
+
+from graphsvc.graph.csr import CoauthorGraph, Memberships  # noqa: E402
+from graphsvc.names import parse_name  # noqa: E402
+from graphsvc.store.sqlite import SQLiteStore, key_tokens  # noqa: E402
+
+HOST = "127.0.0.1"
+TARGET_RPS = 1000
+TARGET_PATH_P99_MS = 50.0
+REQUEST_TIMEOUT = 15.0
+#: the latest a run may take beyond its phases (start-up, store build), as a hard stop
+MAX_STARTUP_SECONDS = 300
+
+# -- the synthetic store ----------------------------------------------------------------------
+_ONSETS = ["", "b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch",
+           "sh", "th", "br"]
+_VOWELS = ["a", "e", "i", "o", "u", "ai", "ei", "ou"]
+_CODAS = ["", "", "n", "r", "s", "l", "m", "k"]
+_WORDS = ["adaptive", "scalable", "distributed", "parallel", "sparse", "robust", "efficient",
+          "learned", "incremental", "concurrent", "approximate", "verified", "secure", "elastic"]
+_NOUNS = ["graphs", "transactions", "schedulers", "caches", "compilers", "kernels", "queries",
+          "collectives", "allocators", "consensus", "storage", "networks", "runtimes", "models"]
+_VENUES = ["PPoPP", "SoCC", "SC", "EuroSys", "OSDI", "VLDB", "SIGMOD", "PODC", "SPAA", "HPDC"]
+
+
+def _syllable_words(rng: random.Random, count: int, syllables: tuple[int, int]) -> list[str]:
+    out: set[str] = set()
+    while len(out) < count:
+        k = rng.randint(*syllables)
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+                       for _ in range(k))
+        if 3 <= len(word) <= 14:
+            out.add(word.capitalize())
+    return sorted(out)
+
+
+def author_names(n: int, seed: int) -> list[str]:
+    """``n`` distinct "Given Surname" names, shuffled (given names x surnames, ~300 x n/300)."""
+    rng = random.Random(seed)
+    given = _syllable_words(rng, 300, (2, 2))
+    surnames = _syllable_words(rng, max(1, -(-n // len(given))), (2, 3))
+    names = [f"{g} {s}" for s in surnames for g in given][:n]
+    rng.shuffle(names)
+    return names
+
+
+def build_store(mem: Memberships, db: Path, seed: int) -> None:
+    """Bulk-insert ``mem`` with names, titles and search tables into a new embedded store."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    SQLiteStore(db).close()  # creates the schema
+    t0 = time.perf_counter()
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA cache_size=-400000")
+    n, p = mem.n_authors, mem.n_papers
+    aid = (np.asarray(mem.author_ids, dtype=np.int64) + 1).tolist()  # store ids start at 1
+    pid = (np.asarray(mem.paper_ids, dtype=np.int64) + 1).tolist()
+    names = author_names(n, seed)
+    parsed = [parse_name(x) for x in names]
+    keys = [q.key for q in parsed]
+    sizes = mem.team_sizes()
+    per_author = np.bincount(mem.paper_members, minlength=n).tolist()
+    rng = random.Random(seed)
+    con.execute("BEGIN")
+    con.executemany("INSERT INTO authors (id, name, key, papers) VALUES (?, ?, ?, ?)",
+                    zip(aid, names, keys, per_author, strict=True))
+    con.executemany(
+        "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count) "
+        "VALUES (?, ?, 'synthetic', ?, ?, 0, ?)",
+        ((a, nm, k, k.split("|")[0] + "|" + k.split("|")[-1][:1], c)
+         for a, nm, k, c in zip(aid, names, keys, per_author, strict=True)))
+    tokens = {(t, a) for a, k in zip(aid, keys, strict=True) for t in key_tokens(k)}
+    con.executemany("INSERT OR IGNORE INTO name_tokens (token, author_id) VALUES (?, ?)",
+                    sorted(tokens))
+    vocab = sorted({t for t, _ in tokens})
+    con.executemany("INSERT INTO vocabulary (token) VALUES (?)", ((t,) for t in vocab))
+    con.executemany("INSERT INTO vocabulary_trigrams (token) VALUES (?)",
+                    ((t,) for t in vocab if len(t) >= 3))
+    years = np.asarray(mem.paper_year).tolist()
+    titles = [f"{rng.choice(_WORDS).capitalize()} {rng.choice(_NOUNS)} for "
+              f"{rng.choice(_WORDS)} {rng.choice(_NOUNS)} ({i})" for i in range(p)]
+    con.executemany(
+        "INSERT INTO papers (id, title, title_key, year, venue, doi, n_authors, counted) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((i, t, t.lower(), y or None, _VENUES[i % len(_VENUES)], f"10.5555/synth.{i}", int(k),
+          int(2 <= k <= 100))
+         for i, t, y, k in zip(pid, titles, years, sizes.tolist(), strict=True)))
+    con.executemany("INSERT INTO paper_ids (kind, value, paper_id) VALUES ('dblp', ?, ?)",
+                    ((f"conf/synth/P{i}", i) for i in pid))
+    ptr = np.asarray(mem.paper_ptr)
+    members = np.asarray(mem.paper_members)
+    paper_of = np.repeat(np.arange(p), np.diff(ptr))
+    position = np.arange(members.size) - ptr[paper_of]
+    con.executemany(
+        "INSERT INTO authorships (paper_id, position, author_id, raw_name) VALUES (?, ?, ?, ?)",
+        ((pid[j], pos, aid[m], names[m])
+         for j, pos, m in zip(paper_of.tolist(), position.tolist(), members.tolist(),
+                              strict=True)))
+    g = CoauthorGraph.build(mem)
+    u, v, slot = g.edge_list()
+    ids = np.asarray(aid)
+    con.executemany(
+        "INSERT INTO coauthors (a, b, papers, weight, first_year, last_year) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        zip(ids[u].tolist(), ids[v].tolist(), g.papers[slot].tolist(), g.weight[slot].tolist(),
+            [y or None for y in g.first_year[slot].tolist()],
+            [y or None for y in g.last_year[slot].tolist()], strict=True))
+    for k, val in (("generation", "1"), ("max_team_size", "100"), ("bench_complete", "1")):
+        con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (k, val))
+    con.execute("COMMIT")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    print(f"store: {n} authors, {p} papers, {members.size} authorships, {u.size} edges "
+          f"written in {time.perf_counter() - t0:.1f}s to {db}", flush=True)
+
+
+def store_ready(db: Path) -> bool:
+    if not db.is_file():
+        return False
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'bench_complete'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
+# -- the workload -----------------------------------------------------------------------------
+@dataclass
+class Workload:
+    """Request paths by route name, drawn up front from the data (seeded)."""
+
+    routes: dict[str, list[str]] = field(default_factory=dict)
+
+    def draw(self, rng: random.Random) -> tuple[str, str]:
+        route = rng.choice(list(self.routes))
+        return route, rng.choice(self.routes[route])
+
+
+def make_workload(mem: Memberships, names: list[str], seed: int, size: int = 4000) -> Workload:
+    rng = np.random.default_rng(seed)
+    g = CoauthorGraph.build(mem)
+    deg = g.degrees()
+    active = np.flatnonzero(deg > 0)
+    from graphsvc.graph.analytics import component_labels, largest_component
+
+    _, labels = component_labels(g.indptr, g.indices)
+    giant = largest_component(labels)
+    pick = rng.choice(active, size=size)
+    a = rng.choice(giant, size=size)
+    b = rng.choice(giant, size=size)
+    store_id = np.asarray(g.author_ids) + 1
+    search = []
+    for i in rng.choice(mem.n_authors, size=size).tolist():
+        given, surname = names[i].split(" ", 1)
+        q = names[i] if i % 2 else f"{surname} {given[:3]}"
+        search.append(f"/authors?q={quote(q)}&limit=20")
+    return Workload(routes={
+        "search": search,
+        "collaborators": [f"/authors/{store_id[u]}/collaborators?limit=50" for u in pick],
+        "shortest path": [f"/paths/shortest?from={store_id[x]}&to={store_id[y]}"
+                          for x, y in zip(a, b, strict=True) if x != y],
+        "ego": [f"/authors/{store_id[u]}/ego?radius=1&max_nodes=100" for u in pick[::-1]],
+    })
+
+
+# -- the clients ------------------------------------------------------------------------------
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive GET client on asyncio streams (Content-Length or chunked)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, int]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode("latin-1"))
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length, chunked, close = 0, False, False
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding" and b"chunked" in value.lower():
+                chunked = True
+            elif name == b"connection" and b"close" in value.lower():
+                close = True
+        size = 0
+        if chunked:
+            while True:
+                n = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                await self.reader.readexactly(n + 2)
+                size += n
+                if n == 0:
+                    break
+        else:
+            size = len(await self.reader.readexactly(length))
+        if close:
+            await self.close()
+        return status, size
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
+class HttpxClient:
+    """httpx behind the same interface; all clients share one pool (one connection each)."""
+
+    def __init__(self, shared: Any) -> None:
+        self.client = shared
+
+    async def get(self, path: str) -> tuple[int, int]:
+        r = await self.client.get(path)
+        return r.status_code, len(r.content)
+
+    async def close(self) -> None:
+        pass  # the shared pool is closed by run_phase
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    examples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+async def run_phase(port: int, clients: int, seconds: float, choose: Callable[[random.Random],
+                    tuple[str, str]], seed: int, kind: str) -> Stats:
+    """``clients`` concurrent clients issuing requests back to back for ``seconds``."""
+    stats = Stats()
+    shared: Any = None
+    if kind == "httpx":
+        import httpx
+
+        # made before the clock starts: creating clients is not what is measured
+        shared = httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=REQUEST_TIMEOUT,
+                                   limits=httpx.Limits(max_connections=clients,
+                                                       max_keepalive_connections=clients))
+    deadline = time.perf_counter() + seconds
+
+    async def one_client(i: int) -> None:
+        rng = random.Random(seed * 1000 + i)
+        client: RawClient | HttpxClient = (RawClient(port) if shared is None
+                                           else HttpxClient(shared))
+        try:
+            while time.perf_counter() < deadline:
+                route, path = choose(rng)
+                t0 = time.perf_counter()
+                try:
+                    status, _ = await asyncio.wait_for(client.get(path), REQUEST_TIMEOUT)
+                    ok = 200 <= status < 300
+                    why = f"HTTP {status}"
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                    ok, why = False, type(exc).__name__
+                    if isinstance(client, RawClient):
+                        await client.close()
+                stats.latencies[route].append(time.perf_counter() - t0)
+                if not ok:
+                    stats.errors[route] += 1
+                    if len(stats.examples) < 5:
+                        stats.examples.append(f"{why}: GET {path}")
+        finally:
+            await client.close()
+
+    t0 = time.perf_counter()
+    try:
+        await asyncio.gather(*(one_client(i) for i in range(clients)))
+    finally:
+        if shared is not None:
+            await shared.aclose()
+    stats.seconds = time.perf_counter() - t0
+    return stats
+
+
+# -- the server -------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def serve_command(data_dir: Path, port: int, workers: int) -> list[str]:
+    """``graphsvc serve`` when the CLI has it, else the same entry point it calls."""
+    from graphsvc import cli
+
+    if "serve" in getattr(cli, "_COMMANDS", {}):
+        return [sys.executable, "-m", "graphsvc", "--data-dir", str(data_dir), "serve",
+                "--host", HOST, "--port", str(port), "--workers", str(workers), "--no-demo"]
+    code = ("import sys; from pathlib import Path; from graphsvc.config import Settings; "
+            "from graphsvc.api.serve import run_serve; "
+            "run_serve(Settings.from_env(data_dir=Path(sys.argv[1])), sys.argv[2], "
+            "int(sys.argv[3]), int(sys.argv[4]), log_level='warning')")
+    return [sys.executable, "-c", code, str(data_dir), HOST, str(port), str(workers)]
+
+
+async def wait_ready(port: int, workers: int, proc: subprocess.Popen[bytes]) -> float:
+    """Seconds until enough consecutive ``/ready`` answers say the graph is built."""
+    t0 = time.perf_counter()
+    streak = 0
+    while time.perf_counter() - t0 < MAX_STARTUP_SECONDS:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode} during start-up")
+        client = RawClient(port)
+        try:
+            status, _ = await asyncio.wait_for(client.get("/ready"), 5)
+            body_ok = status == 200
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+            body_ok = False
+        finally:
+            await client.close()
+        if body_ok:
+            # with several workers, /ready reaches them in turn: a warm-up phase follows anyway
+            streak += 1
+            if streak >= 4 * workers:
+                return time.perf_counter() - t0
+        else:
+            streak = 0
+        await asyncio.sleep(0.25)
+    raise SystemExit("the server did not become ready in time")
+
+
+def server_setup(workers: int, env: dict[str, str]) -> str:
+    """How the server runs, in words (workers, threads, store access, HTTP stack)."""
+    import importlib.util
+
+    from graphsvc.api.deps import DEFAULT_THREADS
+
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return (f"{workers} uvicorn worker process(es) x "
+            f"{env.get('GRAPHSVC_THREADS', DEFAULT_THREADS)} query thread(s), store access "
+            f"{env.get('GRAPHSVC_STORE_ACCESS', 'per-thread')}, {http} + {loop}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)  # the server and its uvicorn workers only
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process, from /proc (Linux)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                out.extend(int(c) for c in fh.read().split())
+    except OSError:
+        pass
+    return out + [g for c in out for g in _children(c)]
+
+
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by the server and its worker processes (None off Linux)."""
+    try:
+        return sum(_proc_cpu(p) for p in [pid, *_children(pid)])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def machine_cpu() -> tuple[float, float] | None:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            v = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    tck = os.sysconf("SC_CLK_TCK")
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    return (sum(v) - idle) / tck, sum(v) / tck
+
+
+@dataclass
+class Cpu:
+    """CPU used during a phase: by the server, by this load generator, by everything else."""
+
+    server: float | None = None
+    client: float = 0.0
+    other_share: float | None = None  # of the machine's capacity, during the phase
+
+    @classmethod
+    async def measure(cls, pid: int, phase: Any) -> tuple[Any, Cpu]:
+        s0, m0, c0 = server_cpu(pid), machine_cpu(), time.process_time()
+        result = await phase
+        s1, m1, c1 = server_cpu(pid), machine_cpu(), time.process_time()
+        cpu = cls(client=c1 - c0)
+        if s0 is not None and s1 is not None:
+            cpu.server = s1 - s0
+        if m0 and m1 and cpu.server is not None and m1[1] > m0[1]:
+            other = (m1[0] - m0[0]) - cpu.server - cpu.client
+            cpu.other_share = max(0.0, other / (m1[1] - m0[1]))
+        return result, cpu
+
+
+def server_rss_mb(pid: int) -> float | None:
+    try:
+        import psutil
+    except ImportError:
+        return None
+    try:
+        parent = psutil.Process(pid)
+        procs = [parent, *parent.children(recursive=True)]
+        return sum(p.memory_info().rss for p in procs) / 2**20
+    except psutil.Error:
+        return None
+
+
+# -- report -----------------------------------------------------------------------------------
+def summarize(stats: Stats) -> list[dict[str, Any]]:
+    rows = []
+    total: list[float] = []
+    for route, lat in stats.latencies.items():
+        total.extend(lat)
+        rows.append(_row(route, lat, stats.errors.get(route, 0), stats.seconds))
+    if len(stats.latencies) > 1:
+        rows.append(_row("all (mixed)", total, sum(stats.errors.values()), stats.seconds))
+    return rows
+
+
+def _row(route: str, lat: list[float], errors: int, seconds: float) -> dict[str, Any]:
+    a = np.asarray(lat) * 1000
+    return {"route": route, "requests": int(a.size), "rps": a.size / seconds if seconds else 0,
+            "p50_ms": float(np.percentile(a, 50)) if a.size else None,
+            "p99_ms": float(np.percentile(a, 99)) if a.size else None,
+            "max_ms": float(a.max()) if a.size else None, "errors": errors}
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print(f"{'route':<24}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}"
+          f"{'max ms':>10}{'errors':>8}")
+    for r in rows:
+        print(f"{r['route']:<24}{r['requests']:>10}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}"
+              f"{r['p99_ms']:>10.1f}{r['max_ms']:>10.1f}{r['errors']:>8}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", default="300k", help="authors: 20k, 300k, 3m or a number")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--data-dir", type=Path,
+                    help="where the synthetic store is built and kept (default: a temp dir "
+                         "named after the scale and seed)")
+    ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    ap.add_argument("--clients", type=int, default=32, help="concurrent clients")
+    ap.add_argument("--duration", type=float, default=30.0, help="seconds of mixed load")
+    ap.add_argument("--baseline", type=float, default=5.0, help="seconds of GET /health")
+    ap.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured load")
+    ap.add_argument("--client", choices=["raw", "httpx"], default="raw",
+                    help="load generator's HTTP client")
+    ap.add_argument("--store-access", choices=["per-thread", "lock"], default="per-thread",
+                    help="GRAPHSVC_STORE_ACCESS of the server")
+    ap.add_argument("--threads", type=int, help="GRAPHSVC_THREADS of the server (default: its "
+                    "own default)")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args(argv)
+    if args.duration > 600 or args.clients > 512:
+        ap.error("keep runs bounded: --duration <= 600 s, --clients <= 512")
+
+    n = scale_authors(args.scale)
+    data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"graphsvc-bench-api-{n}-{args.seed}"
+    db = data_dir / "graphsvc.sqlite3"
+    t0 = time.perf_counter()
+    mem = generate(n, seed=args.seed)
+    print(f"synthetic memberships: {mem.n_authors} authors, {mem.n_papers} papers "
+          f"({time.perf_counter() - t0:.1f}s)", flush=True)
+    if not store_ready(db):
+        build_store(mem, db, args.seed)
+    else:
+        print(f"store: reusing {db}", flush=True)
+    work = make_workload(mem, author_names(n, args.seed), args.seed)
+
+    port = free_port()
+    env = {**os.environ, "GRAPHSVC_DATA_DIR": str(data_dir),
+           "GRAPHSVC_STORE_ACCESS": args.store_access}
+    env.pop("GRAPHSVC_PROTECT_READS", None)
+    if args.threads:
+        env["GRAPHSVC_THREADS"] = str(args.threads)
+    cmd = serve_command(data_dir, port, args.workers)
+    setup = server_setup(args.workers, env)
+    log = open(data_dir / "bench-server.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        ready_s = asyncio.run(wait_ready(port, args.workers, proc))
+        print(f"server: {' '.join(cmd[:5])} … on {HOST}:{port}; {setup}; ready in "
+              f"{ready_s:.1f}s", flush=True)
+        baseline, base_cpu = asyncio.run(Cpu.measure(proc.pid, run_phase(
+            port, args.clients, args.baseline, lambda r: ("GET /health (baseline)", "/health"),
+            args.seed, args.client)))
+        asyncio.run(run_phase(port, args.clients, args.warmup, work.draw, args.seed + 1,
+                              args.client))
+        mixed, mixed_cpu = asyncio.run(Cpu.measure(proc.pid, run_phase(
+            port, args.clients, args.duration, work.draw, args.seed + 2, args.client)))
+        rss = server_rss_mb(proc.pid)
+    finally:
+        stop(proc)
+        log.close()
+
+    rows = summarize(baseline) + summarize(mixed)
+    print(f"\n{args.clients} clients ({args.client}), {args.duration:g} s mixed load, scale "
+          f"{args.scale}, {os.cpu_count()} CPUs; server: {setup}"
+          + (f", RSS {rss:.0f} MB" if rss else ""))
+    print_table(rows)
+    base_rps = rows[0]["rps"]
+    total = next(r for r in rows if r["route"] == "all (mixed)")
+    path = next(r for r in rows if r["route"] == "shortest path")
+    errors = sum(mixed.errors.values()) + sum(baseline.errors.values())
+    print(f"\nmixed throughput = {total['rps'] / base_rps:.0%} of the GET /health baseline "
+          f"({base_rps:.0f} req/s)")
+    for name, cpu, n in (("baseline", base_cpu, rows[0]["requests"]),
+                         ("mixed", mixed_cpu, total["requests"])):
+        if cpu.server is None or not n:
+            continue
+        per = cpu.server / n * 1000
+        cores = os.cpu_count() or 1
+        print(f"{name:>8}: server CPU {per:.2f} ms/request (at most ~{cores * 1000 / per:.0f} "
+              f"req/s on {cores} cores), load generator {cpu.client / n * 1000:.2f} ms/request"
+              + (f", other processes {cpu.other_share:.0%} of the machine"
+                 if cpu.other_share is not None else ""))
+    if mixed_cpu.other_share is not None and mixed_cpu.other_share > 0.1:
+        print("  note: other processes used the CPUs during the run; the numbers are low")
+    checks = [
+        ("zero errors", errors == 0, f"{errors} errors"),
+        (f"shortest-path p99 <= {TARGET_PATH_P99_MS:g} ms", path["p99_ms"] <= TARGET_PATH_P99_MS,
+         f"{path['p99_ms']:.1f} ms"),
+        (f">= {TARGET_RPS} requests/s (mixed)", total["rps"] >= TARGET_RPS,
+         f"{total['rps']:.0f} req/s"),
+    ]
+    for name, ok, got in checks:
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {got}")
+    for ex in baseline.examples + mixed.examples:
+        print(f"  error example: {ex}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "args": {k: str(v) for k, v in vars(args).items()}, "setup": setup, "rows": rows,
+            "rss_mb": rss, "cpu": {"baseline": vars(base_cpu), "mixed": vars(mixed_cpu)}},
+            indent=2))
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

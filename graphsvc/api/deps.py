@@ -1,0 +1,271 @@
+"""Dependencies of the routes: settings, the store, the ``GraphService``, API-key checks.
+
+The HTML views use the same ones, so these names are stable: ``get_settings``,
+``SettingsDep``, ``get_store``, ``StoreDep``, ``get_service``, ``ServiceDep``, ``OffloadDep``
+(run a blocking library call off the event loop: ``await run(svc.ego, author)``),
+``require_read_key``, ``require_write_key``.
+
+API settings that ``Settings`` has no field for live in ``Settings.extra``, filled from the
+environment by :func:`with_api_env`:
+
+- ``GRAPHSVC_PROTECT_READS=1``: reads need the API key too (default: reads are open);
+- ``GRAPHSVC_CORS_ORIGINS``: comma-separated origins allowed by CORS (``*`` for any);
+- ``GRAPHSVC_MAX_UPLOAD_MB``: largest upload accepted by ``POST /ingest`` (default 200);
+- ``GRAPHSVC_STORE_ACCESS``: ``per-thread`` (default) or ``lock``, see ``api/stores.py``;
+- ``GRAPHSVC_THREADS``: threads running library calls per worker process (default 2).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from graphsvc.api.problems import ApiProblem
+from graphsvc.config import Settings
+from graphsvc.errors import AuthorNotFound, StoreUnavailable
+from graphsvc.graph.service import GraphService
+
+DEFAULT_MAX_UPLOAD_MB = 200
+#: threads running library calls per worker process (see ``Offload``)
+DEFAULT_THREADS = 2
+#: request bodies other than uploads (JSON for batch paths and cohorts) stay small
+MAX_JSON_BODY = 4 * 1024 * 1024
+
+_ENV_EXTRAS = {
+    "GRAPHSVC_PROTECT_READS": "protect_reads",
+    "GRAPHSVC_CORS_ORIGINS": "cors_origins",
+    "GRAPHSVC_MAX_UPLOAD_MB": "max_upload_mb",
+    "GRAPHSVC_STORE_ACCESS": "store_access",
+    "GRAPHSVC_THREADS": "threads",
+}
+
+
+def with_api_env(settings: Settings, env: Mapping[str, str] | None = None) -> Settings:
+    """``settings`` with the API's ``GRAPHSVC_*`` variables added to ``extra``.
+
+    Values already in ``extra`` win, so a test (or a flag) can set them explicitly.
+    """
+    e = os.environ if env is None else env
+    extra = dict(settings.extra)
+    for var, key in _ENV_EXTRAS.items():
+        if key not in extra and e.get(var):
+            extra[key] = e[var]
+    return replace(settings, extra=extra)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiOptions:
+    """The API's own settings, read from ``Settings`` (and its ``extra``)."""
+
+    api_key: str | None = None
+    protect_reads: bool = False
+    cors_origins: tuple[str, ...] = ()
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+    store_access: str = "per-thread"
+    threads: int = DEFAULT_THREADS
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ApiOptions:
+        """Raises ``ValueError`` on a malformed value (``create_app`` checks at start-up)."""
+        x = settings.extra
+        origins = x.get("cors_origins", ())
+        if isinstance(origins, str):
+            origins = tuple(o.strip() for o in origins.split(",") if o.strip())
+        try:
+            mb = float(x.get("max_upload_mb", DEFAULT_MAX_UPLOAD_MB))
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"GRAPHSVC_MAX_UPLOAD_MB must be a number, not {x.get('max_upload_mb')!r}"
+            ) from None
+        access = str(x.get("store_access", "per-thread"))
+        if access not in ("per-thread", "lock"):
+            raise ValueError(f"GRAPHSVC_STORE_ACCESS must be per-thread or lock, not {access!r}")
+        try:
+            threads = int(x.get("threads", DEFAULT_THREADS))
+        except (TypeError, ValueError):
+            threads = 0
+        if threads < 1:
+            raise ValueError(f"GRAPHSVC_THREADS must be a positive integer, not "
+                             f"{x.get('threads')!r}")
+        return cls(
+            threads=threads,
+            api_key=settings.api_key or None,
+            protect_reads=_truthy(x.get("protect_reads", False)),
+            cors_origins=tuple(origins),
+            max_upload_bytes=int(mb * 1024 * 1024),
+            store_access=access,
+        )
+
+
+def _truthy(v: Any) -> bool:
+    if isinstance(v, str):
+        return v.strip().lower() in ("1", "true", "yes", "on")
+    return bool(v)
+
+
+# -- the service ------------------------------------------------------------------------------
+_MAX_ID = 2**63 - 1  # SQLite's integer range
+
+
+class ApiGraphService(GraphService):
+    """``GraphService`` with its input checks tightened for untrusted clients.
+
+    ``resolve`` answers "not found" for an all-digit id beyond SQLite's integer range (the
+    store would raise ``OverflowError``, a 500); drop this once ``GraphService.resolve`` checks.
+    """
+
+    def resolve(self, text: str | int) -> int:
+        s = str(text).strip()
+        if s.isdigit() and int(s) > _MAX_ID:
+            raise AuthorNotFound(f"no author with id {s}")
+        return super().resolve(text)
+
+
+# -- settings, store, service ---------------------------------------------------------------
+# The dependencies on the request path are ``async def``: FastAPI runs every sync dependency in
+# the thread pool, one hop each, which costs more than these functions do.
+@lru_cache
+def get_settings() -> Settings:
+    """Settings from the environment (cached); ``create_app(settings)`` overrides this."""
+    return with_api_env(Settings.from_env())
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_options(request: Request) -> ApiOptions:
+    """The app's ``ApiOptions`` (from the settings ``create_app`` was given)."""
+    options: ApiOptions | None = getattr(request.app.state, "options", None)
+    if options is None:
+        options = ApiOptions.from_settings(get_settings())
+    return options
+
+
+OptionsDep = Annotated[ApiOptions, Depends(get_options)]
+
+
+def _state(request: Request, name: str) -> Any:
+    value = getattr(request.app.state, name, None)
+    if value is None:
+        raise StoreUnavailable("the store is not open (the service is starting or stopping)")
+    return value
+
+
+async def get_store(request: Request) -> Any:
+    """The app's store: with the embedded store, each call runs on the calling thread's own
+    connection (``api/stores.py``). Hand ``lambda: store.counts()`` to ``OffloadDep``, not
+    ``store.counts``: a method looked up on the event loop would bind the loop's connection."""
+    return _state(request, "store")
+
+
+StoreDep = Annotated[Any, Depends(get_store)]
+
+
+async def get_service(request: Request) -> GraphService:
+    """The app's one ``GraphService`` (its graph cache is shared by every request)."""
+    svc: GraphService = _state(request, "service")
+    return svc
+
+
+ServiceDep = Annotated[GraphService, Depends(get_service)]
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Offload:
+    """Runs library calls on a few worker threads, off the event loop.
+
+    The routes are ``async def`` and hand the blocking call to a pool here, one hop per
+    request. A plain ``def`` route would cost two hops through AnyIO's pool (the call, then the
+    response validation), and AnyIO's bookkeeping per hop shows in profiles. Few threads on
+    purpose: the work mostly holds the GIL, so more threads add switching and tail latency
+    (``bench/api.py``). Interactive queries (``await run(...)``) and whole-graph analytics
+    (``await run.slow(...)``: stats, communities, rankings, exports, cohorts, batches) have
+    separate pools, so a long computation never queues ahead of a quick lookup.
+    """
+
+    def __init__(self, threads: int, slow_threads: int = 1) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="graphsvc-query")
+        self.slow_pool = ThreadPoolExecutor(max_workers=slow_threads,
+                                            thread_name_prefix="graphsvc-analytics")
+
+    async def __call__(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
+
+    async def slow(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.slow_pool,
+                                          functools.partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        for pool in (self.pool, self.slow_pool):
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+async def get_offload(request: Request) -> Offload:
+    offload: Offload = _state(request, "offload")
+    return offload
+
+
+OffloadDep = Annotated[Offload, Depends(get_offload)]
+
+
+# -- API key --------------------------------------------------------------------------------
+_bearer = HTTPBearer(auto_error=False, description="The API key (`GRAPHSVC_API_KEY`) as a "
+                     "bearer token: `Authorization: Bearer <key>`.")
+
+
+def _check_key(expected: str, presented: str | None, what: str) -> None:
+    if presented is None:
+        raise ApiProblem(401, f"{what} need the API key: send 'Authorization: Bearer <key>'",
+                         headers={"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(presented.encode("utf-8"), expected.encode("utf-8")):
+        raise ApiProblem(401, "the API key is wrong",
+                         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+async def require_write_key(
+    options: OptionsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Writes need the API key; with no key configured they are refused (403)."""
+    if not options.api_key:
+        raise ApiProblem(
+            403,
+            "writes are disabled because no API key is configured: set GRAPHSVC_API_KEY in the "
+            "server's environment and send it as 'Authorization: Bearer <key>'",
+            title="Writes disabled",
+        )
+    _check_key(options.api_key, credentials.credentials if credentials else None, "writes")
+
+
+def _bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def require_read_key(request: Request, options: OptionsDep) -> None:
+    """Reads are open unless ``GRAPHSVC_PROTECT_READS=1``; then they need the API key too."""
+    if not options.protect_reads:
+        return
+    if not options.api_key:
+        raise ApiProblem(403, "reads are protected (GRAPHSVC_PROTECT_READS) but no API key is "
+                         "configured: set GRAPHSVC_API_KEY", title="Reads disabled")
+    _check_key(options.api_key, _bearer_token(request), "reads")
+
+
+ReadAuth = Depends(require_read_key)
+WriteAuth = Depends(require_write_key)

@@ -1,0 +1,1 @@
+"""One router per resource; ``graphsvc.api.app`` assembles them."""

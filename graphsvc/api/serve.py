@@ -1,0 +1,251 @@
+"""``graphsvc serve``: run the API with uvicorn, or answer one request in-process (``--get``).
+
+``serve_get`` runs the app's lifespan and one request through plain ASGI calls, no server and
+no HTTP client library: ``graphsvc serve --get /stats`` checks the API from a shell (datasette's
+``--get``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+from graphsvc.api.deps import with_api_env
+from graphsvc.config import Settings
+
+#: the variables a worker process rebuilds its settings from (``--workers`` > 1)
+_ENV_OF = {
+    "data_dir": "GRAPHSVC_DATA_DIR",
+    "store": "GRAPHSVC_STORE",
+    "neo4j_uri": "GRAPHSVC_NEO4J_URI",
+    "neo4j_user": "GRAPHSVC_NEO4J_USER",
+    "neo4j_password": "GRAPHSVC_NEO4J_PASSWORD",
+    "neo4j_database": "GRAPHSVC_NEO4J_DATABASE",
+    "max_team_size": "GRAPHSVC_MAX_TEAM_SIZE",
+    "api_key": "GRAPHSVC_API_KEY",
+}
+_EXTRA_ENV = {
+    "protect_reads": "GRAPHSVC_PROTECT_READS",
+    "cors_origins": "GRAPHSVC_CORS_ORIGINS",
+    "max_upload_mb": "GRAPHSVC_MAX_UPLOAD_MB",
+    "store_access": "GRAPHSVC_STORE_ACCESS",
+    "threads": "GRAPHSVC_THREADS",
+}
+
+
+class NoDelayHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
+    """uvicorn's HTTP protocol with ``TCP_NODELAY`` on every connection.
+
+    With ``--workers`` uvicorn's listening socket has protocol number 0, so asyncio does not
+    switch Nagle's algorithm off on the accepted connections; a response written in two parts
+    then waits for the client's delayed ACK, 40 ms on Linux, on every request.
+    """
+
+    def connection_made(self, transport: Any) -> None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
+
+
+def urls(host: str, port: int) -> tuple[str, str]:
+    """The front page and ``/docs`` URLs to print for a bind address.
+
+    Examples
+    --------
+    >>> urls("0.0.0.0", 8000)
+    ('http://127.0.0.1:8000/', 'http://127.0.0.1:8000/docs')
+    >>> urls("::1", 8080)[0]
+    'http://[::1]:8080/'
+    """
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    base = f"http://{shown}:{port}"
+    return f"{base}/", f"{base}/docs"
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """``settings`` as ``GRAPHSVC_*`` variables (how ``--workers`` hands them to workers)."""
+    env = {}
+    for attr, var in _ENV_OF.items():
+        value = getattr(settings, attr)
+        if value is not None:
+            env[var] = str(value)
+    for key, var in _EXTRA_ENV.items():
+        value = settings.extra.get(key)
+        if value is not None:
+            env[var] = ",".join(value) if isinstance(value, (list, tuple)) else str(value)
+    return env
+
+
+def run_serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
+              workers: int | None = None, *, log_level: str = "info") -> None:
+    """Serve the API with uvicorn until interrupted.
+
+    ``settings`` are exported as ``GRAPHSVC_*`` variables and the app built with
+    ``create_app()`` from them: worker processes need that, and an app on the environment's
+    settings needs no dependency override. With ``workers`` > 1 every worker process binds its
+    own listening socket with ``SO_REUSEPORT``, so the kernel spreads connections evenly over
+    them (a shared socket lets one worker accept most keep-alive connections while the others
+    idle). Every worker holds its own copy of the in-memory graph.
+    """
+    import uvicorn
+
+    from graphsvc.api.deps import get_settings
+
+    os.environ.update(settings_env(with_api_env(settings)))
+    get_settings.cache_clear()
+    if workers is not None and workers > 1:
+        if hasattr(socket, "SO_REUSEPORT"):
+            _supervise(host, port, workers, log_level)
+        else:  # pragma: no cover - not Linux/BSD/macOS: uvicorn's shared socket
+            uvicorn.run("graphsvc.api.app:create_app", factory=True, host=host, port=port,
+                        workers=workers, log_level=log_level, access_log=False,
+                        http=NoDelayHTTPProtocol)
+        return
+    from graphsvc.api.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level=log_level, access_log=False,
+                http=NoDelayHTTPProtocol)
+
+
+def _listen_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def _worker_main(host: str, port: int, log_level: str) -> None:
+    """One worker process: uvicorn on its own ``SO_REUSEPORT`` socket (settings from env)."""
+    import uvicorn
+
+    config = uvicorn.Config("graphsvc.api.app:create_app", factory=True, host=host, port=port,
+                            log_level=log_level, access_log=False, http=NoDelayHTTPProtocol)
+    uvicorn.Server(config).run(sockets=[_listen_socket(host, port, reuse_port=True)])
+
+
+def _supervise(host: str, port: int, workers: int, log_level: str) -> None:
+    """Run ``workers`` worker processes until SIGINT/SIGTERM; restart one that dies."""
+    import multiprocessing
+    import signal
+    import threading
+    import time
+
+    from graphsvc.errors import StoreUnavailable
+
+    # fail now, in the parent, when the port is taken (workers would share it silently)
+    _listen_socket(host, port, reuse_port=False).close()
+    ctx = multiprocessing.get_context("spawn")
+    stop = threading.Event()
+
+    def start(i: int) -> Any:
+        p = ctx.Process(target=_worker_main, args=(host, port, log_level),
+                        name=f"graphsvc-worker-{i}")
+        p.start()
+        return p
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    procs = [start(i) for i in range(workers)]
+    deaths: list[float] = []
+    try:
+        while not stop.wait(0.5):
+            for i, p in enumerate(procs):
+                if p.is_alive():
+                    continue
+                now = time.monotonic()
+                deaths = [t for t in deaths if now - t < 60] + [now]
+                if len(deaths) > 2 * workers:
+                    raise StoreUnavailable("the server's worker processes keep exiting; "
+                                           "see the log above")
+                procs[i] = start(i)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()  # SIGTERM: uvicorn shuts down gracefully (lifespan end)
+        for p in procs:
+            p.join(30)
+            if p.is_alive():
+                p.kill()
+                p.join(5)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def serve_get(settings: Settings, path: str, *,
+              headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """Answer ``GET path`` in-process: ``(status, body)``; JSON bodies are pretty-printed.
+
+    The API key, when configured, is sent along: whoever runs this can read the store anyway.
+    """
+    from graphsvc.api.app import create_app
+
+    settings = with_api_env(settings)
+    hdrs = dict(headers or {})
+    if settings.api_key and "authorization" not in {k.lower() for k in hdrs}:
+        hdrs["Authorization"] = f"Bearer {settings.api_key}"
+    status, resp_headers, body = asyncio.run(_request(create_app(settings), "GET", path, hdrs))
+    ctype = resp_headers.get("content-type", "")
+    text = body.decode("utf-8", errors="replace")
+    if "json" in ctype:
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    return status, text
+
+
+async def _request(app: Any, method: str, target: str, headers: dict[str, str],
+                   body: bytes = b"") -> tuple[int, dict[str, str], bytes]:
+    """One request through ``app`` with its lifespan around it, as a server would do it."""
+    parts = urlsplit(target if target.startswith("/") else "/" + target)
+    scope = {
+        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1", "method": method, "scheme": "http",
+        "path": parts.path or "/", "raw_path": (parts.path or "/").encode(),
+        "query_string": parts.query.encode(), "root_path": "",
+        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                    for k, v in {"host": "localhost", **headers}.items()],
+        "client": ("127.0.0.1", 0), "server": ("localhost", 80), "state": {},
+    }
+    sent = False
+    status = 500
+    out_headers: dict[str, str] = {}
+    chunks: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.Event().wait()  # the client never disconnects
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+            out_headers.update((k.decode("latin-1"), v.decode("latin-1"))
+                               for k, v in message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    async with app.router.lifespan_context(app) as state:
+        if state:
+            scope["state"] = dict(state)
+        await app(scope, receive, send)
+    return status, out_headers, b"".join(chunks)
+

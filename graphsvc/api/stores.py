@@ -1,0 +1,120 @@
+"""Store access from many threads: one SQLite connection per thread, or one behind a lock.
+
+FastAPI runs sync routes in a thread pool. A ``sqlite3`` connection may be *handed* between
+threads (``check_same_thread=False``) but must not be *used* by two at once, so the API never
+shares one: :class:`PerThreadStore` gives every thread its own connection to the same file
+(WAL lets readers run side by side and next to the ingest job's writer), and
+:class:`LockedStore` serialises calls on a single store (the simple alternative, kept for
+comparison: ``bench/api.py --store-access lock``). Both look like the store they wrap, so
+``GraphService`` needs no change.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+#: page cache per read connection (KiB, as ``PRAGMA cache_size=-N``); the OS cache is shared
+READER_CACHE_KIB = 16_000
+
+
+class PerThreadStore:
+    """A store facade: each attribute is looked up on the calling thread's own store."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._local = threading.local()
+        self._opened: list[tuple[weakref.ref[threading.Thread], Any]] = []
+        self._guard = threading.Lock()
+        self._closed = False
+
+    def current(self) -> Any:
+        """The calling thread's store (opened on first use)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            if self._closed:
+                from graphsvc.errors import StoreUnavailable
+
+                raise StoreUnavailable("the store is closed (the service is shutting down)")
+            store = self._factory()
+            db = getattr(store, "db", None)
+            if db is not None:
+                db.execute(f"PRAGMA cache_size=-{READER_CACHE_KIB}")
+            self._local.store = store
+            with self._guard:
+                self._reap()
+                self._opened.append((weakref.ref(threading.current_thread()), store))
+        return store
+
+    def _reap(self) -> None:
+        """Close the connections of threads that have ended (the pool retires idle threads)."""
+        keep = []
+        for ref, store in self._opened:
+            thread = ref()
+            if thread is None or not thread.is_alive():
+                store.close()
+            else:
+                keep.append((ref, store))
+        self._opened = keep
+
+    @property
+    def connections(self) -> int:
+        return len(self._opened)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.current(), name)
+
+    def close(self) -> None:
+        """Close every thread's connection (at shutdown, when no request runs any more)."""
+        with self._guard:
+            self._closed = True
+            opened, self._opened = self._opened, []
+        for _ref, store in opened:
+            store.close()
+
+
+class LockedStore:
+    """A store facade whose method calls run one at a time under a lock."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self._lock = threading.RLock()
+
+    connections = 1
+
+    def current(self) -> Any:
+        return self._store
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return value(*args, **kwargs)
+
+        return locked
+
+    def close(self) -> None:
+        with self._lock:
+            self._store.close()
+
+
+def shared_store(settings: Any, access: str = "per-thread") -> Any:
+    """The store the API's request threads use, for ``settings`` (see the module docstring).
+
+    The embedded store gets :class:`PerThreadStore` (or :class:`LockedStore` with
+    ``access="lock"``); other stores (Neo4j's driver is thread-safe) are shared as they are.
+    """
+    from graphsvc.store import open_store
+
+    if settings.store != "embedded":
+        return open_store(settings)
+    if access == "lock":
+        return LockedStore(open_store(settings))
+    pool = PerThreadStore(lambda: open_store(settings))
+    pool.current()  # open (and create) the file now, so a bad data dir fails at start-up
+    return pool
