@@ -26,7 +26,7 @@ from graphsvc.api.deps import (
     get_settings,
 )
 from graphsvc.api.jobs import JobManager
-from graphsvc.api.routers import authors, exports, graph, health, ingest, paths
+from graphsvc.api.routers import authors, exports, graph, health, identity, ingest, paths
 from graphsvc.api.stores import shared_store
 from graphsvc.config import Settings
 from graphsvc.graph.service import GraphService
@@ -183,7 +183,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
             expose_headers=["Location", "Content-Disposition"],
         )
-    for module in (health, authors, paths, graph, exports, ingest):
+    # identity first: /authors/merge must not be taken for the author called "merge"
+    for module in (health, identity, authors, paths, graph, exports, ingest):
         app.include_router(module.router)
     if _has_views():
         from graphsvc.views.routes import router as views_router
