@@ -43,7 +43,7 @@ class UnmergeRequest(BaseModel):
 
 
 @router.post("/authors/merge", dependencies=[WriteAuth],
-             responses=responses(401, 403, 404, 409, 422),
+             responses=responses(400, 401, 403, 404, 409, 422),
              summary="Merge two authors (audited, reversible; needs the API key)")
 async def merge(svc: ServiceDep, run: OffloadDep,
                 body: Annotated[MergeRequest, Body()]) -> dict[str, Any]:
@@ -52,7 +52,7 @@ async def merge(svc: ServiceDep, run: OffloadDep,
 
 
 @router.post("/authors/{author}/split", dependencies=[WriteAuth],
-             responses=responses(401, 403, 404, 409, 422),
+             responses=responses(400, 401, 403, 404, 409, 422),
              summary="Split papers off an author into a new author (needs the API key)")
 async def split(svc: ServiceDep, run: OffloadDep, author: AuthorPath,
                 body: Annotated[SplitRequest, Body()]) -> dict[str, Any]:
@@ -60,7 +60,7 @@ async def split(svc: ServiceDep, run: OffloadDep, author: AuthorPath,
 
 
 @router.post("/authors/unmerge", dependencies=[WriteAuth],
-             responses=responses(401, 403, 404, 409, 422),
+             responses=responses(400, 401, 403, 404, 409, 422),
              summary="Undo a merge or split override (needs the API key)")
 async def unmerge(svc: ServiceDep, run: OffloadDep,
                   body: Annotated[UnmergeRequest, Body()]) -> dict[str, Any]:
@@ -68,7 +68,7 @@ async def unmerge(svc: ServiceDep, run: OffloadDep,
                           by_author=body.by_author))
 
 
-@router.get("/authors/{author}/explain", dependencies=[ReadAuth], responses=responses(404, 409),
+@router.get("/authors/{author}/explain", dependencies=[ReadAuth], responses=responses(404, 409, 422),
             summary="Why each name variant was joined to this author")
 async def explain(svc: ServiceDep, run: OffloadDep, author: AuthorPath) -> dict[str, Any]:
     return dict(await run(svc.explain, author))
