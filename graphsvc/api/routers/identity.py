@@ -69,6 +69,7 @@ async def unmerge(svc: ServiceDep, run: OffloadDep,
 
 
 @router.get("/authors/{author}/explain", dependencies=[ReadAuth],
-            responses=responses(404, 409, 422), summary="Why each name variant was joined to this author")
+            responses=responses(404, 409, 422),
+            summary="Why each name variant was joined to this author")
 async def explain(svc: ServiceDep, run: OffloadDep, author: AuthorPath) -> dict[str, Any]:
     return dict(await run(svc.explain, author))
