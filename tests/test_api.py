@@ -146,6 +146,9 @@ def test_unknown_author_is_404(client: TestClient) -> None:
     assert "Nobody Atall" in body["detail"]
     problem(client.get("/authors/999999/collaborators"), 404, "author-not-found")
     problem(client.get("/authors/" + "9" * 30), 404, "author-not-found")  # beyond int64
+    problem(client.get("/authors/¹"), 404, "author-not-found")  # isdigit, but int() refuses
+    problem(client.get("/paths/shortest", params={"from": "8", "to": "29", "avoid_paper": "²"}),
+            404, "paper-not-found")
     r = client.post("/cohort", json={"authors": ["8", "9" * 30]}).json()
     assert r["unresolved"][0]["error"] == "author-not-found"
     problem(client.get("/paths/shortest", params={"from": "8", "to": "Nobody Atall"}), 404)

@@ -32,7 +32,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graphsvc.api.problems import ApiProblem
 from graphsvc.config import Settings
-from graphsvc.errors import AuthorNotFound, StoreUnavailable
+from graphsvc.errors import AuthorNotFound, PaperNotFound, StoreUnavailable
 from graphsvc.graph.service import GraphService
 
 DEFAULT_MAX_UPLOAD_MB = 200
@@ -120,15 +120,34 @@ _MAX_ID = 2**63 - 1  # SQLite's integer range
 class ApiGraphService(GraphService):
     """``GraphService`` with its input checks tightened for untrusted clients.
 
-    ``resolve`` answers "not found" for an all-digit id beyond SQLite's integer range (the
-    store would raise ``OverflowError``, a 500); drop this once ``GraphService.resolve`` checks.
+    ``str.isdigit`` is true for "¹" or "٣", which ``int`` refuses, and an id beyond SQLite's
+    integer range makes the store raise ``OverflowError``: both were 500s. Such ids answer "not
+    found" here; drop this class once ``GraphService`` checks (``s.isascii() and s.isdigit()``
+    and the range) itself.
     """
 
     def resolve(self, text: str | int) -> int:
         s = str(text).strip()
-        if s.isdigit() and int(s) > _MAX_ID:
+        if _bad_id(s):
             raise AuthorNotFound(f"no author with id {s}")
         return super().resolve(text)
+
+    def _paper_index(self, g: Any, ref: str | int) -> int:
+        s = str(ref).strip()
+        if _bad_id(s):
+            raise PaperNotFound(f"no paper with id {s}")
+        return super()._paper_index(g, ref)
+
+
+def _bad_id(s: str) -> bool:
+    """All digits, but not an id the store can hold.
+
+    Examples
+    --------
+    >>> _bad_id("12"), _bad_id("¹"), _bad_id("9" * 30), _bad_id("Ada")
+    (False, True, True, False)
+    """
+    return s.isdigit() and (not s.isascii() or int(s) > _MAX_ID)
 
 
 # -- settings, store, service ---------------------------------------------------------------

@@ -65,6 +65,23 @@ _LEFTOVER = str.maketrans({"\\": None, "{": None, "}": None, "$": None, "~": " "
 # -- strings ------------------------------------------------------------------------------
 
 
+def strip_controls(s: str) -> str:
+    r"""``s`` without control characters and invisible format characters; nothing else changes.
+
+    Removes C0/C1 controls other than whitespace (NUL, BEL, ESC, DEL …), bidirectional
+    marks, overrides and isolates, zero-width spaces, word joiners, soft hyphens and BOMs (never
+    part of a name; they can hide or reorder printed text, or drive a terminal).
+
+    Examples
+    --------
+    >>> strip_controls("Ada\x00 Love\u202elace\x1b[31m")
+    'Ada Lovelace[31m'
+    >>> strip_controls("Mario\tGünther")
+    'Mario\tGünther'
+    """
+    return s if s.isascii() and s.isprintable() else s.translate(_STRIP)
+
+
 def display_form(s: str) -> str:
     r"""Human display form: NFC, TeX decoded, controls stripped, whitespace collapsed.
 
@@ -90,8 +107,7 @@ def display_form(s: str) -> str:
     >>> display_form("Seán\nÓ hÉigeartaigh\x00")
     'Seán Ó hÉigeartaigh'
     """
-    if not (s.isascii() and s.isprintable()):
-        s = s.translate(_STRIP)
+    s = strip_controls(s)
     if _TEX.search(s):
         s = decode_tex(s)
         if _TEX.search(s):

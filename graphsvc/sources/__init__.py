@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from graphsvc.errors import UnknownFormat
+from graphsvc.errors import ParseError, UnknownFormat
 from graphsvc.model import Record, Skipped
-from graphsvc.sources.base import ReaderOptions, read_head
+from graphsvc.sources.base import DAMAGED, ReaderOptions, decode_head, read_head, source_name
 
 #: format name -> module under graphsvc.sources
 FORMATS: dict[str, str] = {
@@ -47,7 +47,10 @@ def detect_format(path: Path) -> str:
 
     The reader whose ``sniff`` scores highest wins; plain text pages are the fallback.
     """
-    head = read_head(path).decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        head = decode_head(read_head(path))
+    except OSError as exc:
+        raise ParseError(f"{path.name}: cannot read the file: {exc}") from exc
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
@@ -70,11 +73,28 @@ def fmt_is_tabular(fmt: str) -> bool:
 def read_records(
     path: Path, fmt: str | None = None, options: ReaderOptions | None = None
 ) -> Iterator[Record | Skipped]:
-    """Stream the records of one file, detecting its format unless ``fmt`` is given."""
+    """Stream the records of one file, detecting its format unless ``fmt`` is given.
+
+    A file whose data is damaged (a truncated or corrupt ``.gz``) ends with a
+    ``Skipped("read-error")``, after what was read before the damage; a file the system cannot
+    read at all (missing, no permission, an I/O error) raises ``ParseError``.
+    """
     fmt = fmt or detect_format(path)
     module = reader_module(fmt)
     opts = options or ReaderOptions()
-    if fmt == "tsv":
-        yield from module.read(path, opts, delimiter="\t")
-    else:
-        yield from module.read(path, opts)
+    n = 0
+    try:
+        items = (
+            module.read(path, opts, delimiter="\t") if fmt == "tsv" else module.read(path, opts)
+        )
+        for item in items:
+            n += 1
+            yield item
+    except DAMAGED as exc:
+        yield Skipped(
+            f"{source_name(path)}:0",
+            "read-error",
+            f"damaged data, reading stopped after {n} item(s): {exc or type(exc).__name__}",
+        )
+    except OSError as exc:
+        raise ParseError(f"{source_name(path)}: cannot read the file: {exc}") from exc

@@ -5,12 +5,21 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import AnyStr, BinaryIO
 
 GZIP_MAGIC = b"\x1f\x8b"
+#: what reading damaged data raises: a truncated gzip stream (``EOFError``), a bad gzip header
+#: (``BadGzipFile``), a corrupt deflate stream (``zlib.error``, which is not an ``OSError``)
+DAMAGED: tuple[type[Exception], ...] = (EOFError, zlib.error, gzip.BadGzipFile)
+#: the same, plus any other I/O error
+READ_ERRORS: tuple[type[Exception], ...] = (OSError, *DAMAGED)
+#: the longest line a reader is given: a longer one is cut there and the rest of it skipped (no
+#: real line is this long; a gzip bomb without line breaks would otherwise be held in memory)
+MAX_LINE = 64 << 20
 
 
 @dataclass(slots=True)
@@ -40,9 +49,30 @@ def open_binary(path: Path) -> BinaryIO:
 
 
 def read_head(path: Path, size: int = 8192) -> bytes:
-    """First ``size`` bytes of the (decompressed) file, for format sniffing."""
+    """First ``size`` bytes of the (decompressed) file, for format sniffing.
+
+    A truncated or corrupt gzip stream gives the bytes decompressed before the damage (the
+    reader then reports the damage where it meets it).
+    """
+    head = b""
     with open_binary(path) as f:
-        return f.read(size)
+        read_chunk = getattr(f, "read1", f.read)
+        try:
+            while len(head) < size:
+                chunk = read_chunk(size - len(head))
+                if not chunk:
+                    break
+                head += chunk
+        except READ_ERRORS:
+            pass
+    return head
+
+
+def decode_head(head: bytes) -> str:
+    """Text of a file's first bytes for sniffing: UTF-16 when it has a UTF-16 BOM, else UTF-8."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="replace")
+    return head.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
 def source_name(path: Path) -> str:
@@ -66,31 +96,50 @@ def decode_line(raw: bytes) -> tuple[str, bool]:
         return raw.decode("cp1252", errors="replace"), True
 
 
-def open_text(path: Path) -> io.TextIOWrapper | LenientText:
+def open_text(path: Path) -> LenientText:
     """Open a text file as a stream of ``str``: BOM-aware, gzip-aware, lenient per line.
 
-    UTF-8 and UTF-16 (with BOM) are decoded as such; a UTF-8 file with stray Latin-1 bytes has
-    those lines decoded as Windows-1252 instead of failing the whole file.
+    UTF-8 (with or without BOM) and UTF-16 (with BOM) are decoded as such; a UTF-8 file with
+    stray Latin-1 bytes has those lines decoded as Windows-1252 instead of failing the whole
+    file, and bytes that are not UTF-16 in a UTF-16 file become U+FFFD. Lines are at most
+    ``MAX_LINE`` long.
     """
     binary = open_binary(path)
-    head = binary.read(4)
+    try:
+        head = binary.read(4)
+    except READ_ERRORS:
+        head = b""  # a damaged gzip stream: the reader meets the error on its first read
     enc = _bom_encoding(head)
-    if enc is None:
-        binary.seek(0) if binary.seekable() else None
-        if not binary.seekable():  # pragma: no cover - gzip files are seekable
-            binary.close()
-            binary = open_binary(path)
-        return LenientText(binary)
     binary.close()
     binary = open_binary(path)
-    return io.TextIOWrapper(binary, encoding=enc, newline="")
+    if enc == "utf-16":
+        return LenientText(binary, io.TextIOWrapper(binary, encoding=enc, errors="replace",
+                                                    newline=""))
+    if enc == "utf-8-sig":
+        binary.read(len(codecs.BOM_UTF8))
+    return LenientText(binary)
+
+
+def _bounded_lines(readline: Callable[[int], AnyStr], newline: AnyStr) -> Iterator[AnyStr]:
+    """Lines from ``readline(limit)``; one longer than ``MAX_LINE`` is cut there, the rest of
+    it skipped, so that memory stays bounded however long a line is."""
+    while line := readline(MAX_LINE):
+        if len(line) >= MAX_LINE and not line.endswith(newline):
+            while (rest := readline(MAX_LINE)) and not rest.endswith(newline):
+                pass
+            line += newline
+        yield line
 
 
 class LenientText:
-    """Line-oriented text over bytes: UTF-8 per line with a cp1252 fallback."""
+    """Line-oriented text: UTF-8 per line with a cp1252 fallback, or a UTF-16 ``text`` stream.
 
-    def __init__(self, binary: BinaryIO) -> None:
+    Every line is at most ``MAX_LINE`` characters long (see ``_bounded_lines``).
+    """
+
+    def __init__(self, binary: BinaryIO, text: io.TextIOWrapper | None = None) -> None:
         self._b = binary
+        self._t = text
         self.fallback_lines = 0
 
     def __enter__(self) -> LenientText:
@@ -102,17 +151,20 @@ class LenientText:
     def readable(self) -> bool:
         return True
 
-    def readline(self, size: int | None = -1) -> str:
-        raw = self._b.readline()
-        text, fell_back = decode_line(raw)
-        self.fallback_lines += fell_back
-        return text
-
-    def __iter__(self) -> Iterator[str]:
-        for raw in self._b:
+    def _lines(self) -> Iterator[str]:
+        if self._t is not None:
+            yield from _bounded_lines(self._t.readline, "\n")
+            return
+        for raw in _bounded_lines(self._b.readline, b"\n"):
             text, fell_back = decode_line(raw)
             self.fallback_lines += fell_back
             yield text
+
+    def readline(self, size: int | None = -1) -> str:
+        return next(self._lines(), "")
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines()
 
     def __next__(self) -> str:
         line = self.readline()
@@ -121,10 +173,40 @@ class LenientText:
         return line
 
     def read(self, size: int | None = -1) -> str:
-        return "".join(iter(self))
+        """The rest of the text, or whole lines until at least ``size`` characters."""
+        if size is None or size < 0:
+            return "".join(self._lines())
+        out: list[str] = []
+        n = 0
+        for line in self._lines():
+            out.append(line)
+            n += len(line)
+            if n >= size:
+                break
+        return "".join(out)
 
     def close(self) -> None:
+        if self._t is not None:
+            self._t.close()
         self._b.close()
+
+
+def read_text(path: Path, limit: int) -> str | None:
+    """The whole (decompressed) text of a file, decoded as ``open_text`` does, or ``None`` when
+    it is longer than ``limit`` bytes; at most ``limit + 1`` bytes are ever read."""
+    with open_binary(path) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        return None
+    enc = _bom_encoding(data[:4])
+    if enc == "utf-16":
+        return data.decode("utf-16", errors="replace")
+    if enc == "utf-8-sig":
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "".join(decode_line(line)[0] for line in data.splitlines(keepends=True))
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, str]]:

@@ -24,7 +24,8 @@ What a record takes from an entry:
   with ``archiveprefix``/``eprinttype`` arXiv) and ``dblp`` (``DBLP:`` keys, dblp ``biburl``).
 
 Bad entries become ``Skipped`` with a stable reason: ``unbalanced-braces`` (reading resumes
-at the next line starting with ``@``), ``syntax-error``, ``entry-too-large``, ``no-authors``.
+at the next line starting with ``@``), ``syntax-error``, ``entry-too-large``, ``no-authors``;
+a damaged ``.gz`` ends its file with ``read-error`` after the entries read before the damage.
 """
 
 from __future__ import annotations
@@ -36,10 +37,19 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from graphsvc.model import RawAuthor, Record, Skipped
 from graphsvc.names.tex import decode_tex
-from graphsvc.sources.base import ReaderOptions, decode_line, open_binary, open_text, source_name
+from graphsvc.sources.base import (
+    DAMAGED,
+    MAX_LINE,
+    ReaderOptions,
+    decode_line,
+    open_binary,
+    open_text,
+    source_name,
+)
 from graphsvc.sources.ids import arxiv_id, find_year, normalise_doi
 
 FORMAT = "bibtex"
@@ -85,8 +95,10 @@ _BRACES = re.compile(r"[{}]")
 _PAREN_SCAN = re.compile(r'[{}()"]')
 _QUOTE_SCAN = re.compile(r'[{}"]')
 _KEY = re.compile(r"\s*([^,\s=]+)\s*(?:,|$)")
-_FIELD = re.compile(r"(?:\s|,|%[^\n]*)*([^\s=,{}\"#%()]+)\s*=\s*")
-_TAIL = re.compile(r"(?:\s|,|%[^\n]*)*")
+#: separators and ``%`` comments before a field name are possessive: a comment always runs to
+#: the end of its line, and backtracking into a run of ``%%%%`` would take exponential time
+_FIELD = re.compile(r"(?:\s|,|%[^\n]*+)*+([^\s=,{}\"#%()]+)\s*=\s*")
+_TAIL = re.compile(r"(?:\s|,|%[^\n]*+)*+")
 #: ``name = {value}`` (braces nested up to three deep), ``name = "value"`` or ``name = word``,
 #: followed by a comma or the end; anything else (``#`` concatenation …) takes the slow path
 _FAST_FIELD = re.compile(
@@ -96,13 +108,16 @@ _FAST_FIELD = re.compile(
 )
 _MACRO = re.compile(r"[^\s,#{}\"=()%]+")
 _WS = re.compile(r"\s*")
-_AND = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
-_AND_PLAIN = re.compile(r"\s+and\s+", re.IGNORECASE)
+#: "and" between whitespace; the space after it is left to the next name, so that "A and and B"
+#: splits twice (an empty name between, as in BibTeX). A search starts only where a whitespace
+#: run starts (the look-behind): a long run of spaces would otherwise cost quadratic time.
+_AND = re.compile(r"[{}]|(?<!\s)\s+and(?=\s)", re.IGNORECASE)
+_AND_PLAIN = re.compile(r"(?<!\s)\s+and(?=\s)", re.IGNORECASE)
 _KEY_OF = re.compile(r"\s*@\s*[A-Za-z][\w-]*\s*[{(]\s*([^,\s={}]+)\s*,")
 _TEX_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
 #: on lower-cased text: an ``@string`` entry, a ``crossref`` field
 _STRING_AT = re.compile(r"@[ \t]*string[ \t]*([{(])")
-_CROSSREF = re.compile(r"crossref\s*=\s*[{\"]?\s*([^,}\"\s]+)")
+_CROSSREF = re.compile(r"crossref\s*=\s*+[{\"]?\s*+([^,}\"\s]+)")
 _DBLP_URL = re.compile(r"dblp[\w.\-]*/rec/(?:bib(?:tex)?\d?/)?([\w\-/.]+?)(?:\.bib)?\s*$")
 
 
@@ -155,12 +170,13 @@ def read_many(
     """
     strings: dict[str, str] = dict(MONTHS)
     targets: set[str] = set()
+    errors: dict[Path, str] = {}
     # small inputs are decoded once and kept for the second pass; large ones are read twice
     kept: list[list[str]] | None = []
     budget = KEEP_CHARS
     for path in paths:
         blocks: list[str] | None = [] if kept is not None else None
-        for block in _prescan(path, strings, targets):
+        for block in _prescan(path, strings, targets, errors):
             if blocks is not None:
                 budget -= len(block)
                 blocks.append(block)
@@ -168,8 +184,8 @@ def read_many(
                     blocks = kept = None
         if kept is not None and blocks is not None:
             kept.append(blocks)
-    sources = kept if kept is not None else [_blocks(p) for p in paths]
-    yield from _Reader(strings, targets).run(list(zip(paths, sources, strict=True)))
+    sources = kept if kept is not None else [_blocks(p, errors) for p in paths]
+    yield from _Reader(strings, targets, errors).run(list(zip(paths, sources, strict=True)))
 
 
 # -- cutting a file into entries ---------------------------------------------------------------
@@ -186,25 +202,56 @@ class _Chunk:
     detail: str = ""
 
 
-def _blocks(path: Path) -> Iterator[str]:
+def _read_lines(f: BinaryIO, size: int) -> tuple[bytes, str | None]:
+    """About ``size`` bytes of whole lines; on damaged data, the bytes before it and why."""
+    got: list[bytes] = []
+    n = 0
+    read = getattr(f, "read1", f.read)  # one gzip member read at a time: little is lost
+    try:
+        while n < size:
+            chunk = read(size - n)
+            if not chunk:
+                break
+            got.append(chunk)
+            n += len(chunk)
+        if got and not got[-1].endswith(b"\n"):
+            got.append(f.readline(MAX_LINE))  # bounded: a huge line ends up entry-too-large
+    except DAMAGED as exc:
+        return b"".join(got), str(exc) or type(exc).__name__
+    return b"".join(got), None
+
+
+def _blocks(path: Path, errors: dict[Path, str] | None = None) -> Iterator[str]:
     """The decoded text of ``path`` in blocks of whole lines, line ends made LF.
 
     UTF-8 with a per-line Windows-1252 fallback (as ``sources.base``), UTF-16 with a BOM,
-    gzip looked through.
+    gzip looked through. Damaged gzip data ends the blocks; why goes to ``errors[path]``.
     """
     with open_binary(path) as raw:
-        bom = raw.read(4)
+        try:
+            bom = raw.read(4)
+        except DAMAGED:
+            bom = b""  # met again, and reported, by the read below
+    damage: str | None = None
     if bom.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         with open_text(path) as text:
-            while block := text.read(BLOCK_CHARS):
-                block += text.readline()
-                yield block.replace("\r\n", "\n").replace("\r", "\n")
+            try:
+                while block := text.read(BLOCK_CHARS):
+                    block += text.readline()
+                    yield block.replace("\r\n", "\n").replace("\r", "\n")
+            except DAMAGED as exc:
+                damage = str(exc) or type(exc).__name__
+        if damage is not None and errors is not None:
+            errors[path] = damage
         return
     with open_binary(path) as f:
         first = True
-        while data := f.read(BLOCK_CHARS):
-            if not data.endswith(b"\n"):
-                data += f.readline()
+        while True:
+            data, damage = _read_lines(f, BLOCK_CHARS)
+            if damage is not None and errors is not None:
+                errors[path] = damage
+            if not data:
+                break
             try:
                 block = data.decode("utf-8")
             except UnicodeDecodeError:
@@ -215,6 +262,8 @@ def _blocks(path: Path) -> Iterator[str]:
             if "\r" in block:
                 block = block.replace("\r\n", "\n").replace("\r", "\n")
             yield block
+            if damage is not None:
+                break
 
 
 def _find_end(text: str, pos: int, limit: int, paren: bool) -> int:
@@ -293,6 +342,13 @@ def _chunks(blocks: Iterable[str]) -> Iterator[_Chunk]:
         nxt = _RESYNC.search(buf, m.end())
         limit = nxt.start() + 1 if nxt else len(buf)
         end = _find_end(buf, m.end(), limit, m.group(2) == "(")
+        if end > start + MAX_ENTRY_CHARS:  # closed, but too large all the same (one long line)
+            pending = _Chunk(
+                count_line, kind, buf[start : start + 200], "entry-too-large",
+                f"entry on line {count_line} runs over {MAX_ENTRY_CHARS} characters",
+            )
+            pos = end
+            continue
         if end >= 0:
             pending = _Chunk(count_line, kind, buf[start:end].lstrip(" \t"))
             pos = end
@@ -574,7 +630,9 @@ def _ids(key: str, fields: dict[str, str]) -> dict[str, str]:
     if key[:5].lower() == "dblp:" and len(key) > 5:
         ids["dblp"] = key[5:]
     else:
-        m = _DBLP_URL.search(fields.get("biburl", ""))
+        biburl = fields.get("biburl", "")
+        # a dblp URL is short: the bound keeps the search linear on a hostile 10 MB field
+        m = _DBLP_URL.search(biburl) if len(biburl) <= 1000 else None
         if m:
             ids["dblp"] = m.group(1)
     return ids
@@ -621,14 +679,16 @@ def _inherit(child: dict[str, str], parent_kind: str, parent: dict[str, str]) ->
 # -- the two passes --------------------------------------------------------------------------------
 
 
-def _prescan(path: Path, strings: dict[str, str], targets: set[str]) -> Iterator[str]:
+def _prescan(
+    path: Path, strings: dict[str, str], targets: set[str], errors: dict[Path, str]
+) -> Iterator[str]:
     """First pass: define ``@string`` macros and note the keys that ``crossref`` points to.
 
     Plain regular-expression scans over whole blocks; entries are not cut out here, except
     ``@string`` ones. Problems are left for the second pass to report. Yields the blocks.
     """
     carry = ""
-    for block in _blocks(path):
+    for block in _blocks(path, errors):
         yield block
         text = carry + block if carry else block
         carry = ""
@@ -663,9 +723,13 @@ def _with_key(chunk: _Chunk, detail: str) -> str:
 class _Reader:
     """Second pass: parse entries, resolve crossref, yield records and skips."""
 
-    def __init__(self, strings: dict[str, str], targets: set[str]) -> None:
+    def __init__(
+        self, strings: dict[str, str], targets: set[str], errors: dict[Path, str] | None = None
+    ) -> None:
         self.strings = strings
         self.targets = targets
+        #: files whose data is damaged: path -> why reading stopped
+        self.errors = errors or {}
         #: crossref parents read so far: key -> (type, fields)
         self.parents: dict[str, tuple[str, dict[str, str]]] = {}
         #: children waiting for a parent not read yet: parent key -> [(type, key, fields, ref)]
@@ -709,6 +773,9 @@ class _Reader:
                 # real files reuse keys for different papers): the line keeps refs unique
                 ref = f"{name}:{chunk.line}"
             yield from self._entry(kind, key, fields, ref)
+        damage = self.errors.get(path)
+        if damage is not None:
+            yield Skipped(f"{name}:0", "read-error", f"damaged data, reading stopped: {damage}")
 
     def _entry(
         self, kind: str, key: str, fields: dict[str, str], ref: str

@@ -24,7 +24,7 @@ from typing import Any
 from xml.parsers import expat
 
 from graphsvc.model import RawAuthor, Record, Skipped
-from graphsvc.sources.base import ReaderOptions, open_binary, source_name
+from graphsvc.sources.base import READ_ERRORS, ReaderOptions, open_binary, source_name
 from graphsvc.sources.ids import arxiv_id, bare_orcid, find_year, normalise_doi
 
 FORMAT = "dblp"
@@ -54,7 +54,7 @@ class _EntityRefused(Exception):
 
 def sniff(head: str, name: str) -> int:
     """Score how likely ``head``/``name`` is dblp XML (0 = not dblp)."""
-    if "<dblp" in head:
+    if "<dblp" in head or "<!DOCTYPE dblp" in head:  # a long DTD may push <dblp> out of head
         return 95
     if "dblp" in name and name.endswith(".xml"):
         return 70
@@ -228,7 +228,7 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
         except _EntityRefused as e:
             line = parser.CurrentLineNumber
             failure = Skipped(f"{name}:{line}", "entity-declaration-refused", f"line {line}: {e}")
-        except (OSError, EOFError) as e:  # truncated or corrupt gzip, I/O error
+        except READ_ERRORS as e:  # truncated or corrupt gzip, I/O error
             failure = Skipped(f"{name}:{parser.CurrentLineNumber}", "read-error", str(e))
     yield from out
     if failure is not None:

@@ -12,7 +12,7 @@ _ARXIV_OLD = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
-def normalise_doi(value: str | None) -> str | None:
+def normalise_doi(value: object) -> str | None:
     """A DOI without resolver prefix, lower-cased; ``None`` when it does not look like a DOI.
 
     Examples
@@ -24,13 +24,13 @@ def normalise_doi(value: str | None) -> str | None:
     >>> normalise_doi("n/a") is None
     True
     """
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     doi = _DOI_PREFIX.sub("", value.strip()).strip().lower()
     return doi if _DOI_SHAPE.match(doi) else None
 
 
-def bare_orcid(value: str | None) -> str | None:
+def bare_orcid(value: object) -> str | None:
     """The bare ``0000-0000-0000-0000`` form of an ORCID iD or URL, else ``None``.
 
     Examples
@@ -40,7 +40,7 @@ def bare_orcid(value: str | None) -> str | None:
     >>> bare_orcid("0000-0002-1694-233x")
     '0000-0002-1694-233X'
     """
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     m = _ORCID.search(value)
     return m.group(1).upper() if m else None

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.model import RawAuthor, Record, Skipped
-from graphsvc.sources.base import ReaderOptions, iter_lines, open_text, source_name
+from graphsvc.sources.base import ReaderOptions, iter_lines, read_text, source_name
 from graphsvc.sources.ids import arxiv_id, bare_orcid, find_year, normalise_doi
 from graphsvc.sources.tabular import split_authors
 
@@ -42,7 +42,9 @@ FORMAT = "json"
 #: how many non-blank lines to look at when deciding between JSON Lines and one document
 _PROBE_LINES = 5
 _OPENALEX = "https://openalex.org/"
-_PARENS = re.compile(r"\([^()]*\)")
+_TOO_DEEP = "arrays and objects nested too deeply to parse"
+#: the largest single JSON document loaded whole (decompressed); JSON Lines are streamed instead
+MAX_DOCUMENT = 256 << 20
 _JSON_START = re.compile(r'^\s*(?:\{\s*["}]|\[\s*[\[{"\]])')
 
 
@@ -69,7 +71,7 @@ def _is_json_lines(path: Path) -> bool:
             try:
                 json.loads(text)
                 return True
-            except ValueError:
+            except (ValueError, RecursionError):
                 pass
         if seen >= _PROBE_LINES:
             break
@@ -88,14 +90,28 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
             except ValueError as e:
                 yield Skipped(f"{name}:{n}", "bad-json", f"line {n}: {e}")
                 continue
+            except RecursionError:
+                yield Skipped(f"{name}:{n}", "bad-json", f"line {n}: {_TOO_DEEP}")
+                continue
             yield from _items(obj, f"{name}:{n}", f"{name}:{n}[{{}}]")
         return
-    with open_text(path) as f:
-        try:
-            doc = json.loads(f.read())
-        except ValueError as e:
-            yield Skipped(f"{name}:1", "bad-json", f"not JSON or JSON Lines: {e}")
-            return
+    text = read_text(path, MAX_DOCUMENT)
+    if text is None:
+        yield Skipped(
+            f"{name}:1", "bad-json",
+            f"one JSON document over {MAX_DOCUMENT >> 20} MB is too large to load whole: "
+            "write it as JSON Lines (one object per line)",
+        )
+        return
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        yield Skipped(f"{name}:1", "bad-json", f"not JSON or JSON Lines: {e}")
+        return
+    except RecursionError:
+        yield Skipped(f"{name}:1", "bad-json", f"not readable: {_TOO_DEEP}")
+        return
+    del text
     if isinstance(doc, list):
         for i, obj in enumerate(doc):
             yield from _items(obj, f"{name}:{i}", f"{name}:{i}[{{}}]")
@@ -224,10 +240,8 @@ def _arxiv(obj: dict[str, Any], ref: str) -> Record:
                     RawAuthor(name=name, family=last or None, given=first, suffix=suffix)
                 )
     elif isinstance(obj.get("authors"), str):
-        # drop "(affiliation)" groups, innermost first, before splitting on commas and "and"
-        text = obj["authors"]
-        while (stripped := _PARENS.sub("", text)) != text:
-            text = stripped
+        # drop "(affiliation)" groups, nested ones too, before splitting on commas and "and"
+        text = _drop_parenthesised(obj["authors"])
         authors = [RawAuthor(name=n) for n in split_authors(" ".join(text.split()))]
     versions = obj.get("versions")
     created = (
@@ -252,6 +266,34 @@ def _arxiv(obj: dict[str, Any], ref: str) -> Record:
         ids={"arxiv": obj["id"]},
         source=FORMAT,
     )
+
+
+def _drop_parenthesised(text: str) -> str:
+    """``text`` without its balanced ``( … )`` groups, nested or not, in one pass.
+
+    An unmatched ``)`` or ``(`` is kept, as when innermost groups are removed again and again,
+    without the quadratic cost of doing that on deep nesting.
+
+    Examples
+    --------
+    >>> _drop_parenthesised("A Doe (MIT (CSAIL)), B Roe (Oxford) and C Poe")
+    'A Doe , B Roe  and C Poe'
+    >>> _drop_parenthesised("A (x")
+    'A (x'
+    """
+    if "(" not in text:
+        return text
+    out: list[str] = []
+    opened: list[int] = []  # positions in ``out`` where each open group starts
+    for part in re.split(r"([()])", text):
+        if part == "(":
+            opened.append(len(out))
+            out.append(part)
+        elif part == ")" and opened:
+            del out[opened.pop() :]
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 def _semantic_scholar(obj: dict[str, Any], ref: str) -> Record:

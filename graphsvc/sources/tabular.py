@@ -51,7 +51,9 @@ MAX_ROW_LINES = 1000
 
 #: "J.", "J.-P.", "Ch. K.", "JK": initials written with dots, or 1-3 capitals without
 _INITIALS = re.compile(r"^(?:(?:[A-Z][a-z]?\.[\s\-]*){1,4}|[A-Z]{1,3})$")
-_AND = re.compile(r"\s+and\s+")
+#: the look-behind makes a search start only where a whitespace run starts: without it a long
+#: run of spaces costs quadratic time
+_AND = re.compile(r"(?<!\s)\s+and\s+")
 
 
 def _norm(header: str) -> str:

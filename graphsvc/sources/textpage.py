@@ -28,11 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graphsvc.model import RawAuthor, Record, Skipped
-from graphsvc.sources.base import ReaderOptions, iter_lines, source_name
+from graphsvc.sources.base import DAMAGED, ReaderOptions, iter_lines, source_name
 from graphsvc.sources.ids import find_year
 
 FORMAT = "text"
 
+#: a longer line is no page text (a data dump, a file without line breaks): it is read as a
+#: blank line, which keeps the cost of classifying lines bounded
+MAX_PAGE_LINE = 100_000
 #: lines are read in windows of about this many lines (cut at a blank line or after an
 #: abstract) so that a huge file that is not really a page does not have to fit in memory
 WINDOW_LINES = 50_000
@@ -131,7 +134,9 @@ _DATE = re.compile(
     rf"(?:\d{{1,2}}\.?\s+)?{_MONTH}(?:\s+\d{{1,2}})?,?(?:\s+\d{{4}})?)$"
 )
 _NOT_IN_NAME = re.compile(r"[\d:;?!\"()\[\]{}|/\\@#$%&*+=<>_…]")
-_FOOTNOTE = re.compile(r"[\s\d*†‡§¶,]+$")
+#: the look-behind makes a search start only where a run of these characters starts: without
+#: it a long run that is not at the end ("1 2 3 … x") costs quadratic time
+_FOOTNOTE = re.compile(r"(?<![\s\d*†‡§¶,])[\s\d*†‡§¶,]+$")
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.?-?){1,3}$")
 _TAGS = re.compile(
     r"(?i)^(?:tags?|keywords?|key words|topics?|subjects?|mots[- ]clés|schlagwörter|"
@@ -392,13 +397,27 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
         yield Skipped(f"{name}:0", "no-author-lists", "no author lists found on this page")
 
 
+def _until_damage(
+    lines: Iterator[tuple[int, str]], damage: list[Exception]
+) -> Iterator[tuple[int, str]]:
+    """``lines`` up to damaged data (a truncated ``.gz``), whose error goes to ``damage``."""
+    try:
+        yield from lines
+    except DAMAGED as exc:
+        damage.append(exc)
+
+
 def _windows(path: Path) -> Iterator[list[_Line]]:
-    """Logical lines (blank lines dropped, wrapped prose joined), in windows."""
+    """Logical lines (blank lines dropped, wrapped prose joined), in windows.
+
+    Damaged data ends the last window early: its lines are read, then the error is raised.
+    """
     window: list[_Line] = []
     prev: _Line | None = None
     prev_no = -1
-    for no, raw in iter_lines(path):
-        text = " ".join(raw.split())
+    damage: list[Exception] = []
+    for no, raw in _until_damage(iter_lines(path), damage):
+        text = " ".join(raw.split()) if len(raw) <= MAX_PAGE_LINE else ""
         if len(window) >= WINDOW_LINES and (
             not text  # a blank line,
             or (window[-1].kind == "abstract" and not text[0].islower())  # an entry's end,
@@ -426,6 +445,8 @@ def _windows(path: Path) -> Iterator[list[_Line]]:
         window.append(prev)
     if window:
         yield window
+    if damage:
+        raise damage[0]
 
 
 def _read_window(lines: list[_Line], name: str) -> Iterator[Record | Skipped]:

@@ -707,7 +707,18 @@ class SQLiteStore:
 
     # -- export for the graph engine -----------------------------------------------------------
     def memberships_arrays(self) -> dict[str, np.ndarray]:
-        """All authorships as arrays (for ``graph.csr.Memberships``), in two streaming scans."""
+        """All authorships as arrays (for ``graph.csr.Memberships``), from one snapshot.
+
+        The scans run in one read transaction, so a batch committed meanwhile by an ingest is
+        either wholly in the arrays or not at all (WAL readers see a fixed snapshot).
+        """
+        self.db.execute("BEGIN")
+        try:
+            return self._memberships_arrays()
+        finally:
+            self.db.execute("COMMIT")
+
+    def _memberships_arrays(self) -> dict[str, np.ndarray]:
         author_ids = np.fromiter(
             (r[0] for r in self.db.execute("SELECT id FROM authors ORDER BY id")), dtype=np.int64
         )
