@@ -99,7 +99,7 @@ class GraphService:
         s = str(text).strip()
         if not s:
             raise AuthorNotFound("empty author")
-        if s.isdigit():
+        if s.isascii() and s.isdigit() and len(s) <= 18:
             if self.store.author(int(s)) is not None:
                 return int(s)
             from graphsvc.identity.overrides import author_aliases, follow
@@ -354,7 +354,7 @@ class GraphService:
 
     def _paper_index(self, g: CoauthorGraph, ref: str | int) -> int:
         s = str(ref).strip()
-        pid: int | None = int(s) if s.isdigit() else None
+        pid: int | None = int(s) if s.isascii() and s.isdigit() and len(s) <= 18 else None
         if pid is None and ":" in s:
             kind, _, value = s.partition(":")
             pid = self.store.paper_by_external(kind.lower(), value)
@@ -753,7 +753,7 @@ class GraphService:
         from graphsvc.identity import overrides
 
         s = str(ref).strip()
-        if not by_author and s.lstrip("#").isdigit():
+        if not by_author and s.lstrip("#").isascii() and s.lstrip("#").isdigit() and len(s) <= 19:
             oid = int(s.lstrip("#"))
             if overrides.identity_store(self.store).override(oid) is None:
                 raise overrides.OverrideNotFound(

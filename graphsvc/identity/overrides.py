@@ -384,7 +384,7 @@ def paper_ids(store: Any, refs: Sequence[str | int]) -> list[int]:
     out = []
     for ref in refs:
         s = str(ref).strip()
-        if s.isdigit():
+        if s.isascii() and s.isdigit() and len(s) <= 18:
             out.append(int(s))
             continue
         kind, sep, value = s.partition(":")
