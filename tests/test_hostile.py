@@ -36,9 +36,13 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses SIGALRM fo
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 GOOD = {"Notes on the Analytical Engine", "On the Connexion of the Physical Sciences"}
 GOOD_AUTHORS = {"Ada Lovelace", "Charles Babbage", "Mary Somerville"}
-#: generous bounds: each of these inputs takes well under a second on a laptop
-QUICK = 2.0
-SLOW = 15.0
+#: time limits catch hangs (exponential or quadratic work), not slowness: every input here takes
+#: well under a second on a laptop, so the bounds are generous for a loaded CI machine; only
+#: the refusal of an entity bomb is held to 2 s. A run is interrupted at twice its limit.
+LIMIT = 20.0
+ENTITY_LIMIT = 2.0
+#: for the tests marked xfail until a fix lands: they would otherwise run for minutes
+PENDING_LIMIT = 4.0
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +73,7 @@ def _too_slow(signum: int, frame: object) -> None:
     raise TimeoutError("ingest still running: a hang on hostile input")
 
 
-def run(store: SQLiteStore, *paths: Path, limit: float = QUICK) -> IngestReport:
+def run(store: SQLiteStore, *paths: Path, limit: float = LIMIT) -> IngestReport:
     """``ingest`` with a time limit, interrupted (not just failed) at twice the limit."""
     previous = signal.signal(signal.SIGALRM, _too_slow)
     signal.setitimer(signal.ITIMER_REAL, 2 * limit)
@@ -188,7 +192,7 @@ def test_dblp_entity_declarations_are_refused_quickly_in_bounded_memory(
                                                                         "Ada Lovelace"])])
     tracemalloc.start()
     try:
-        rep = run(store, before, HOSTILE / name, after)
+        rep = run(store, before, HOSTILE / name, after, limit=ENTITY_LIMIT)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -219,7 +223,7 @@ def test_dblp_quadratic_blowup_is_refused(store: SQLiteStore, tmp_path: Path) ->
     )
     tracemalloc.start()
     try:
-        rep = run(store, path)
+        rep = run(store, path, limit=ENTITY_LIMIT)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -282,7 +286,7 @@ def test_bibtex_10_mb_field(store: SQLiteStore, tmp_path: Path, shape: str) -> N
         big += "" if shape == "never closed" else "}\n}\n"
     path = tmp_path / "big.bib"
     path.write_text(good1 + good2 + big if shape == "never closed" else good1 + big + good2)
-    rep = run(store, path, limit=SLOW)
+    rep = run(store, path)
     assert reasons(rep) == {"entry-too-large": 1}
     ex = example(rep, "entry-too-large")
     assert ex["source_ref"] == f"big.bib:{11 if shape == 'never closed' else 6}"
@@ -451,7 +455,7 @@ def test_5000_author_paper_keeps_authorships_but_adds_no_edges(
                       "authors": ["Ada Lovelace", "Charles Babbage"], "year": 1843})
         + "\n"
     )
-    rep = run(store, path, limit=SLOW)
+    rep = run(store, path)
     assert rep.excluded_papers == 1 and rep.to_dict()["excluded_papers"] == 1
     assert rep.papers == 2 and rep.edges == 1
     counts = store.counts()
@@ -472,14 +476,14 @@ def test_5000_author_paper_keeps_authorships_but_adds_no_edges(
 def test_many_names_sharing_family_and_initial_take_bounded_time(
     store: SQLiteStore, tmp_path: Path
 ) -> None:
-    """4,000 papers by "Xaaa Smith", "Xaab Smith" …: all one signature (``smith|x``)."""
+    """8,000 papers by "Xaaa Smith", "Xaab Smith" …: all one signature (``smith|x``)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    given = [f"X{a}{b}{c}" for a in letters for b in letters for c in letters][:4000]
+    given = [f"X{a}{b}{c}" for a in letters for b in letters for c in letters][:8000]
     path = tmp_path / "smiths.csv"
     path.write_text("title,authors\n" + "".join(
         f'"Paper {i}","{g} Smith; Ada Lovelace"\n' for i, g in enumerate(given)))
-    rep = run(store, path)
-    assert rep.papers == 4000 and rep.authors == 4001
+    rep = run(store, path, limit=PENDING_LIMIT)
+    assert rep.papers == 8000 and rep.authors == 8001
 
 
 # -- names -------------------------------------------------------------------------------------
@@ -617,6 +621,7 @@ def long_name_files(tmp_path: Path, long: str) -> list[Path]:
     return [tmp_path / f"long.{ext}" for ext in ("xml", "bib", "csv", "jsonl", "txt")]
 
 
+PENDING_SHAPES = ("initials", "footnotes")
 #: names of many words: the identity rule "the same name read differently" tries every
 #: family/given boundary, each building a key of the whole name (quadratic)
 _NEEDS_IDENTITY_FIX = pytest.mark.xfail(
@@ -627,14 +632,14 @@ _NEEDS_IDENTITY_FIX = pytest.mark.xfail(
 
 @pytest.mark.parametrize(
     "shape",
-    [pytest.param(k, marks=_NEEDS_IDENTITY_FIX) if k in ("initials", "footnotes") else k
+    [pytest.param(k, marks=_NEEDS_IDENTITY_FIX) if k in PENDING_SHAPES else k
      for k in sorted(LONG_NAMES)],
 )
 def test_extremely_long_names_take_bounded_time(tmp_path: Path, shape: str) -> None:
     for path in long_name_files(tmp_path, LONG_NAMES[shape]):
         s = SQLiteStore(tmp_path / f"{path.suffix[1:]}.sqlite3")
         try:
-            rep = run(s, path, limit=QUICK)
+            rep = run(s, path, limit=PENDING_LIMIT if shape in PENDING_SHAPES else LIMIT)
             assert GOOD_TITLE in titles(s), path.name
             assert {"Ada Lovelace", "Mary Somerville"} <= names(s), path.name
             assert_consistent(s)
@@ -741,7 +746,7 @@ def test_gzip_bomb_without_line_breaks_is_read_in_bounded_memory(
     assert path.stat().st_size < 1 << 20
     tracemalloc.start()
     try:
-        rep = run(store, path, limit=SLOW)
+        rep = run(store, path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
