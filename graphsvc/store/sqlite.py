@@ -712,6 +712,8 @@ class SQLiteStore:
         The scans run in one read transaction, so a batch committed meanwhile by an ingest is
         either wholly in the arrays or not at all (WAL readers see a fixed snapshot).
         """
+        if self.db.in_transaction:  # already inside one: that is the snapshot
+            return self._memberships_arrays()
         self.db.execute("BEGIN")
         try:
             return self._memberships_arrays()
