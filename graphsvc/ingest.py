@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from graphsvc.config import DEFAULT_MAX_TEAM_SIZE
 from graphsvc.errors import GraphsvcError
 from graphsvc.identity.overrides import author_aliases, merged_keys
 from graphsvc.identity.papers import ID_PRIORITY, ids_conflict, same_authors, title_key
 from graphsvc.identity.resolver import AuthorResolver, Resolved, signature
-from graphsvc.model import Record, Skipped
-from graphsvc.names import ParsedName, parse_name
+from graphsvc.model import RawAuthor, Record, Skipped
+from graphsvc.names import ParsedName, parse_name, strip_controls
 from graphsvc.sources import ReaderOptions, detect_format, read_records
 from graphsvc.store.base import RESERVED_AUTHOR_ID, Batch, GraphStore
 
@@ -81,6 +81,46 @@ def display_name(parsed: ParsedName, raw: Any) -> str:
     return parsed.display or " ".join(str(raw.name).split()) or "?"
 
 
+class _Coauthors(Sequence[int]):
+    """The authors of one paper resolved so far, in id order when read.
+
+    The resolver reads them only when a name has a candidate to check for shared co-authors,
+    so they are sorted on demand rather than for every mention (a 50,000-author paper would
+    otherwise sort 50,000 times).
+    """
+
+    __slots__ = ("_ids", "_sorted")
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+        self._sorted: list[int] | None = None
+
+    def add(self, author: int) -> None:
+        self._ids.add(author)
+        self._sorted = None
+
+    def __contains__(self, author: object) -> bool:
+        return author in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _list(self) -> list[int]:
+        if self._sorted is None:
+            self._sorted = sorted(self._ids)
+        return self._sorted
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._list())
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+    def __getitem__(self, i: int | slice) -> int | list[int]:
+        return self._list()[i]
+
+
 class Ingestor:
     """Turns records into batches for one store; one instance per ingest run."""
 
@@ -107,7 +147,9 @@ class Ingestor:
         )
         self.next_paper = next_paper
         self.report = IngestReport(max_team_size=max_team_size)
-        self._names: dict[tuple[str, str | None, str | None, str | None], ParsedName] = {}
+        self._names: dict[
+            tuple[str, str | None, str | None, str | None], tuple[str | None, ParsedName]
+        ] = {}
         self._batch = Batch()
         self._paper_ext: dict[tuple[str, str], int] = {}
         self._paper_titles: dict[
@@ -117,16 +159,24 @@ class Ingestor:
         self._in_batch = 0
 
     # -- names -----------------------------------------------------------------------------
-    def _parse(self, raw: Any) -> ParsedName:
+    def _parse(self, raw: Any) -> tuple[Any, ParsedName]:
+        """The mention as stored (control characters stripped) and its parsed name."""
         k = (raw.name, raw.family, raw.given, raw.suffix)
         got = self._names.get(k)
         if got is None:
             if len(self._names) > 500_000:
                 self._names.clear()
-            got = self._names[k] = parse_name(
-                raw.name, family=raw.family, given=raw.given, suffix=raw.suffix
+            stripped = strip_controls(raw.name)
+            got = self._names[k] = (
+                None if stripped == raw.name else stripped,
+                parse_name(raw.name, family=raw.family, given=raw.given, suffix=raw.suffix),
             )
-        return got
+        clean, parsed = got
+        if clean is not None or not all(v.isprintable() for v in raw.ids.values()):
+            # a mention that could drive a terminal (ESC [ … ) is never stored as given
+            raw = RawAuthor(raw.name if clean is None else clean, raw.family, raw.given,
+                            raw.suffix, {k: strip_controls(v) for k, v in raw.ids.items()})
+        return raw, parsed
 
     # -- papers ----------------------------------------------------------------------------
     def _record_ids(self, rec: Record) -> dict[str, str]:
@@ -164,8 +214,8 @@ class Ingestor:
         self.report.records += 1
         parsed = []
         bad_names = 0
-        for raw in rec.authors:
-            p = self._parse(raw)
+        for given in rec.authors:
+            raw, p = self._parse(given)
             if not p.key and not raw.ids:
                 bad_names += 1
                 continue
@@ -233,7 +283,7 @@ class Ingestor:
         r = self.resolver
         b = self._batch
         out: dict[int, tuple[int, str]] = {}
-        seen: set[int] = set()
+        seen = _Coauthors()
         full: list[int] = []
         initials: list[int] = []
         for i, (raw, p) in enumerate(parsed):
@@ -248,9 +298,9 @@ class Ingestor:
             for i in group:
                 raw, p = parsed[i]
                 if is_full:
-                    res, dups = r.resolve_full(p, raw, sorted(seen), display_name)
+                    res, dups = r.resolve_full(p, raw, seen, display_name)
                 else:
-                    res, dups = r.resolve_initials(p, raw, sorted(seen))
+                    res, dups = r.resolve_initials(p, raw, seen)
                 if res is None:
                     res = self._create(raw, p)
                     for d in dups:
@@ -274,7 +324,7 @@ class Ingestor:
         res: Resolved,
         rec: Record,
         out: dict[int, tuple[int, str]],
-        seen: set[int],
+        seen: _Coauthors,
     ) -> None:
         for _other, why in self.resolver.take_refused():
             # a shared hard id the dblp homonym rule refused: explained on this author
@@ -404,8 +454,8 @@ def _run(
     before = store.counts()
     if stored_cap is None:
         store.set_meta("max_team_size", str(cap))
-    run_id = _start_run(store, [label for label, _ in jobs])
     ing = Ingestor(store, max_team_size=cap)
+    run_id = _start_run(store, [label for label, _ in jobs])
     status = "failed"
     try:
         for _label, job in jobs:

@@ -27,7 +27,7 @@ where it went.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from graphsvc.identity.compare import homonym_clash, split_key
@@ -260,13 +260,13 @@ class AuthorResolver:
             or c.id in self.merged_keys.get(parsed.key, ())
         )
 
-    def _shared(self, cand: int, coauthors: list[int]) -> list[int]:
+    def _shared(self, cand: int, coauthors: Sequence[int]) -> list[int]:
         return [
             o for o in coauthors if (min(o, cand), max(o, cand)) in self.pending_pairs
         ] or self.store.shared_coauthors(cand, coauthors)
 
     def resolve_initials(
-        self, parsed: ParsedName, raw: RawAuthor, coauthors: list[int]
+        self, parsed: ParsedName, raw: RawAuthor, coauthors: Sequence[int]
     ) -> tuple[Resolved | None, list[int]]:
         """Rule 4 for an initials-only name: (join, or None plus the possible duplicates)."""
         full = [
@@ -290,7 +290,7 @@ class AuthorResolver:
         self,
         parsed: ParsedName,
         raw: RawAuthor,
-        coauthors: list[int],
+        coauthors: Sequence[int],
         display: Callable[[ParsedName, RawAuthor], str],
     ) -> tuple[Resolved | None, list[int]]:
         """Rules 3 and 4 for a new full name: the given name written as one word by a known

@@ -7,7 +7,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -133,6 +133,7 @@ class SQLiteStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._vocabulary: set[str] | None = None
+        self._run_lock: BinaryIO | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -151,6 +152,7 @@ class SQLiteStore:
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
+        self._release_run_lock()
         self.db.close()
 
     def get_meta(self, key: str) -> str | None:
@@ -203,15 +205,18 @@ class SQLiteStore:
         return self._candidates("sig", sig)
 
     def shared_coauthors(self, author: int, others: Sequence[int]) -> list[int]:
-        if not others:
-            return []
-        marks = ",".join("?" * len(others))
-        rows = self.db.execute(
-            f"SELECT b FROM coauthors WHERE a = ? AND b IN ({marks}) "
-            f"UNION SELECT a FROM coauthors WHERE b = ? AND a IN ({marks})",
-            (author, *others, author, *others),
-        ).fetchall()
-        return sorted(int(r[0]) for r in rows)
+        found: set[int] = set()
+        ids = list(others)
+        # in chunks: a paper of 50,000 authors would pass SQLite's limit of bound variables
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(int(r[0]) for r in self.db.execute(
+                f"SELECT b FROM coauthors WHERE a = ? AND b IN ({marks}) "
+                f"UNION SELECT a FROM coauthors WHERE b = ? AND a IN ({marks})",
+                (author, *chunk, author, *chunk),
+            ))
+        return sorted(found)
 
     def paper_by_external(self, kind: str, value: str) -> int | None:
         row = self.db.execute(
@@ -376,6 +381,13 @@ class SQLiteStore:
 
     # -- ingest runs -------------------------------------------------------------------------
     def start_run(self, paths: Sequence[str], started: str) -> int:
+        """Record a new ingest run; runs left 'running' by a killed process become 'interrupted'.
+
+        Every run holds a shared lock on ``<store>-runs.lock`` while it lasts (the kernel drops
+        it when the process dies, even by SIGKILL). Holding the lock exclusively proves that no
+        run is alive, so every 'running' row then belongs to a dead process.
+        """
+        self._take_run_lock()
         cur = self.db.execute(
             "INSERT INTO ingest_runs (started, paths, status) VALUES (?, ?, 'running')",
             (started, "\n".join(paths)),
@@ -387,6 +399,36 @@ class SQLiteStore:
             "UPDATE ingest_runs SET finished = ?, status = ?, report = ? WHERE id = ?",
             (finished, status, report_json, run_id),
         )
+        self._release_run_lock()
+
+    def _take_run_lock(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): stale runs stay as they are
+            return
+        self._release_run_lock()
+        if str(self.path) == ":memory:":
+            return  # private to this connection: no other run can have left rows in it
+        try:
+            fh = open(self.path.with_name(self.path.name + "-runs.lock"), "a+b")  # noqa: SIM115
+        except OSError:
+            return
+        self._run_lock = fh
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # another run is alive: its row and any stale ones are left for later
+        else:
+            self.db.execute(
+                "UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'"
+            )
+        # shared from now on: other runs may start, and see that this one is alive
+        fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
+
+    def _release_run_lock(self) -> None:
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None
 
     def record_skipped(self, run_id: int, rows: Iterable[tuple[str, str, str]]) -> None:
         self.db.executemany(
