@@ -41,8 +41,6 @@ GOOD_AUTHORS = {"Ada Lovelace", "Charles Babbage", "Mary Somerville"}
 #: the refusal of an entity bomb is held to 2 s. A run is interrupted at twice its limit.
 LIMIT = 20.0
 ENTITY_LIMIT = 2.0
-#: for the tests marked xfail until a fix lands: they would otherwise run for minutes
-PENDING_LIMIT = 4.0
 
 
 @pytest.fixture(autouse=True)
@@ -468,11 +466,6 @@ def test_5000_author_paper_keeps_authorships_but_adds_no_edges(
     assert_consistent(store)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs AuthorResolver.resolve_full to look candidates up rather than scan every "
-    "author with the same family name and first initial (quadratic)",
-)
 def test_many_names_sharing_family_and_initial_take_bounded_time(
     store: SQLiteStore, tmp_path: Path
 ) -> None:
@@ -482,7 +475,7 @@ def test_many_names_sharing_family_and_initial_take_bounded_time(
     path = tmp_path / "smiths.csv"
     path.write_text("title,authors\n" + "".join(
         f'"Paper {i}","{g} Smith; Ada Lovelace"\n' for i, g in enumerate(given)))
-    rep = run(store, path, limit=PENDING_LIMIT)
+    rep = run(store, path)
     assert rep.papers == 8000 and rep.authors == 8001
 
 
@@ -621,25 +614,12 @@ def long_name_files(tmp_path: Path, long: str) -> list[Path]:
     return [tmp_path / f"long.{ext}" for ext in ("xml", "bib", "csv", "jsonl", "txt")]
 
 
-PENDING_SHAPES = ("initials", "footnotes")
-#: names of many words: the identity rule "the same name read differently" tries every
-#: family/given boundary, each building a key of the whole name (quadratic)
-_NEEDS_IDENTITY_FIX = pytest.mark.xfail(
-    strict=True,
-    reason="needs graphsvc.identity.resolver.alternative_keys bounded in the number of words",
-)
-
-
-@pytest.mark.parametrize(
-    "shape",
-    [pytest.param(k, marks=_NEEDS_IDENTITY_FIX) if k in PENDING_SHAPES else k
-     for k in sorted(LONG_NAMES)],
-)
+@pytest.mark.parametrize("shape", sorted(LONG_NAMES))
 def test_extremely_long_names_take_bounded_time(tmp_path: Path, shape: str) -> None:
     for path in long_name_files(tmp_path, LONG_NAMES[shape]):
         s = SQLiteStore(tmp_path / f"{path.suffix[1:]}.sqlite3")
         try:
-            rep = run(s, path, limit=PENDING_LIMIT if shape in PENDING_SHAPES else LIMIT)
+            rep = run(s, path)
             assert GOOD_TITLE in titles(s), path.name
             assert {"Ada Lovelace", "Mary Somerville"} <= names(s), path.name
             assert_consistent(s)

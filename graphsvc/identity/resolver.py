@@ -27,7 +27,7 @@ where it went.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from graphsvc.identity.compare import homonym_clash, split_key
@@ -35,6 +35,10 @@ from graphsvc.model import AUTHOR_ID_KINDS, RawAuthor
 from graphsvc.names import ParsedName
 from graphsvc.names.parse import PARTICLES
 from graphsvc.store.base import AuthorCandidate, Batch, GraphStore
+
+#: a name of more words than this has no other reading (rule 3): real names have a handful
+#: ("José María de la Cruz García" has six), and each reading costs a key of the whole name
+MAX_READING_WORDS = 8
 
 
 def signature(p: ParsedName) -> str:
@@ -81,7 +85,8 @@ def alternative_keys(p: ParsedName) -> list[str]:
     direction is found by ``resolve_full``, so the result does not depend on which spelling
     came first). A family name written as one word ("Al-Kabani" / "Alkabani") is not joined:
     its other direction cannot be looked up, and the duplicate listing shows such pairs. Names
-    with a dblp homonym number have none (the number belongs to one reading).
+    with a dblp homonym number have none (the number belongs to one reading), nor have strings
+    of more than ``MAX_READING_WORDS`` words.
 
     Examples
     --------
@@ -92,11 +97,15 @@ def alternative_keys(p: ParsedName) -> list[str]:
     ['tan zhang|tan', 'zhang|tantan']
     >>> alternative_keys(parse_name("Wei Zhang")), alternative_keys(parse_name("Wei Liu 0001"))
     ([], [])
+    >>> alternative_keys(parse_name("G.K." * 5 + "Savvidy"))
+    []
     """
     if not p.key or p.homonym is not None or not p.given_key or not p.family_key:
         return []
     given, family = p.given_key.split(), p.family_key.split()
     words = given + family
+    if len(words) > MAX_READING_WORDS:
+        return []  # no name: each reading is a key of the whole string (quadratic)
     out = []
     for k in range(1, len(words)):
         key = f"{' '.join(words[k:])}|{' '.join(words[:k])}"
@@ -105,6 +114,49 @@ def alternative_keys(p: ParsedName) -> list[str]:
     if _syllables(given):
         out.append(f"{p.family_key}|{''.join(given)}")
     return out
+
+
+@dataclass(slots=True)
+class SignatureBlock:
+    """The authors of one signature (``family|first initial``), indexed the ways resolution
+    reads them, so that a name looks only at the authors that can fit it: thousands of
+    "X… Smith" share ``smith|x``, and scanning all of them for every new one is quadratic.
+
+    Iterating gives every author in the order they came in; every index keeps that order.
+    """
+
+    authors: list[AuthorCandidate] = field(default_factory=list)
+    ids: set[int] = field(default_factory=set)
+    #: (family key, given key without spaces) of the author's own key -> authors
+    by_compact: dict[tuple[str, str], list[AuthorCandidate]] = field(default_factory=dict)
+    #: authors that were initials-only when they came in (``initials_only`` only ever turns
+    #: false, so readers check it again)
+    initials: list[AuthorCandidate] = field(default_factory=list)
+    #: initials of the given name of the author's own key -> authors
+    by_initials: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
+
+    def add(self, c: AuthorCandidate) -> None:
+        self.authors.append(c)
+        self.ids.add(c.id)
+        fam, giv, _num = split_key(c.key)
+        self.by_compact.setdefault((fam, giv.replace(" ", "")), []).append(c)
+        if c.initials_only:
+            self.initials.append(c)
+        self.by_initials.setdefault(_initials_of(giv), []).append(c)
+
+    def __iter__(self) -> Iterator[AuthorCandidate]:
+        return iter(self.authors)
+
+    def __len__(self) -> int:
+        return len(self.authors)
+
+    @classmethod
+    def of(cls, authors: Iterable[AuthorCandidate]) -> SignatureBlock:
+        block = cls()
+        for c in authors:
+            if c.id not in block.ids:
+                block.add(c)
+        return block
 
 
 @dataclass(slots=True)
@@ -139,7 +191,7 @@ class AuthorResolver:
     split_ids: list[tuple[int, str]] = field(default_factory=list)
     _ext: dict[tuple[str, str], int | None] = field(default_factory=dict)
     _key: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
-    _sig: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
+    _sig: dict[str, SignatureBlock] = field(default_factory=dict)
     _dblp: dict[int, set[str]] = field(default_factory=dict)
     _cands: dict[int, AuthorCandidate] = field(default_factory=dict)
 
@@ -169,10 +221,11 @@ class AuthorResolver:
             got = self._key[key] = [] if self.complete else self.store.authors_by_key(key)
         return got
 
-    def _by_sig(self, sig: str) -> list[AuthorCandidate]:
+    def _by_sig(self, sig: str) -> SignatureBlock:
         got = self._sig.get(sig)
         if got is None:
-            got = self._sig[sig] = [] if self.complete else self.store.authors_by_signature(sig)
+            got = self._sig[sig] = SignatureBlock.of(
+                () if self.complete else self.store.authors_by_signature(sig))
         return got
 
     def _dblp_names(self, author_id: int) -> set[str]:
@@ -300,33 +353,27 @@ class AuthorResolver:
         """
         if not parsed.key or parsed.homonym is not None:
             return None, []
-        cands = [c for c in self._by_sig(signature(parsed)) if not _conflicts(c.ids, raw.ids)]
+        block = self._by_sig(signature(parsed))
         compact = parsed.given_key.replace(" ", "")
-        for c in cands:
-            fam, giv, num = split_key(c.key)
+        for c in block.by_compact.get((parsed.family_key, compact), ()):
+            _fam, giv, num = split_key(c.key)
             if (
                 num is None
-                and fam == parsed.family_key
                 and giv != parsed.given_key
-                and giv.replace(" ", "") == compact
                 and (_syllables(giv.split()) or _syllables(parsed.given_key.split()))
                 and not (" " in giv and " " in parsed.given_key)
+                and not _conflicts(c.ids, raw.ids)
             ):
                 return Resolved(c.id, "same name, read differently", f"{parsed.key} = {c.key}"), []
         inits = [
-            c for c in cands
-            if c.initials_only and initials_fit(_initials_of(split_key(c.key)[1]),
-                                                parsed.given_key)
+            c for c in block.initials
+            if c.initials_only and not _conflicts(c.ids, raw.ids)
+            and initials_fit(_initials_of(split_key(c.key)[1]), parsed.given_key)
         ]
         if len(inits) != 1:
             return None, [c.id for c in inits]
         cand = inits[0]
-        rivals = [
-            d for d in cands
-            if d.id != cand.id and not d.initials_only
-            and initials_fit(_initials_of(split_key(cand.key)[1]), split_key(d.key)[1])
-        ]
-        if rivals:
+        if self._has_rival(block, cand, raw):
             return None, [cand.id]
         shared = self._shared(cand.id, coauthors)
         if shared:
@@ -335,6 +382,19 @@ class AuthorResolver:
                 f"shares co-author id {shared[0]}", rename=display(parsed, raw),
             ), []
         return None, [cand.id]
+
+    @staticmethod
+    def _has_rival(block: SignatureBlock, cand: AuthorCandidate, raw: RawAuthor) -> bool:
+        """Whether a full-name author other than ``cand`` fits ``cand``'s initials (then a full
+        name cannot tell which of them the initials meant)."""
+        mine = _initials_of(split_key(cand.key)[1])
+        if not mine:
+            return False
+        return any(
+            d.id != cand.id and not d.initials_only and not _conflicts(d.ids, raw.ids)
+            for theirs, ds in block.by_initials.items() if theirs.startswith(mine)
+            for d in ds
+        )
 
     def create(
         self,
@@ -361,7 +421,7 @@ class AuthorResolver:
         self._cands[aid] = cand
         if parsed.key:
             self._by_key(parsed.key).append(cand)
-            self._by_sig(signature(parsed)).append(cand)
+            self._by_sig(signature(parsed)).add(cand)
         return Resolved(aid, "new author", "")
 
     def note_variant(self, aid: int, parsed: ParsedName) -> None:
@@ -374,9 +434,12 @@ class AuthorResolver:
             cand.initials_only = False
         if not parsed.key:
             return
-        for got in (self._by_key(parsed.key), self._by_sig(signature(parsed))):
-            if all(c.id != aid for c in got):
-                got.append(cand)
+        got = self._by_key(parsed.key)
+        if all(c.id != aid for c in got):
+            got.append(cand)
+        block = self._by_sig(signature(parsed))
+        if aid not in block.ids:
+            block.add(cand)
 
     def learn_ids(self, aid: int, raw: RawAuthor, batch: Batch) -> None:
         """Attach hard ids a mention carries to the author it was resolved to."""
