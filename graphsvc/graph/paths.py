@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -162,56 +162,75 @@ def _bidirectional(
     return None
 
 
-def _dag_layers(
+@dataclass
+class _Dag:
+    """Every shortest s–t chain at once: ``layers[j]`` (sorted) are the nodes at position j,
+    ``edges[j]`` the usable hops ``(source, slot, target)`` from ``layers[j]`` to
+    ``layers[j + 1]``."""
+
+    layers: list[np.ndarray]
+    edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    _ranked: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def children(self, G: CoauthorGraph, j: int, u: int) -> list[int]:
+        """DAG successors of ``u`` (in ``layers[j]``), strongest hop first (most joint
+        papers), then lower author id (node index order is author id order)."""
+        ranked = self._ranked.get(j)
+        if ranked is None:
+            src, slots, dst = self.edges[j]
+            order = np.lexsort((dst, -G.papers[slots], src))
+            ranked = self._ranked[j] = (src[order], dst[order])
+        src, dst = ranked
+        lo, hi = np.searchsorted(src, [u, u + 1])
+        return [int(x) for x in dst[lo:hi]]
+
+    def count(self) -> int:
+        """Exact number of chains (int64 while safe, then Python ints)."""
+        sigma: np.ndarray = np.ones(1, dtype=np.int64)
+        for j, (src, _, dst) in enumerate(self.edges):
+            src_i = np.searchsorted(self.layers[j], src)
+            dst_i = np.searchsorted(self.layers[j + 1], dst)
+            if sigma.dtype != object and dst_i.size:
+                fan_in = int(np.bincount(dst_i).max())
+                if int(sigma.max()) * fan_in >= 2**62:
+                    sigma = sigma.astype(object)
+            nxt = np.zeros(self.layers[j + 1].size, dtype=sigma.dtype)
+            np.add.at(nxt, dst_i, sigma[src_i])
+            sigma = nxt
+        return int(sigma[0])
+
+
+def _dag(
     G: CoauthorGraph,
     meet: _Meet,
     node_mask: np.ndarray | None,
     slot_mask: np.ndarray | None,
-) -> list[np.ndarray]:
-    """Nodes of every shortest s–t chain, by position: ``layers[j]`` are at distance j from s.
+) -> _Dag:
+    """The layered DAG of every shortest s–t chain, with its hops.
 
     Pruned backwards from the middle layer towards ``s`` (predecessors one level nearer ``s``)
     and forwards towards ``t`` (successors one level nearer ``t``), so every node kept lies on a
-    shortest chain and every usable edge between consecutive layers is a hop of one.
+    shortest chain and every usable edge between consecutive layers is a hop of one. Each
+    expansion yields the hops between two layers as well, so counting and walking the chains
+    needs no second pass over the graph.
     """
     d, ls = meet.d, meet.ls
-    layers: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * (d + 1)
+    empty = np.zeros(0, dtype=np.int64)
+    layers: list[np.ndarray] = [empty] * (d + 1)
+    edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [(empty, empty, empty)] * d
     layers[ls] = meet.middle
     for j in range(ls, 0, -1):
-        _, _, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
-        layers[j - 1] = np.unique(nbr[meet.dist_s[nbr] == j - 1])
+        src, slots, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
+        keep = meet.dist_s[nbr] == j - 1
+        # slots are in the rows of layer j; an edge's two slots hold the same paper count
+        edges[j - 1] = (nbr[keep], slots[keep], src[keep])
+        layers[j - 1] = np.unique(nbr[keep])
     for j in range(ls, d):
-        _, _, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
-        layers[j + 1] = np.unique(nbr[meet.dist_t[nbr] == d - j - 1])
-    return layers
-
-
-def _layer_index(G: CoauthorGraph, layers: list[np.ndarray]) -> np.ndarray:
-    pos = np.full(G.n, -1, dtype=np.int32)
-    for j, nodes in enumerate(layers):
-        pos[nodes] = j
-    return pos
-
-
-def _ranked_children(
-    G: CoauthorGraph,
-    u: int,
-    pos: np.ndarray,
-    node_mask: np.ndarray | None,
-    slot_mask: np.ndarray | None,
-) -> list[int]:
-    """DAG successors of ``u``, strongest hop first (most joint papers), then lower author id."""
-    a, b = int(G.indptr[u]), int(G.indptr[u + 1])
-    nbr = G.indices[a:b]
-    ok = pos[nbr] == pos[u] + 1
-    if slot_mask is not None:
-        ok &= slot_mask[a:b]
-    if node_mask is not None:
-        ok &= node_mask[nbr]
-    idx = np.flatnonzero(ok)
-    # node index order is author id order (author_ids ascending)
-    order = np.lexsort((nbr[idx], -G.papers[a + idx]))
-    return [int(x) for x in nbr[idx[order]]]
+        src, slots, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
+        keep = meet.dist_t[nbr] == d - j - 1
+        edges[j] = (src[keep], slots[keep], nbr[keep])
+        layers[j + 1] = np.unique(nbr[keep])
+    return _Dag(layers, edges)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -261,15 +280,14 @@ def _shortest_dag(
     node_mask: np.ndarray | None,
     slot_mask: np.ndarray | None,
     max_length: int | None,
-) -> tuple[list[np.ndarray], np.ndarray, np.ndarray | None] | None:
+) -> _Dag | None:
     s, t = _check_node(G, s, "source"), _check_node(G, t, "target")
     _check_masks(G, node_mask, slot_mask)
     nm = _pass_mask(G, node_mask, s, t)
     meet = _bidirectional(G, s, t, nm, slot_mask, max_length)
     if meet is None:
         return None
-    layers = _dag_layers(G, meet, nm, slot_mask)
-    return layers, _layer_index(G, layers), nm
+    return _dag(G, meet, nm, slot_mask)
 
 
 def shortest_path(
@@ -300,35 +318,10 @@ def shortest_path(
     dag = _shortest_dag(G, s, t, node_mask, slot_mask, max_length)
     if dag is None:
         return None
-    layers, pos, nm = dag
     path = [int(s)]
-    for _ in range(len(layers) - 1):
-        path.append(_ranked_children(G, path[-1], pos, nm, slot_mask)[0])
+    for j in range(len(dag.layers) - 1):
+        path.append(dag.children(G, j, path[-1])[0])
     return path
-
-
-def _count_layers(
-    G: CoauthorGraph,
-    layers: list[np.ndarray],
-    pos: np.ndarray,
-    node_mask: np.ndarray | None,
-    slot_mask: np.ndarray | None,
-) -> int:
-    """Exact number of s–t chains through the layered DAG (int64 while safe, then Python ints)."""
-    sigma: np.ndarray = np.ones(1, dtype=np.int64)
-    for j in range(len(layers) - 1):
-        src, _, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
-        ok = pos[nbr] == j + 1
-        src_i = np.searchsorted(layers[j], src[ok])
-        dst_i = np.searchsorted(layers[j + 1], nbr[ok])
-        if sigma.dtype != object and dst_i.size:
-            fan_in = int(np.bincount(dst_i).max())
-            if int(sigma.max()) * fan_in >= 2**62:
-                sigma = sigma.astype(object)
-        nxt = np.zeros(layers[j + 1].size, dtype=sigma.dtype)
-        np.add.at(nxt, dst_i, sigma[src_i])
-        sigma = nxt
-    return int(sigma[0])
 
 
 def count_shortest_paths(
@@ -354,8 +347,7 @@ def count_shortest_paths(
     dag = _shortest_dag(G, s, t, node_mask, slot_mask, max_length)
     if dag is None:
         return None, 0
-    layers, pos, nm = dag
-    return len(layers) - 1, _count_layers(G, layers, pos, nm, slot_mask)
+    return len(dag.layers) - 1, dag.count()
 
 
 def all_shortest_paths(
@@ -388,9 +380,8 @@ def all_shortest_paths(
     dag = _shortest_dag(G, s, t, node_mask, slot_mask, max_length)
     if dag is None:
         return None, 0, []
-    layers, pos, nm = dag
-    d = len(layers) - 1
-    count = _count_layers(G, layers, pos, nm, slot_mask)
+    d = len(dag.layers) - 1
+    count = dag.count()
     paths: list[list[int]] = []
     children: dict[int, list[int]] = {}
     # iterative DFS; every DAG node reaches t, so each descent ends in a full chain
@@ -405,7 +396,7 @@ def all_shortest_paths(
             continue
         kids = children.get(u)
         if kids is None:
-            kids = children[u] = _ranked_children(G, u, pos, nm, slot_mask)
+            kids = children[u] = dag.children(G, len(chain) - 1, u)
         if i >= len(kids):
             stack.pop()
             chain.pop()

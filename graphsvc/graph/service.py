@@ -6,6 +6,7 @@ methods. Answers are plain JSON-ready dicts.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -100,7 +101,7 @@ class GraphService:
         if not s:
             raise AuthorNotFound("empty author")
         if s.isascii() and s.isdigit() and len(s) <= 18:
-            if self.store.author(int(s)) is not None:
+            if self.store.author_names([int(s)]):  # one row, not the variants and ids
                 return int(s)
             from graphsvc.identity.overrides import author_aliases, follow
 
@@ -128,10 +129,11 @@ class GraphService:
         raise AmbiguousAuthor(s, best)
 
     def author_ref(self, author_id: int) -> dict[str, Any]:
-        a = self.store.author(author_id)
-        if a is None:
+        author_id = int(author_id)
+        name = self.store.author_names([author_id]).get(author_id)
+        if name is None:
             raise AuthorNotFound(f"no author with id {author_id}")
-        return {"id": a["id"], "name": a["name"]}
+        return {"id": author_id, "name": name}
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         limit = _check_limit(limit)
@@ -146,24 +148,32 @@ class GraphService:
         except KeyError:
             raise AuthorNotFound(f"no author with id {author_id}") from None
 
+    def _paper_rows(
+        self, g: CoauthorGraph, paper_idx: Sequence[int] | np.ndarray
+    ) -> dict[int, dict[str, Any]]:
+        """Paper details by paper index of ``g`` (one store look-up)."""
+        idx = [int(i) for i in paper_idx]
+        pids = g.memberships.paper_ids
+        rows = {p["id"]: p for p in self.store.papers([int(pids[i]) for i in idx])}
+        out = {}
+        for i in idx:
+            p = rows.get(int(pids[i]))
+            if p is not None:
+                out[i] = {
+                    "id": p["id"],
+                    "title": p["title"],
+                    "year": p["year"],
+                    "venue": p["venue"],
+                    "doi": p["doi"],
+                    "source_id": p["source_id"],
+                }
+        return out
+
     def _papers(
         self, g: CoauthorGraph, paper_idx: Sequence[int] | np.ndarray
     ) -> list[dict[str, Any]]:
         """Paper details for paper indices of ``g``, newest first, then title."""
-        ids = [int(g.memberships.paper_ids[i]) for i in paper_idx]
-        rows = self.store.papers(ids)
-        rows.sort(key=lambda p: (-(p["year"] or 0), p["title"] or "", p["id"]))
-        return [
-            {
-                "id": p["id"],
-                "title": p["title"],
-                "year": p["year"],
-                "venue": p["venue"],
-                "doi": p["doi"],
-                "source_id": p["source_id"],
-            }
-            for p in rows
-        ]
+        return _newest_first(list(self._paper_rows(g, paper_idx).values()))
 
     # -- queries -----------------------------------------------------------------------------
     def collaborators(
@@ -370,21 +380,44 @@ class GraphService:
             raise PaperNotFound(f"no paper with id {pid}")
         return i
 
-    def _path_json(self, g: CoauthorGraph, nodes: list[int]) -> dict[str, Any]:
-        ids = [int(g.author_ids[v]) for v in nodes]
-        names = self.store.author_names(ids)
-        hops = []
-        for a, b in zip(nodes, nodes[1:], strict=False):
-            slot = g.edge_slot(a, b)
-            hops.append(
-                {
-                    "from": int(g.author_ids[a]),
-                    "to": int(g.author_ids[b]),
-                    "joint_papers": int(g.papers[slot]),
-                    "papers": self._papers(g, g.joint_papers(a, b)),
-                }
+    def _paths_json(
+        self, g: CoauthorGraph, chains: Sequence[list[int]], ends: Sequence[int] = ()
+    ) -> tuple[list[dict[str, Any]], dict[int, str]]:
+        """Chains with the joint papers of every hop, and the names of their authors and of
+        ``ends``: one store look-up for all the names and one for all the papers."""
+        ids = {int(g.author_ids[v]) for chain in chains for v in chain}
+        names = self.store.author_names(sorted(ids.union(ends)))
+        joint: dict[tuple[int, int], np.ndarray] = {}
+        for chain in chains:
+            for a, b in itertools.pairwise(chain):
+                if (a, b) not in joint:
+                    joint[a, b] = g.joint_papers(a, b)
+        wanted: np.ndarray | list[int] = (
+            np.unique(np.concatenate(list(joint.values()))) if joint else []
+        )
+        by_idx = self._paper_rows(g, wanted)
+        out = []
+        for chain in chains:
+            hops = []
+            for a, b in itertools.pairwise(chain):
+                hops.append(
+                    {
+                        "from": int(g.author_ids[a]),
+                        "to": int(g.author_ids[b]),
+                        "joint_papers": int(g.papers[g.edge_slot(a, b)]),
+                        "papers": _newest_first(
+                            [dict(by_idx[i]) for i in joint[a, b].tolist() if i in by_idx]
+                        ),
+                    }
+                )
+            authors = [int(g.author_ids[v]) for v in chain]
+            out.append(
+                {"authors": [{"id": i, "name": names.get(i, "")} for i in authors], "hops": hops}
             )
-        return {"authors": [{"id": i, "name": names.get(i, "")} for i in ids], "hops": hops}
+        return out, names
+
+    def _path_json(self, g: CoauthorGraph, nodes: list[int]) -> dict[str, Any]:
+        return self._paths_json(g, [nodes])[0][0]
 
     def path(
         self,
@@ -423,7 +456,6 @@ class GraphService:
         g = self.graph(year_from, year_to)
         s, t = self._node(g, a), self._node(g, b)
         node_mask, slot_mask = self._masks(g, avoid, avoid_papers, (s, t))
-        base = {"from": self.author_ref(a), "to": self.author_ref(b)}
         if strongest:
             found = P.strongest_path(g, s, t, node_mask=node_mask, slot_mask=slot_mask)
             if found is None or (max_length is not None and len(found[1]) - 1 > max_length):
@@ -435,45 +467,43 @@ class GraphService:
                     else f"the strongest path is longer than {max_length}",
                 )
             cost, nodes = found
+            chains, names = self._paths_json(g, [nodes], (a, b))
             return {
-                **base,
+                **self._ends(a, b, names),
                 "mode": "strongest",
                 "length": len(nodes) - 1,
                 "cost": round(cost, 6),
                 "count": 1,
-                "paths": [self._path_json(g, nodes)],
+                "paths": chains,
             }
-        if all:
-            length, count, plist = P.all_shortest_paths(
-                g,
-                s,
-                t,
-                limit=limit,
-                node_mask=node_mask,
-                slot_mask=slot_mask,
-                max_length=max_length,
-            )
-        else:
-            length, count = P.count_shortest_paths(
-                g, s, t, node_mask=node_mask, slot_mask=slot_mask, max_length=max_length
-            )
-            one = (
-                P.shortest_path(
-                    g, s, t, node_mask=node_mask, slot_mask=slot_mask, max_length=max_length
-                )
-                if length is not None
-                else None
-            )
-            plist = [one] if one is not None else []
+        # one shortest-path DAG gives the count and the chains (the first chain is the one
+        # ``shortest_path`` picks, so the plain answer is ``all`` with a limit of one)
+        length, count, plist = P.all_shortest_paths(
+            g,
+            s,
+            t,
+            limit=limit if all else 1,
+            node_mask=node_mask,
+            slot_mask=slot_mask,
+            max_length=max_length,
+        )
         if length is None:
             why = "not connected" if max_length is None else f"no path of length ≤ {max_length}"
             raise self.no_path(a, b, why)
+        chains, names = self._paths_json(g, plist, (a, b))
         return {
-            **base,
+            **self._ends(a, b, names),
             "mode": "all" if all else "shortest",
             "length": int(length),
             "count": int(count),
-            "paths": [self._path_json(g, p) for p in plist],
+            "paths": chains,
+        }
+
+    def _ends(self, a: int, b: int, names: dict[int, str]) -> dict[str, Any]:
+        """``from`` and ``to`` of a path answer, from names already fetched where possible."""
+        return {
+            "from": {"id": a, "name": names[a]} if a in names else self.author_ref(a),
+            "to": {"id": b, "name": names[b]} if b in names else self.author_ref(b),
         }
 
     def _path_native(
@@ -780,6 +810,12 @@ class GraphService:
             author=aid, limit=limit, offset=offset)
         return {"total": total, "offset": offset, "limit": limit,
                 "overrides": [overrides.summary(o) for o in rows]}
+
+
+def _newest_first(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Papers newest first, then by title, then id (the order of every list of evidence)."""
+    papers.sort(key=lambda p: (-(p["year"] or 0), p["title"] or "", p["id"]))
+    return papers
 
 
 def _plain(x: Any) -> Any:
