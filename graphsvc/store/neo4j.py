@@ -55,7 +55,16 @@ from graphsvc.store.base import (
 )
 from graphsvc.store.cypher import load
 from graphsvc.store.neo4j_native import NativeQueries, search_authors
-from graphsvc.store.runner import QueryRunner, Tx, connect
+from graphsvc.store.runner import (
+    REOPEN_AFTER,
+    SERVICE,
+    QueryRunner,
+    ReconnectingRunner,
+    Tx,
+    check_uri,
+    connect,
+    safe_uri,
+)
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "Neo4jStore", "cmd_init_store"]
 
@@ -93,12 +102,40 @@ class Neo4jStore(NativeQueries):
         """Connect (failing within seconds with ``StoreUnavailable``) and set the schema up once."""
         store = cls(connect(settings))
         try:
-            if store.get_meta("schema_version") is None:
-                store.init_schema()
+            store._ensure_schema()
         except BaseException:
             store.close()
             raise
         return store
+
+    @classmethod
+    def for_service(cls, settings: Settings) -> Neo4jStore:
+        """The store of a long-running service: it connects on first use, not now.
+
+        A missing or malformed URI raises ``StoreUnavailable`` at once (no retry can fix it).
+        Otherwise every call raises ``StoreUnavailable`` within about a second while the server
+        cannot be reached, and works once it can, without a restart (``ReconnectingRunner``,
+        ``SERVICE`` timeouts). ``settings.extra["neo4j_reopen_after"]`` sets how long a failed
+        connection attempt is answered again before the next one (default ``REOPEN_AFTER``).
+        """
+        uri = check_uri(settings)
+
+        def open_runner() -> QueryRunner:
+            runner = connect(settings, timeouts=SERVICE)
+            try:
+                cls(runner)._ensure_schema()
+            except BaseException:
+                runner.close()
+                raise
+            return runner
+
+        reopen = float(settings.extra.get("neo4j_reopen_after", REOPEN_AFTER))
+        return cls(ReconnectingRunner(open_runner, database=settings.neo4j_database,
+                                      where=safe_uri(uri), reopen_after=reopen))
+
+    def _ensure_schema(self) -> None:
+        if self.get_meta("schema_version") is None:
+            self.init_schema()
 
     # -- lifecycle -------------------------------------------------------------------------
     def init_schema(self) -> None:

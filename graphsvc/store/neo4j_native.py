@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import ClientError
 
 from graphsvc.errors import AuthorNotFound, InvalidQuery, NoPath
 from graphsvc.store.cypher import load
@@ -282,8 +282,8 @@ class NativeQueries:
         if self._gds is None:
             try:
                 rows = self._read("gds_available")
-            except Neo4jError:  # SHOW PROCEDURES not allowed for this user: use the fallback
-                rows = []
+            except ClientError:  # SHOW PROCEDURES not allowed for this user: use the fallback
+                rows = []  # (an unreachable or busy server is no answer: it is not cached)
             self._gds = bool(rows) and int(rows[0]["found"]) == 3
         return self._gds
 

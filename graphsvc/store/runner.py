@@ -5,13 +5,24 @@ statement and its parameters to a runner, which the unit tests replace with a re
 (graph-data-science-client's ``QueryRunner`` pattern). Every failure to reach the server becomes
 one :class:`~graphsvc.errors.StoreUnavailable` with a one-line message, within seconds: the
 driver's own retry loop (about a minute by default) is bounded here.
+
+Two ways to connect. The CLI calls :func:`connect`, which fails at once when the server is
+down (``PATIENT`` timeouts: a slow network still works). A long-running service uses
+:class:`ReconnectingRunner` with ``SERVICE`` timeouts: it starts without the server, answers
+``StoreUnavailable`` (503 in the API) within about a second while the server is away, and
+works again as soon as it is back, without a restart. Messages name the server as
+``scheme://host:port`` only: never the credentials.
 """
 
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from neo4j import (
@@ -27,8 +38,12 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConfigurationError,
+    ConnectionPoolError,
+    DriverError,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from graphsvc.config import Settings
@@ -38,18 +53,53 @@ from graphsvc.store.cypher import Cypher
 __all__ = [
     "CONNECTION_TIMEOUT",
     "MAX_RETRY_TIME",
+    "PATIENT",
+    "REOPEN_AFTER",
+    "SERVICE",
     "Neo4jRunner",
     "QueryRunner",
+    "ReconnectingRunner",
     "RoutingControl",
+    "Timeouts",
     "Tx",
+    "check_uri",
     "connect",
+    "safe_uri",
 ]
 
-#: seconds to open one TCP/Bolt connection before giving up
-CONNECTION_TIMEOUT = 5.0
-#: seconds a managed transaction is retried on transient errors (driver default: 30 s plus
-#: back-off, about a minute against a dead server)
-MAX_RETRY_TIME = 3.0
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """How long the driver waits for a server before it gives up (seconds)."""
+
+    #: to open the TCP connection
+    connection: float
+    #: to get a usable connection: from the pool, or a new one (TCP, TLS, Bolt handshake and
+    #: log-in all count; a server that accepts and then says nothing is caught here)
+    acquisition: float
+    #: to keep retrying a managed transaction after its first attempt failed (driver default:
+    #: 30 s plus back-off, about a minute against a dead server)
+    retry: float
+    #: the first back-off sleep; each next one doubles (with 20 % jitter)
+    first_delay: float
+
+
+#: the CLI and the library: a slow network still works, a dead server fails within seconds
+PATIENT = Timeouts(connection=5.0, acquisition=10.0, retry=3.0, first_delay=0.25)
+#: a service (the API) answers within 2 s whatever the server does: a refused or reset
+#: connection is retried for 0.5 s (sleeps of about 0.1 + 0.2 + 0.4 s, 0.84 s at most), and a
+#: server that accepts but never answers costs two attempts of 0.8 s plus one 0.1 s sleep.
+#: A new connection to a server across a slow WAN (TLS to Aura) may need more: raise it with
+#: ``settings.extra["neo4j_connection_timeout"]``
+SERVICE = Timeouts(connection=0.8, acquisition=0.8, retry=0.5, first_delay=0.1)
+#: seconds a ``ReconnectingRunner`` answers the last failure again before it tries the server
+#: once more (so that requests do not queue behind one connection attempt after another)
+REOPEN_AFTER = 1.0
+
+#: seconds to open one TCP/Bolt connection before giving up (``PATIENT``)
+CONNECTION_TIMEOUT = PATIENT.connection
+#: seconds a managed transaction is retried on transient errors (``PATIENT``)
+MAX_RETRY_TIME = PATIENT.retry
 
 T = TypeVar("T")
 Params = Mapping[str, Any] | None
@@ -110,7 +160,7 @@ class Neo4jRunner:
     def __init__(self, driver: Driver, database: str, uri: str) -> None:
         self.driver = driver
         self.database = database
-        self.uri = uri
+        self.uri = safe_uri(uri)
 
     def execute_query(
         self, q: Cypher, params: Params = None, *, routing: RoutingControl = RoutingControl.READ
@@ -146,15 +196,99 @@ class Neo4jRunner:
     def close(self) -> None:
         self.driver.close()
 
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except (ServiceUnavailable, SessionExpired, AuthError, ClientError) as exc:
-            translated = unavailable(exc, self.uri, self.database)
-            if translated is None:
+    def _errors(self) -> AbstractContextManager[None]:
+        return translated_errors(self.uri, self.database)
+
+
+@contextmanager
+def translated_errors(where: str, database: str) -> Iterator[None]:
+    """Turn the errors that mean "the store cannot answer now" into ``StoreUnavailable``;
+    every other error (a Cypher bug, a constraint violation) stays what it is."""
+    try:
+        yield
+    except (Neo4jError, DriverError, OSError) as exc:
+        translated = unavailable(exc, where, database)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+class ReconnectingRunner:
+    """A ``QueryRunner`` that connects on first use, and again after a failed attempt.
+
+    A service built on it starts while the server is down, answers ``StoreUnavailable`` while it
+    stays down, and works again once it is back, without a restart. ``open`` makes the real
+    runner (``connect`` and the schema check); after a failure, calls within ``reopen_after``
+    seconds answer the same failure at once instead of queueing behind another attempt. Once
+    open, the driver reconnects by itself (a server restart costs one retried transaction).
+    Errors of the runner it wraps are translated as ``Neo4jRunner`` does, so a fake runner
+    that raises the driver's exceptions behaves like the real one.
+    """
+
+    def __init__(self, open: Callable[[], QueryRunner], *, database: str, where: str,
+                 reopen_after: float = REOPEN_AFTER) -> None:
+        self._open = open
+        self.database = database
+        self.where = where
+        self.reopen_after = reopen_after
+        self._runner: QueryRunner | None = None
+        self._failed: tuple[float, str] | None = None  # (when, message) of the last attempt
+        self._closed = False
+        self._lock = threading.Lock()
+
+    @property
+    def connected(self) -> bool:
+        return self._runner is not None
+
+    def runner(self) -> QueryRunner:
+        """The open runner, opening it now if need be (raises ``StoreUnavailable``)."""
+        runner = self._runner
+        if runner is not None:
+            return runner
+        with self._lock:  # one attempt at a time; the others wait for its outcome
+            if self._runner is not None:
+                return self._runner
+            if self._closed:
+                raise StoreUnavailable("the store is closed (the service is stopping)")
+            if self._failed is not None and time.monotonic() - self._failed[0] < self.reopen_after:
+                raise StoreUnavailable(self._failed[1])
+            try:
+                with translated_errors(self.where, self.database):
+                    self._runner = self._open()
+            except StoreUnavailable as exc:
+                self._failed = (time.monotonic(), str(exc))
                 raise
-            raise translated from exc
+            self._failed = None
+            return self._runner
+
+    def execute_query(
+        self, q: Cypher, params: Params = None, *, routing: RoutingControl = RoutingControl.READ
+    ) -> list[dict[str, Any]]:
+        runner = self.runner()
+        with translated_errors(self.where, self.database):
+            return runner.execute_query(q, params, routing=routing)
+
+    def execute_write(self, work: Callable[[Tx], T]) -> T:
+        runner = self.runner()
+        with translated_errors(self.where, self.database):
+            return runner.execute_write(work)
+
+    def execute_read(self, work: Callable[[Tx], T]) -> T:
+        runner = self.runner()
+        with translated_errors(self.where, self.database):
+            return runner.execute_read(work)
+
+    def run_autocommit(self, q: Cypher, params: Params = None) -> None:
+        runner = self.runner()
+        with translated_errors(self.where, self.database):
+            runner.run_autocommit(q, params)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.close()
 
 
 def connect(
@@ -162,42 +296,82 @@ def connect(
     *,
     connection_timeout: float | None = None,
     max_retry_time: float | None = None,
+    timeouts: Timeouts = PATIENT,
 ) -> Neo4jRunner:
     """A runner for the server the settings name, checked to be reachable.
 
     Raises ``StoreUnavailable`` (one line) when no URI is configured, the URI is malformed,
-    the server cannot be reached within ``connection_timeout`` or refuses the credentials.
+    the server cannot be reached within the timeouts or refuses the credentials.
     ``settings.extra`` may carry ``neo4j_connection_timeout`` and ``neo4j_max_retry_time``.
+    """
+    uri = check_uri(settings)
+    where = safe_uri(uri)
+    try:
+        driver = GraphDatabase.driver(
+            uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            **driver_config(settings, connection_timeout=connection_timeout,
+                            max_retry_time=max_retry_time, timeouts=timeouts),
+        )
+    except (ValueError, ConfigurationError) as exc:
+        why = _one_line(exc).replace(uri, where)
+        raise StoreUnavailable(f"bad GRAPHSVC_NEO4J_URI {where!r}: {why}") from exc
+    try:
+        with translated_errors(where, settings.neo4j_database):
+            driver.verify_connectivity()
+    except BaseException:
+        driver.close()
+        raise
+    return Neo4jRunner(driver, settings.neo4j_database, uri)
+
+
+def check_uri(settings: Settings) -> str:
+    """The configured URI, or ``StoreUnavailable`` saying what is wrong with it (no I/O).
+
+    Examples
+    --------
+    >>> check_uri(Settings(neo4j_uri="neo4j+s://db.example.org"))
+    'neo4j+s://db.example.org'
+    >>> check_uri(Settings(neo4j_uri="bolt://neo4j:secret@db:7687"))
+    Traceback (most recent call last):
+    ...
+    graphsvc.errors.StoreUnavailable: bad GRAPHSVC_NEO4J_URI 'bolt://db:7687': credentials do \
+not belong in the URI: set GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD
     """
     uri = settings.neo4j_uri
     if not uri:
         raise StoreUnavailable(
             "the Neo4j store needs GRAPHSVC_NEO4J_URI (for example bolt://localhost:7687)"
         )
-    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
-    if scheme not in _SCHEMES:
+    scheme, sep, rest = uri.partition("://")
+    if not sep or scheme.lower() not in _SCHEMES:
         raise StoreUnavailable(
-            f"bad GRAPHSVC_NEO4J_URI {uri!r}: use bolt://host:7687 or neo4j://host:7687 "
-            "(+s / +ssc for TLS)"
+            f"bad GRAPHSVC_NEO4J_URI {safe_uri(uri)!r}: use bolt://host:7687 or "
+            "neo4j://host:7687 (+s / +ssc for TLS)"
         )
-    try:
-        driver = GraphDatabase.driver(
-            uri,
-            auth=(settings.neo4j_user, settings.neo4j_password),
-            **driver_config(settings, connection_timeout=connection_timeout,
-                            max_retry_time=max_retry_time),
+    if "@" in re.split(r"[/?#]", rest, maxsplit=1)[0]:
+        raise StoreUnavailable(
+            f"bad GRAPHSVC_NEO4J_URI {safe_uri(uri)!r}: credentials do not belong in the URI: "
+            "set GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD"
         )
-    except (ValueError, ConfigurationError) as exc:
-        raise StoreUnavailable(f"bad GRAPHSVC_NEO4J_URI {uri!r}: {_one_line(exc)}") from exc
-    try:
-        driver.verify_connectivity()
-    except (ServiceUnavailable, SessionExpired, AuthError, ClientError, OSError) as exc:
-        driver.close()
-        translated = unavailable(exc, uri, settings.neo4j_database)
-        if translated is None:
-            raise
-        raise translated from exc
-    return Neo4jRunner(driver, settings.neo4j_database, uri)
+    return uri
+
+
+def safe_uri(uri: str) -> str:
+    """``scheme://host:port`` of a URI, fit for messages: no credentials, path or options.
+
+    Examples
+    --------
+    >>> safe_uri("neo4j+s://neo4j:s3cret@db.example.org:7687/x?policy=eu")
+    'neo4j+s://db.example.org:7687'
+    >>> safe_uri("bolt://localhost:7687"), safe_uri("user:pw@host")
+    ('bolt://localhost:7687', 'host')
+    """
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        scheme, rest = "", uri
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")[2]
+    return f"{scheme}://{host}" if sep else host
 
 
 def driver_config(
@@ -205,54 +379,97 @@ def driver_config(
     *,
     connection_timeout: float | None = None,
     max_retry_time: float | None = None,
+    timeouts: Timeouts = PATIENT,
 ) -> dict[str, Any]:
     """Driver settings that turn a dead server into an error within seconds.
 
-    The driver retries a managed transaction until ``max_transaction_retry_time`` has passed,
-    and its last back-off sleep can overshoot that by the whole delay (1, 2, 4, 8 … s by
-    default); a short first delay keeps the total near ``MAX_RETRY_TIME``.
+    The driver retries a managed transaction until ``max_transaction_retry_time`` has passed
+    since the first attempt failed, and its last back-off sleep can overshoot that by the whole
+    delay; a short first delay keeps the total near ``timeouts.retry``. Explicit arguments win
+    over ``settings.extra`` (``neo4j_connection_timeout``, ``neo4j_max_retry_time``), which
+    win over ``timeouts``.
     """
-    timeout = float(connection_timeout or settings.extra.get("neo4j_connection_timeout")
-                    or CONNECTION_TIMEOUT)
+    extra_timeout = settings.extra.get("neo4j_connection_timeout")
+    timeout = float(connection_timeout or extra_timeout or timeouts.connection)
     retry = max_retry_time if max_retry_time is not None else float(
-        settings.extra.get("neo4j_max_retry_time", MAX_RETRY_TIME)
+        settings.extra.get("neo4j_max_retry_time", timeouts.retry)
     )
+    acquisition = timeouts.acquisition
+    if connection_timeout or extra_timeout:  # a longer connection needs a longer acquisition
+        acquisition = max(timeout * timeouts.acquisition / timeouts.connection, timeout)
     return {
         "connection_timeout": timeout,
-        "connection_acquisition_timeout": max(2 * timeout, 10.0),
+        "connection_acquisition_timeout": acquisition,
         "max_transaction_retry_time": retry,
-        "initial_retry_delay": 0.25,
+        "initial_retry_delay": timeouts.first_delay,
         "retry_delay_multiplier": 2.0,
     }
 
 
+#: socket errors the driver lets through: a reset, a refused or timed-out connection, DNS
+#: (a missing file or a full disk is no reason to call the store unreachable)
+_SOCKET_ERRORS = (ConnectionError, TimeoutError, socket.gaierror, socket.herror)
+_UNREACHABLE = (ServiceUnavailable, SessionExpired, ConnectionPoolError, *_SOCKET_ERRORS)
 _SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 _REASON = re.compile(r"reason (?:\[Errno -?\d+\] )?(?P<why>[^)]+)\)?\s*$")
 
 
 def unavailable(exc: BaseException, uri: str, database: str) -> StoreUnavailable | None:
     """The one-line ``StoreUnavailable`` for a driver error, or None if it is not about reaching
-    the store (syntax errors, constraint violations … stay what they are)."""
+    the store (syntax errors, constraint violations … stay what they are).
+
+    Examples
+    --------
+    >>> from neo4j.exceptions import CypherSyntaxError, SessionExpired
+    >>> str(unavailable(SessionExpired("gone"), "bolt://db:7687", "neo4j"))
+    'cannot reach Neo4j at bolt://db:7687: gone'
+    >>> unavailable(CypherSyntaxError("bad"), "bolt://db:7687", "neo4j") is None
+    True
+    """
+    where = safe_uri(uri)
     if isinstance(exc, AuthError):
         return StoreUnavailable(
-            f"Neo4j at {uri} refused the credentials (GRAPHSVC_NEO4J_USER / "
+            f"Neo4j at {where} refused the credentials (GRAPHSVC_NEO4J_USER / "
             f"GRAPHSVC_NEO4J_PASSWORD): {_one_line(exc)}"
         )
     if isinstance(exc, ClientError):
         if "DatabaseNotFound" in (exc.code or ""):
             return StoreUnavailable(
-                f"Neo4j at {uri} has no database {database!r} (GRAPHSVC_NEO4J_DATABASE)"
+                f"Neo4j at {where} has no database {database!r} (GRAPHSVC_NEO4J_DATABASE)"
             )
         return None
-    if isinstance(exc, ServiceUnavailable | SessionExpired | OSError):
-        return StoreUnavailable(f"cannot reach Neo4j at {uri}: {_one_line(exc)}")
+    if isinstance(exc, TransientError):  # still failing after the driver's retries
+        return StoreUnavailable(
+            f"Neo4j at {where} cannot answer now ({exc.code or 'transient error'}): "
+            f"{_one_line(exc, exc.message)}"
+        )
+    if isinstance(exc, _UNREACHABLE):
+        return StoreUnavailable(f"cannot reach Neo4j at {where}: {_one_line(exc)}")
     return None
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+def _one_line(exc: BaseException, text: str | None = None) -> str:
+    """The gist of a driver message, on one line and without the driver's internal reprs.
+
+    Examples
+    --------
+    >>> _one_line(OSError(), "Couldn't connect to db:7687 (resolved to ('10.0.0.5:7687',)):\\n"
+    ...           "Failed to read four byte Bolt handshake response from server "
+    ...           "ResolvedIPv4Address(('10.0.0.5', 7687)) (deadline Deadline(timeout=0.8))")
+    'Failed to read four byte Bolt handshake response from server 10.0.0.5:7687 (within 0.8 s)'
+    """
+    text = text or str(exc) or type(exc).__name__
     m = _REASON.search(text)
     if m:
         return m.group("why").strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].startswith("Couldn't connect to"):
+        text = lines[-1]  # "Couldn't connect to … (resolved to …):" then one line per address
+    text = _ADDRESS.sub(r"\g<host>:\g<port>", text)
+    text = _DEADLINE.sub(r"(within \g<s> s)", text)
     flat = " ".join(text.split())
     return flat if len(flat) <= 200 else flat[:197] + "..."
+
+
+_ADDRESS = re.compile(r"(?:Resolved)?IPv[46]Address\(\('(?P<host>[^']*)', (?P<port>\d+)[^)]*\)\)")
+_DEADLINE = re.compile(r"\(deadline Deadline\(timeout=(?P<s>[\d.]+)\)\)")
