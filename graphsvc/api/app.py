@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,11 +30,14 @@ from graphsvc.api.jobs import JobManager
 from graphsvc.api.routers import authors, exports, graph, health, identity, ingest, paths
 from graphsvc.api.stores import shared_store
 from graphsvc.config import Settings
+from graphsvc.errors import StoreUnavailable
 from graphsvc.graph.service import GraphService
 
 log = logging.getLogger("graphsvc.api")
 
 UPLOAD_PATHS = ("/ingest",)
+#: seconds between attempts to build the graph while the store cannot be reached at start-up
+WARM_RETRY = 5.0
 
 DESCRIPTION = """\
 Who works with whom: search authors, list collaborators, explore co-authorship networks and find
@@ -132,7 +136,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.graph_status = "building"
     jobs = JobManager(settings, on_done=lambda: _warm(app, service))
     app.state.jobs = jobs
-    threading.Thread(target=_warm, args=(app, service), name="graphsvc-warm", daemon=True).start()
+    threading.Thread(target=_warm, args=(app, service), kwargs={"wait_for_store": True},
+                     name="graphsvc-warm", daemon=True).start()
     try:
         yield
     finally:
@@ -142,15 +147,33 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store.close()
 
 
-def _warm(app: FastAPI, service: GraphService) -> None:
-    """Build the in-memory graph now, so the first query does not wait for it."""
-    try:
-        service.graph()
-        app.state.graph_status = "ready"
-    except Exception:
-        if getattr(app.state, "service", None) is service:
-            log.exception("building the graph failed")
-            app.state.graph_status = "failed"
+def _warm(app: FastAPI, service: GraphService, *, wait_for_store: bool = False) -> None:
+    """Build the in-memory graph now, so the first query does not wait for it.
+
+    At start-up (``wait_for_store``) a store that cannot be reached yet (Neo4j still starting)
+    is tried again every ``WARM_RETRY`` seconds while the service answers 503.
+    """
+    logged = False
+    while True:
+        try:
+            service.graph()
+            app.state.graph_status = "ready"
+            return
+        except StoreUnavailable as exc:  # one line, no trace: the cause is outside
+            if getattr(app.state, "service", None) is not service:
+                return
+            if not logged:
+                log.warning("the graph waits for the store: %s", exc)
+                logged = True
+            if not wait_for_store:
+                app.state.graph_status = "failed"
+                return
+            time.sleep(WARM_RETRY)
+        except Exception:
+            if getattr(app.state, "service", None) is service:
+                log.exception("building the graph failed")
+                app.state.graph_status = "failed"
+            return
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -86,7 +86,10 @@ async def graphsvc_error(request: Request, exc: Exception) -> JSONResponse:
         # "no path" is an answer, not a failure (routes that expect it answer it themselves)
         extra.update(length=None, reason=str(exc))
     title = _LIBRARY_TITLES.get(exc.type) or type(exc).__name__
-    return problem_response(exc.http_status, exc.type, str(exc), title=title, **extra)
+    # a store that cannot be reached is tried again about every second (store/runner.py)
+    headers = {"Retry-After": "1"} if exc.http_status == 503 else None
+    return problem_response(exc.http_status, exc.type, str(exc), title=title, headers=headers,
+                            **extra)
 
 
 _LIBRARY_TITLES = {

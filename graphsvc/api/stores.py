@@ -108,9 +108,15 @@ def shared_store(settings: Any, access: str = "per-thread") -> Any:
 
     The embedded store gets :class:`PerThreadStore` (or :class:`LockedStore` with
     ``access="lock"``); other stores (Neo4j's driver is thread-safe) are shared as they are.
+    Neo4j connects on first use and again after a failure, so the service starts (and answers
+    503) while the server is down, and recovers without a restart.
     """
     from graphsvc.store import open_store
 
+    if settings.store == "neo4j":
+        from graphsvc.store.neo4j import Neo4jStore
+
+        return Neo4jStore.for_service(settings)
     if settings.store != "embedded":
         return open_store(settings)
     if access == "lock":
