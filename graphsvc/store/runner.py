@@ -218,11 +218,16 @@ class ReconnectingRunner:
 
     A service built on it starts while the server is down, answers ``StoreUnavailable`` while it
     stays down, and works again once it is back, without a restart. ``open`` makes the real
-    runner (``connect`` and the schema check); after a failure, calls within ``reopen_after``
-    seconds answer the same failure at once instead of queueing behind another attempt. Once
-    open, the driver reconnects by itself (a server restart costs one retried transaction).
-    Errors of the runner it wraps are translated as ``Neo4jRunner`` does, so a fake runner
-    that raises the driver's exceptions behaves like the real one.
+    runner (``connect`` and the schema check). Once open, the driver reconnects by itself (a
+    server restart costs one retried transaction).
+
+    A failure to connect, or a statement that still cannot reach the server after the driver's
+    retries, is remembered for ``reopen_after`` seconds: meanwhile every call answers it at
+    once instead of queueing behind attempts of about a second each (with two query threads,
+    eight requests would otherwise wait up to 3 s). So the store is tried again about once a
+    ``reopen_after``, and a recovery shows within that time. Errors of the runner it wraps are
+    translated as ``Neo4jRunner`` does, so a fake runner raising the driver's exceptions
+    behaves like the real one.
     """
 
     def __init__(self, open: Callable[[], QueryRunner], *, database: str, where: str,
@@ -232,7 +237,7 @@ class ReconnectingRunner:
         self.where = where
         self.reopen_after = reopen_after
         self._runner: QueryRunner | None = None
-        self._failed: tuple[float, str] | None = None  # (when, message) of the last attempt
+        self._failed: tuple[float, str] | None = None  # (when, message) of the last failure
         self._closed = False
         self._lock = threading.Lock()
 
@@ -243,15 +248,16 @@ class ReconnectingRunner:
     def runner(self) -> QueryRunner:
         """The open runner, opening it now if need be (raises ``StoreUnavailable``)."""
         runner = self._runner
-        if runner is not None:
+        if runner is not None and self._failed is None:
             return runner
-        with self._lock:  # one attempt at a time; the others wait for its outcome
-            if self._runner is not None:
-                return self._runner
+        with self._lock:  # one connection attempt at a time; the others wait for its outcome
             if self._closed:
                 raise StoreUnavailable("the store is closed (the service is stopping)")
-            if self._failed is not None and time.monotonic() - self._failed[0] < self.reopen_after:
-                raise StoreUnavailable(self._failed[1])
+            failed = self._failed
+            if failed is not None and time.monotonic() - failed[0] < self.reopen_after:
+                raise StoreUnavailable(failed[1])
+            if self._runner is not None:
+                return self._runner  # try the server again (``_call`` forgets the failure)
             try:
                 with translated_errors(self.where, self.database):
                     self._runner = self._open()
@@ -261,27 +267,31 @@ class ReconnectingRunner:
             self._failed = None
             return self._runner
 
+    def _call(self, work: Callable[[QueryRunner], T]) -> T:
+        runner = self.runner()
+        try:
+            with translated_errors(self.where, self.database):
+                result = work(runner)
+        except StoreUnavailable as exc:
+            self._failed = (time.monotonic(), str(exc))
+            raise
+        if self._failed is not None:
+            self._failed = None
+        return result
+
     def execute_query(
         self, q: Cypher, params: Params = None, *, routing: RoutingControl = RoutingControl.READ
     ) -> list[dict[str, Any]]:
-        runner = self.runner()
-        with translated_errors(self.where, self.database):
-            return runner.execute_query(q, params, routing=routing)
+        return self._call(lambda r: r.execute_query(q, params, routing=routing))
 
     def execute_write(self, work: Callable[[Tx], T]) -> T:
-        runner = self.runner()
-        with translated_errors(self.where, self.database):
-            return runner.execute_write(work)
+        return self._call(lambda r: r.execute_write(work))
 
     def execute_read(self, work: Callable[[Tx], T]) -> T:
-        runner = self.runner()
-        with translated_errors(self.where, self.database):
-            return runner.execute_read(work)
+        return self._call(lambda r: r.execute_read(work))
 
     def run_autocommit(self, q: Cypher, params: Params = None) -> None:
-        runner = self.runner()
-        with translated_errors(self.where, self.database):
-            runner.run_autocommit(q, params)
+        self._call(lambda r: r.run_autocommit(q, params))
 
     def close(self) -> None:
         with self._lock:
