@@ -241,10 +241,6 @@ class ReconnectingRunner:
         self._closed = False
         self._lock = threading.Lock()
 
-    @property
-    def connected(self) -> bool:
-        return self._runner is not None
-
     def runner(self) -> QueryRunner:
         """The open runner, opening it now if need be (raises ``StoreUnavailable``)."""
         runner = self._runner
