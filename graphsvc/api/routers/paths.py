@@ -49,12 +49,13 @@ async def shortest(
         raise InvalidQuery("choose either all or strongest")
 
     def answer() -> dict[str, Any]:
-        a, b = svc.resolve(from_), svc.resolve(to)
         try:
-            return svc.path(a, b, all=all, limit=limit, strongest=strongest, avoid=avoid,
+            return svc.path(from_, to, all=all, limit=limit, strongest=strongest, avoid=avoid,
                             avoid_papers=avoid_paper, max_length=max_length,
                             year_from=from_year, year_to=to_year)
         except NoPath as exc:
+            # both ends resolved before the search gave up, so this cannot fail now
+            a, b = svc.resolve(from_), svc.resolve(to)
             mode = "strongest" if strongest else "all" if all else "shortest"
             return {"from": svc.author_ref(a), "to": svc.author_ref(b), "mode": mode,
                     "length": None, "count": 0, "paths": [], "reason": str(exc)}
