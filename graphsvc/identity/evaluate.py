@@ -27,6 +27,7 @@ from typing import Any
 from unidecode import unidecode
 
 from graphsvc.identity.compare import dblp_base
+from graphsvc.identity.resolver import Resolved
 from graphsvc.ingest import Ingestor
 from graphsvc.model import RawAuthor, Record
 from graphsvc.names import ParsedName, parse_name
@@ -114,10 +115,13 @@ class _CapturingIngestor(Ingestor):
         super().__init__(store, batch_size=1_000_000)
         self.resolved: dict[int, int] = {}
 
-    def _accept(self, i: int, raw: Any, p: ParsedName, res: Any, rec: Record, out: Any,
-                seen: Any) -> None:
+    def _accept(self, *args: Any, **kwargs: Any) -> None:
+        # every accepted mention passes here as (index, raw author, …, its Resolved, …); only
+        # those two are read, so the ingest may change the rest of the signature
+        raw = args[1]
+        res = next(a for a in (*args, *kwargs.values()) if isinstance(a, Resolved))
         self.resolved[id(raw)] = res.author_id
-        super()._accept(i, raw, p, res, rec, out, seen)
+        super()._accept(*args, **kwargs)
 
 
 def resolve_mentions(records: Sequence[Record], store: Any | None = None) -> list[int | None]:
