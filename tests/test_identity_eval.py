@@ -70,7 +70,7 @@ def test_with_homonym_numbers_kept_precision_is_at_least_099(dblp):
     g = dblp["numbered"]["systems"]["graphsvc"]
     assert g["spelling"].pairwise_precision >= 0.99
     assert g["strict"].pairwise_precision >= 0.99
-    assert g["merge_precision"] >= 0.99 and g["merge_pairs"] >= 30
+    assert g["merge_precision"] >= 0.99 and g["merge_pairs"] >= 25
     assert dblp["numbered"]["homonym_merges"] == []
     assert g["spelling"].bcubed_f1 >= dblp["numbered"]["systems"]["exact string"][
         "spelling"].bcubed_f1
@@ -79,15 +79,21 @@ def test_with_homonym_numbers_kept_precision_is_at_least_099(dblp):
 def test_with_homonym_numbers_stripped_merges_cost_no_precision(dblp):
     """Identical strings of two people (13 stripped homonyms) cap every name-only method at the
     exact-string precision; graphsvc's merges across spellings stay within 0.001 of it while
-    raising recall, and beat the family + first initial baseline by far."""
+    raising recall, and beat the family + first initial baseline by far.
+
+    Issue 7: the merges across spellings are right 99 % of the time or more (30 of 30). A given
+    name written as one word joins only with a shared co-author (rule 4), so "Li-Rong Zheng" /
+    "Lirong Zheng", whose first papers share none, stay two authors (40 of the mention pairs
+    the recall counts; the duplicate listing ranks that pair first): recall gains 0.003 over
+    exact strings, not 0.008 as when such names joined on their spelling alone."""
     sy = dblp["stripped"]["systems"]
     g, exact, naive = sy["graphsvc"]["spelling"], sy["exact string"]["spelling"], sy[
         "family + first initial"]["spelling"]
     assert g.pairwise_precision >= exact.pairwise_precision - 0.001
-    assert g.pairwise_recall > exact.pairwise_recall + 0.005
+    assert g.pairwise_recall > exact.pairwise_recall + 0.002
     assert g.bcubed_f1 > exact.bcubed_f1
     assert g.pairwise_f1 > naive.pairwise_f1 + 0.3
-    assert sy["graphsvc"]["merge_precision"] >= 0.95  # 79 of 81 (see bench/identity.py)
+    assert sy["graphsvc"]["merge_precision"] >= 0.99 and sy["graphsvc"]["merge_pairs"] >= 25
 
 
 def test_pure_spelling_variants_are_found(pairs):

@@ -10,11 +10,20 @@ Order of rules (DESIGN.md ``identity/``):
 2. equal match keys ("Günther, Mario" = "Mario Gunther"), unless the candidate carries a
    different hard id of the same kind (two ORCIDs are two people). An initials-only mention
    joins this way only an author that is itself known by initials: a full-name author needs
-   rule 4's evidence for every initials-only mention;
+   rule 5's evidence for every initials-only mention;
 3. the same name read differently: the same words with the family/given boundary elsewhere
-   ("Paolo Di Vecchia" = "Di Vecchia, Paolo", "Mohamed A. Abd El Ghany" = "… Abd El-Ghany"),
-   or the given name written as one word ("Tan-Tan Zhang" = "Tantan Zhang");
-4. an initials-only form ("P. Vincent") joins a full-name author only when exactly one
+   ("Paolo Di Vecchia" = "Di Vecchia, Paolo", "Mohamed A. Abd El Ghany" = "… Abd El-Ghany");
+4. the given name written as one word ("Tan-Tan Zhang" / "Tantan Zhang", "Tae-Hoon Kim" /
+   "Taehoon Kim") joins only with evidence: a co-author in common on this paper, who must
+   also reach every co-author group of the author. How a transliterated given name is split
+   is a spelling its bearer chooses, and different people with one common name choose
+   differently: dblp keeps "Jin-Xiang Wang" apart from "Jinxiang Wang 0001". The evidence
+   shows which person the spelling belongs to; an author whose papers fall into co-author
+   groups that never touch may hold two people under one spelling (the same "Taehoon Kim"
+   is dblp's "Taehoon Kim 0001" on one paper and another Taehoon Kim on the next), and a
+   variant that reaches only one group would be tied to both. A variant kept apart says why
+   in its evidence, and the duplicate listing shows the pair;
+5. an initials-only form ("P. Vincent") joins a full-name author only when exactly one
    full-name candidate fits and they share a co-author on this paper; the other way round, a
    new full name joins the one initials-only author that fits it, under the same conditions,
    and gives it its better display name. Otherwise the names stay separate authors and the pair
@@ -39,6 +48,11 @@ from graphsvc.store.base import AuthorCandidate, Batch, GraphStore
 #: a name of more words than this has no other reading (rule 3): real names have a handful
 #: ("José María de la Cruz García" has six), and each reading costs a key of the whole name
 MAX_READING_WORDS = 8
+
+
+#: the rule of a join by rule 4, and of a name it kept apart (the evidence ``explain`` shows)
+JOINED_GIVEN = "given name written as one word, with shared co-author"
+KEPT_APART_JOINED = "kept apart: given name written as one word"
 
 
 def signature(p: ParsedName) -> str:
@@ -78,15 +92,14 @@ def _is_initials(given_key: str) -> bool:
 
 
 def alternative_keys(p: ParsedName) -> list[str]:
-    """Keys of the same name read differently (rule 3), most likely first.
+    """Keys of the same name read differently (rule 3): the same words with the family/given
+    boundary elsewhere, most likely first.
 
-    The same words with the family/given boundary elsewhere, then the given name written as one
-    word when it is several words of two letters or more ("tan tan" -> "tantan"; the other
-    direction is found by ``resolve_full``, so the result does not depend on which spelling
-    came first). A family name written as one word ("Al-Kabani" / "Alkabani") is not joined:
-    its other direction cannot be looked up, and the duplicate listing shows such pairs. Names
-    with a dblp homonym number have none (the number belongs to one reading), nor have strings
-    of more than ``MAX_READING_WORDS`` words.
+    The given name written as one word ("tan tan" / "tantan") is not among them: it needs
+    evidence (rule 4, ``AuthorResolver.resolve_full``). A family name written as one word
+    ("Al-Kabani" / "Alkabani") is not joined: its other direction cannot be looked up, and the
+    duplicate listing shows such pairs. Names with a dblp homonym number have none (the number
+    belongs to one reading), nor have strings of more than ``MAX_READING_WORDS`` words.
 
     Examples
     --------
@@ -94,7 +107,7 @@ def alternative_keys(p: ParsedName) -> list[str]:
     >>> alternative_keys(parse_name("Paolo Di Vecchia"))
     ['di vecchia|paolo']
     >>> alternative_keys(parse_name("Tan-Tan Zhang"))
-    ['tan zhang|tan', 'zhang|tantan']
+    ['tan zhang|tan']
     >>> alternative_keys(parse_name("Wei Zhang")), alternative_keys(parse_name("Wei Liu 0001"))
     ([], [])
     >>> alternative_keys(parse_name("G.K." * 5 + "Savvidy"))
@@ -111,9 +124,28 @@ def alternative_keys(p: ParsedName) -> list[str]:
         key = f"{' '.join(words[k:])}|{' '.join(words[:k])}"
         if key != p.key:
             out.append(key)
-    if _syllables(given):
-        out.append(f"{p.family_key}|{''.join(given)}")
     return out
+
+
+class PendingPairs(set[tuple[int, int]]):
+    """The co-author pairs ``(low id, high id)`` of the current batch, which the store sees only
+    after the batch is applied, with each author's partners among them (the co-author groups
+    of rule 4). Ingest only adds pairs and clears the set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.partners: dict[int, set[int]] = {}
+
+    def add(self, pair: tuple[int, int]) -> None:
+        if pair not in self:
+            super().add(pair)
+            a, b = pair
+            self.partners.setdefault(a, set()).add(b)
+            self.partners.setdefault(b, set()).add(a)
+
+    def clear(self) -> None:
+        super().clear()
+        self.partners.clear()
 
 
 @dataclass(slots=True)
@@ -182,7 +214,7 @@ class AuthorResolver:
     #: keys of merged-away initials-only authors -> the authors they were merged into
     merged_keys: dict[str, set[int]] = field(default_factory=dict)
     #: pending co-author pairs of the current batch (the store sees them only after apply)
-    pending_pairs: set[tuple[int, int]] = field(default_factory=set)
+    pending_pairs: PendingPairs = field(default_factory=PendingPairs)
     #: hard-id joins refused by the dblp homonym rule since the last ``take_refused``:
     #: (author the id pointed to, why)
     refused: list[tuple[int, str]] = field(default_factory=list)
@@ -194,6 +226,9 @@ class AuthorResolver:
     _sig: dict[str, SignatureBlock] = field(default_factory=dict)
     _dblp: dict[int, set[str]] = field(default_factory=dict)
     _cands: dict[int, AuthorCandidate] = field(default_factory=dict)
+    #: why the name ``resolve_full`` just left unresolved was kept apart from an author whose
+    #: given name it writes as one word (written as evidence by ``create``)
+    _apart: str | None = None
 
     def follow(self, author_id: int) -> int:
         """Where an author id went through manual merges (itself when it was not merged)."""
@@ -261,6 +296,7 @@ class AuthorResolver:
 
         None when none of them decides.
         """
+        self._apart = None
         mine = raw.ids.get("dblp")
         for kind in AUTHOR_ID_KINDS:
             value = raw.ids.get(kind)
@@ -303,7 +339,7 @@ class AuthorResolver:
     ) -> bool:
         if _conflicts(c.ids, raw.ids):
             return False
-        # an initials-only mention joins a full-name author only with evidence (rule 4),
+        # an initials-only mention joins a full-name author only with evidence (rule 5),
         # unless that author's own name is these very words read differently, or an author
         # known by this key was merged into it by hand
         return (
@@ -321,7 +357,8 @@ class AuthorResolver:
     def resolve_initials(
         self, parsed: ParsedName, raw: RawAuthor, coauthors: Sequence[int]
     ) -> tuple[Resolved | None, list[int]]:
-        """Rule 4 for an initials-only name: (join, or None plus the possible duplicates)."""
+        """Rule 5 for an initials-only name: (join, or None plus the possible duplicates)."""
+        self._apart = None
         full = [
             c
             for c in self._by_sig(signature(parsed))
@@ -346,11 +383,13 @@ class AuthorResolver:
         coauthors: Sequence[int],
         display: Callable[[ParsedName, RawAuthor], str],
     ) -> tuple[Resolved | None, list[int]]:
-        """Rules 3 and 4 for a new full name: the given name written as one word by a known
-        author, or the one initials-only author that fits it with a shared co-author.
+        """Rules 4 and 5 for a new full name: the author that writes its given name as one word
+        (or this one split) with a shared co-author, or the one initials-only author that fits
+        it with a shared co-author.
 
         Returns (join, or None plus the initials-only authors it may be).
         """
+        self._apart = None
         if not parsed.key or parsed.homonym is not None:
             return None, []
         block = self._by_sig(signature(parsed))
@@ -364,7 +403,17 @@ class AuthorResolver:
                 and not (" " in giv and " " in parsed.given_key)
                 and not _conflicts(c.ids, raw.ids)
             ):
-                return Resolved(c.id, "same name, read differently", f"{parsed.key} = {c.key}"), []
+                pair = f"{parsed.key} ~ {c.key} (author {c.id})"
+                shared = self._shared(c.id, coauthors)
+                if not shared:
+                    self._apart = f"{pair}: no co-author in common"
+                elif not self._reaches_every_group(c.id, shared):
+                    self._apart = (f"{pair}: shares co-author id {shared[0]}, but the author has "
+                                   "co-author groups that never wrote with them")
+                else:
+                    self._apart = None
+                    return Resolved(c.id, JOINED_GIVEN,
+                                    f"{parsed.key} = {c.key}, shares co-author id {shared[0]}"), []
         inits = [
             c for c in block.initials
             if c.initials_only and not _conflicts(c.ids, raw.ids)
@@ -382,6 +431,30 @@ class AuthorResolver:
                 f"shares co-author id {shared[0]}", rename=display(parsed, raw),
             ), []
         return None, [cand.id]
+
+    def _reaches_every_group(self, cand: int, shared: Sequence[int]) -> bool:
+        """Whether every co-author of ``cand`` is linked to one of ``shared`` by a chain of
+        co-authors of ``cand`` who wrote together: the variant reaches every co-author group
+        of the author, not only one of two people it may hold (rule 4)."""
+        pending = self.pending_pairs.partners
+        mine = set(pending.get(cand, ()))
+        sets_of = getattr(self.store, "coauthor_sets", None)  # IdentityStore: both stores
+        if sets_of is not None:
+            mine |= sets_of([cand]).get(cand, set())
+        reached = set(shared) & mine
+        left = mine - reached
+        todo = list(reached)
+        while todo and left:
+            # links among the author's co-authors only: a co-author who wrote with thousands
+            # costs no more than one who wrote with a few
+            x = todo.pop()
+            near = pending.get(x, set())
+            linked = {y for y in left if y in near}
+            if len(linked) < len(left):
+                linked.update(self.store.shared_coauthors(x, sorted(left - linked)))
+            left -= linked
+            todo.extend(linked)
+        return not left
 
     @staticmethod
     def _has_rival(block: SignatureBlock, cand: AuthorCandidate, raw: RawAuthor) -> bool:
@@ -406,6 +479,9 @@ class AuthorResolver:
         aid = self.next_author_id
         self.next_author_id += 1
         batch.new_authors.append((aid, display(parsed, raw), parsed.key))
+        if self._apart is not None:
+            batch.evidence.append((aid, raw.name, KEPT_APART_JOINED, self._apart))
+            self._apart = None
         self._dblp[aid] = set()
         claimed = []
         for kind in AUTHOR_ID_KINDS:
