@@ -398,9 +398,12 @@ def server_setup(workers: int, env: dict[str, str]) -> str:
 
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return (f"{workers} uvicorn worker process(es) x "
-            f"{env.get('GRAPHSVC_THREADS', DEFAULT_THREADS)} query thread(s), store access "
-            f"{env.get('GRAPHSVC_STORE_ACCESS', 'per-thread')}, {http} + {loop}")
+    threads = env.get("GRAPHSVC_THREADS", "")
+    queries = (f"{threads} query thread(s)" if threads not in ("", "0") else
+               f"quick queries on the event loop ({DEFAULT_THREADS} query threads while the "
+               "graph builds)")
+    return (f"{workers} uvicorn worker process(es), {queries}, 1 analytics thread, store "
+            f"access {env.get('GRAPHSVC_STORE_ACCESS', 'per-thread')}, {http} + {loop}")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -558,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "GRAPHSVC_DATA_DIR": str(data_dir),
            "GRAPHSVC_STORE_ACCESS": args.store_access}
     env.pop("GRAPHSVC_PROTECT_READS", None)
-    if args.threads:
+    if args.threads is not None:
         env["GRAPHSVC_THREADS"] = str(args.threads)
     cmd = serve_command(data_dir, port, args.workers)
     setup = server_setup(args.workers, env)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import socket
 import threading
@@ -150,3 +151,25 @@ def test_keep_alive_answers_through_uvicorn(server: int) -> None:
     assert ego["center"]["id"] == top and len(ego["nodes"]) > 1
     # a body larger than what the transport holds back arrives whole
     assert len(answers[5][1]) > 64 * 1024 and answers[5][1].rstrip().endswith(b"</graphml>")
+
+
+def test_server_processes_freeze_what_start_up_left_alive() -> None:
+    from graphsvc.api.app import _warm
+    from graphsvc.api.serve import server_app
+
+    class Ready:
+        def graph(self) -> None:
+            return None
+
+    assert server_app().state.freeze_gc is True
+    app = create_app(Settings(data_dir=Path("unused")))
+    assert not getattr(app.state, "freeze_gc", False)
+    gc.unfreeze()
+    try:
+        _warm(app, Ready())  # type: ignore[arg-type]
+        assert app.state.graph_status == "ready" and gc.get_freeze_count() == 0
+        app.state.freeze_gc = True
+        _warm(app, Ready())  # type: ignore[arg-type]
+        assert app.state.graph_status == "ready" and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this is a test process: let its objects be collected again

@@ -142,6 +142,16 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def server_app() -> Any:
+    """``create_app()`` for a long-running server process: once the graph is built, what is
+    alive is exempted from the cyclic garbage collector (``graphsvc.api.app._freeze_gc``)."""
+    from graphsvc.api.app import create_app
+
+    app = create_app()
+    app.state.freeze_gc = True
+    return app
+
+
 def run_serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
               workers: int | None = None, *, log_level: str = "info") -> None:
     """Serve the API with uvicorn until interrupted.
@@ -163,13 +173,11 @@ def run_serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000,
         if hasattr(socket, "SO_REUSEPORT"):
             _supervise(host, port, workers, log_level)
         else:  # pragma: no cover - not Linux/BSD/macOS: uvicorn's shared socket
-            uvicorn.run("graphsvc.api.app:create_app", factory=True, host=host, port=port,
+            uvicorn.run("graphsvc.api.serve:server_app", factory=True, host=host, port=port,
                         workers=workers, log_level=log_level, access_log=False,
                         http=NoDelayHTTPProtocol)
         return
-    from graphsvc.api.app import create_app
-
-    uvicorn.run(create_app(), host=host, port=port, log_level=log_level, access_log=False,
+    uvicorn.run(server_app(), host=host, port=port, log_level=log_level, access_log=False,
                 http=NoDelayHTTPProtocol)
 
 
@@ -187,7 +195,7 @@ def _worker_main(host: str, port: int, log_level: str) -> None:
     """One worker process: uvicorn on its own ``SO_REUSEPORT`` socket (settings from env)."""
     import uvicorn
 
-    config = uvicorn.Config("graphsvc.api.app:create_app", factory=True, host=host, port=port,
+    config = uvicorn.Config("graphsvc.api.serve:server_app", factory=True, host=host, port=port,
                             log_level=log_level, access_log=False, http=NoDelayHTTPProtocol)
     uvicorn.Server(config).run(sockets=[_listen_socket(host, port, reuse_port=True)])
 

@@ -73,6 +73,14 @@ class GraphService:
                 self._graphs.clear()
             return self._mem
 
+    def idle(self) -> bool:
+        """Whether the cached memberships are those of the store's data and nobody is
+        rebuilding them: a query now builds no memberships (a new year window still builds
+        its graph)."""
+        if self._lock.locked():
+            return False
+        return self._mem is not None and self._gen == self.store.generation()
+
     def graph(self, year_from: int | None = None, year_to: int | None = None) -> CoauthorGraph:
         """The co-author graph for a year window (cached; rebuilt after an ingest)."""
         year_from, year_to = _window(year_from, year_to)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
+from graphsvc.api.fastjson import DocumentedJSON
 from graphsvc.api.models import AuthorDetail, Collaborators, Distances, Ego, SearchPage
 from graphsvc.api.params import MAX_PAGE, AuthorPath, FromYear, Offset, ToYear, next_offset
 from graphsvc.api.problems import responses
@@ -26,10 +27,10 @@ async def search_authors(
                                         "typos don't matter; the last word may be a prefix")],
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> DocumentedJSON:
     hits = await run(svc.search, q, limit=limit + 1, offset=offset)
-    return {"query": q, "items": hits[:limit], "limit": limit, "offset": offset,
-            "next_offset": offset + limit if len(hits) > limit else None}
+    return DocumentedJSON({"query": q, "items": hits[:limit], "limit": limit, "offset": offset,
+                           "next_offset": offset + limit if len(hits) > limit else None})
 
 
 @router.get("/{author}", response_model=AuthorDetail, responses=responses(404, 409, 422),
@@ -52,12 +53,12 @@ async def collaborators(
     offset: Offset = 0,
     from_year: FromYear = None,
     to_year: ToYear = None,
-) -> dict[str, Any]:
+) -> DocumentedJSON:
     """Ranked by joint papers, then the most recent joint year, then name."""
     res = await run(svc.collaborators, author, year_from=from_year, year_to=to_year,
                     min_papers=min_papers, limit=limit, offset=offset, with_papers=papers)
     res["next_offset"] = next_offset(offset, limit, res["total"])
-    return res
+    return DocumentedJSON(res)
 
 
 @router.get("/{author}/ego", response_model=Ego, responses=responses(404, 409, 422),
@@ -73,9 +74,9 @@ async def ego(
                                     description="keep the most strongly connected N")] = 300,
     from_year: FromYear = None,
     to_year: ToYear = None,
-) -> dict[str, Any]:
-    return await run(svc.ego, author, radius=radius, min_papers=min_papers,
-                     max_nodes=max_nodes, year_from=from_year, year_to=to_year)
+) -> DocumentedJSON:
+    return DocumentedJSON(await run(svc.ego, author, radius=radius, min_papers=min_papers,
+                                    max_nodes=max_nodes, year_from=from_year, year_to=to_year))
 
 
 @router.get("/{author}/distances", response_model=Distances,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
+from graphsvc.api.fastjson import DocumentedJSON
 from graphsvc.api.models import BatchRequest, BatchResult, PathResult
 from graphsvc.api.params import FromYear, ToYear
 from graphsvc.api.problems import responses
@@ -43,7 +44,7 @@ async def shortest(
                                                                        "many hops")] = None,
     from_year: FromYear = None,
     to_year: ToYear = None,
-) -> dict[str, Any]:
+) -> DocumentedJSON:
     """No path is an answer, not an error: `200` with `length: null` and a `reason`."""
     if all and strongest:
         raise InvalidQuery("choose either all or strongest")
@@ -60,7 +61,7 @@ async def shortest(
             return {"from": svc.author_ref(a), "to": svc.author_ref(b), "mode": mode,
                     "length": None, "count": 0, "paths": [], "reason": str(exc)}
 
-    return await run(answer)
+    return DocumentedJSON(await run(answer), PathResult)
 
 
 @router.post("/batch", response_model=BatchResult, response_model_exclude_unset=True,
