@@ -10,11 +10,20 @@ is exactly what the model would have produced.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from fastapi.responses import Response
 from pydantic import BaseModel
+
+
+@functools.cache
+def _optional_fields(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
+    """(JSON key, default) of the optional fields of ``model`` with an immutable default."""
+    return tuple((field.alias or name, field.get_default())
+                 for name, field in model.model_fields.items()
+                 if not field.is_required() and field.default_factory is None)
 
 
 class DocumentedJSON(Response):
@@ -24,10 +33,9 @@ class DocumentedJSON(Response):
 
     def __init__(self, content: Any, model: type[BaseModel] | None = None) -> None:
         if model is not None:  # the optional top-level fields the library may leave out
-            for name, field in model.model_fields.items():
-                key = field.alias or name
-                if key not in content and not field.is_required():
-                    content[key] = field.get_default(call_default_factory=True)
+            for key, default in _optional_fields(model):
+                if key not in content:
+                    content[key] = default
         super().__init__(content)
 
     def render(self, content: Any) -> bytes:
