@@ -15,13 +15,18 @@ What it does, bounded in time and in requests, on 127.0.0.1 only:
    and ego network in equal shares, on random authors and pairs (seeded);
 4. prints throughput, p50/p99 latency and errors per route, the mixed workload's throughput as
    a share of the baseline, and checks the targets (no errors, shortest-path p99 <= 50 ms,
-   >= 1,000 requests/s).
+   >= 1,000 requests/s);
+5. with ``--soak S`` (issue 8): the mixed load for S more seconds with ``--soak-clients``
+   clients, the server's RSS sampled every ~10 s (memory must stay flat); with ``--burst N``:
+   N connections opened at once, one request each (only 2xx, or a deliberate 429/503, count
+   as answers), then ``GET /health`` must still answer.
 
 Usage::
 
     python bench/api.py                       # 300k authors, 2 workers, 32 clients, 30 s
     python bench/api.py --scale 20k --duration 10 --workers 1
     python bench/api.py --store-access lock   # one connection behind a lock, to compare
+    python bench/api.py --soak 300 --soak-clients 64 --burst 500   # issue 8's load test
 """
 
 from __future__ import annotations
@@ -493,6 +498,122 @@ def server_rss_mb(pid: int) -> float | None:
         return None
 
 
+# -- soak and burst (issue 8: memory stays flat, no errors, still answering) ----------------
+@dataclass
+class Soak:
+    stats: Stats
+    rss: list[tuple[float, float]]  # (seconds into the soak, server RSS in MB)
+
+
+async def run_soak(pid: int, port: int, clients: int, seconds: float,
+                   choose: Callable[[random.Random], tuple[str, str]], seed: int,
+                   kind: str) -> Soak:
+    """The mixed load for ``seconds``, sampling the server's RSS every ~10 s."""
+    rss: list[tuple[float, float]] = []
+    t0 = time.perf_counter()
+
+    async def sample() -> None:
+        while True:
+            mb = server_rss_mb(pid)
+            if mb is not None:
+                rss.append((time.perf_counter() - t0, mb))
+            await asyncio.sleep(min(10.0, max(seconds / 10, 1.0)))
+
+    sampler = asyncio.create_task(sample())
+    try:
+        stats = await run_phase(port, clients, seconds, choose, seed, kind)
+    finally:
+        sampler.cancel()
+    mb = server_rss_mb(pid)
+    if mb is not None:
+        rss.append((time.perf_counter() - t0, mb))
+    return Soak(stats, rss)
+
+
+@dataclass
+class Burst:
+    connections: int
+    statuses: dict[str, int]
+    errors: dict[str, int]
+    seconds: float
+    p99_ms: float
+    health_after: int | None
+
+
+async def run_burst(port: int, n: int, choose: Callable[[random.Random], tuple[str, str]],
+                    seed: int) -> Burst:
+    """``n`` connections opened at once, each sending one mixed request; then GET /health."""
+    rng = random.Random(seed)
+    paths = [choose(rng)[1] for _ in range(n)]
+    statuses: dict[str, int] = defaultdict(int)
+    errors: dict[str, int] = defaultdict(int)
+    lat: list[float] = []
+    start = asyncio.Event()
+
+    async def one(path: str) -> None:
+        client = RawClient(port)
+        try:
+            await start.wait()
+            t = time.perf_counter()
+            status, _ = await asyncio.wait_for(client.get(path), 60.0)
+            lat.append(time.perf_counter() - t)
+            statuses[str(status)] += 1
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            errors[type(exc).__name__] += 1
+        finally:
+            await client.close()
+
+    tasks = [asyncio.create_task(one(p)) for p in paths]
+    await asyncio.sleep(0)
+    t0 = time.perf_counter()
+    start.set()
+    await asyncio.gather(*tasks)
+    seconds = time.perf_counter() - t0
+    health: int | None = None
+    client = RawClient(port)
+    try:
+        health, _ = await asyncio.wait_for(client.get("/health"), 10.0)
+    except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+        pass
+    finally:
+        await client.close()
+    p99 = float(np.percentile(np.array(lat) * 1000, 99)) if lat else float("nan")
+    return Burst(n, dict(statuses), dict(errors), seconds, p99, health)
+
+
+def report_soak(soak: Soak, clients: int) -> list[tuple[str, bool, str]]:
+    rows = summarize(soak.stats)
+    total = next(r for r in rows if r["route"] == "all (mixed)")
+    errors = sum(soak.stats.errors.values())
+    print(f"\nsoak: {clients} clients, {soak.stats.seconds:.0f} s of the mixed load")
+    print_table(rows)
+    trace = ", ".join(f"{t:.0f}s {mb:.0f}" for t, mb in soak.rss)
+    print(f"server RSS (MB) during the soak: {trace}")
+    for ex in soak.stats.examples:
+        print(f"  soak error example: {ex}")
+    checks = [(f"soak: zero errors ({total['requests']} requests)", errors == 0,
+               f"{errors} errors")]
+    if len(soak.rss) >= 2:
+        first, last = soak.rss[0][1], soak.rss[-1][1]
+        checks.append(("soak: memory flat (RSS end <= start + 10%)", last <= first * 1.10,
+                       f"{first:.0f} -> {last:.0f} MB"))
+    return checks
+
+
+def report_burst(b: Burst) -> list[tuple[str, bool, str]]:
+    answered = sum(b.statuses.values())
+    print(f"\nburst: {b.connections} connections at once, answered in {b.seconds:.1f} s "
+          f"(p99 {b.p99_ms:.0f} ms); statuses {dict(sorted(b.statuses.items()))}; connection "
+          f"errors {b.errors or 0}; GET /health afterwards: {b.health_after}")
+    bad = sum(n for st, n in b.statuses.items()
+              if not (st.startswith("2") or st in ("429", "503"))) + sum(b.errors.values())
+    return [
+        (f"burst: no errors beyond deliberate 429/503 ({answered} answered)", bad == 0,
+         f"{bad} errors"),
+        ("burst: still answering afterwards", b.health_after == 200, f"/health {b.health_after}"),
+    ]
+
+
 # -- report -----------------------------------------------------------------------------------
 def summarize(stats: Stats) -> list[dict[str, Any]]:
     rows = []
@@ -539,10 +660,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="GRAPHSVC_STORE_ACCESS of the server")
     ap.add_argument("--threads", type=int, help="GRAPHSVC_THREADS of the server (default: its "
                     "own default)")
+    ap.add_argument("--soak", type=float, default=0.0, metavar="SECONDS",
+                    help="after the measured run: the mixed load for this long with "
+                         "--soak-clients clients, RSS sampled throughout (issue 8: 300)")
+    ap.add_argument("--soak-clients", type=int, default=64)
+    ap.add_argument("--burst", type=int, default=0, metavar="N",
+                    help="then N connections opened at once, one mixed request each "
+                         "(issue 8: 500), then a health check")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
-    if args.duration > 600 or args.clients > 512:
-        ap.error("keep runs bounded: --duration <= 600 s, --clients <= 512")
+    if args.duration > 600 or args.clients > 512 or args.soak > 3600 or args.burst > 5000:
+        ap.error("keep runs bounded: --duration <= 600 s, --clients <= 512, --soak <= 3600 s, "
+                 "--burst <= 5000")
 
     n = scale_authors(args.scale)
     data_dir = args.data_dir or Path(tempfile.gettempdir()) / f"graphsvc-bench-api-{n}-{args.seed}"
@@ -580,6 +709,10 @@ def main(argv: list[str] | None = None) -> int:
         mixed, mixed_cpu = asyncio.run(Cpu.measure(proc.pid, run_phase(
             port, args.clients, args.duration, work.draw, args.seed + 2, args.client)))
         rss = server_rss_mb(proc.pid)
+        soak = (asyncio.run(run_soak(proc.pid, port, args.soak_clients, args.soak, work.draw,
+                                     args.seed + 3, args.client)) if args.soak else None)
+        burst = asyncio.run(run_burst(port, args.burst, work.draw, args.seed + 4)) \
+            if args.burst else None
     finally:
         stop(proc)
         log.close()
@@ -614,6 +747,10 @@ def main(argv: list[str] | None = None) -> int:
         (f">= {TARGET_RPS} requests/s (mixed)", total["rps"] >= TARGET_RPS,
          f"{total['rps']:.0f} req/s"),
     ]
+    if soak is not None:
+        checks += report_soak(soak, args.soak_clients)
+    if burst is not None:
+        checks += report_burst(burst)
     for name, ok, got in checks:
         print(f"  {'PASS' if ok else 'FAIL'}  {name}: {got}")
     for ex in baseline.examples + mixed.examples:
@@ -621,7 +758,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({
             "args": {k: str(v) for k, v in vars(args).items()}, "setup": setup, "rows": rows,
-            "rss_mb": rss, "cpu": {"baseline": vars(base_cpu), "mixed": vars(mixed_cpu)}},
+            "rss_mb": rss, "cpu": {"baseline": vars(base_cpu), "mixed": vars(mixed_cpu)},
+            "soak": soak and {"rss_mb": soak.rss, "rows": summarize(soak.stats)},
+            "burst": burst and vars(burst)},
             indent=2))
     return 0 if all(ok for _, ok, _ in checks) else 1
 
