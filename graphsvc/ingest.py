@@ -7,10 +7,13 @@ twice changes nothing and a run killed half-way is finished by running it again.
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -24,10 +27,12 @@ from graphsvc.identity.papers import ID_PRIORITY, ids_conflict, same_authors, ti
 from graphsvc.identity.resolver import AuthorResolver, Resolved, signature
 from graphsvc.model import RawAuthor, Record, Skipped
 from graphsvc.names import ParsedName, parse_name, strip_controls
-from graphsvc.sources import ReaderOptions, detect_format, read_records
+from graphsvc.sources import ReaderOptions, detect_format, prefetch, read_records
 from graphsvc.store.base import RESERVED_AUTHOR_ID, Batch, GraphStore
 
 BATCH_SIZE = 5000
+#: inputs from this size on are read in a second process (``ingest(read_ahead=None)``)
+READ_AHEAD_BYTES = 256 << 10
 MAX_EXAMPLES = 20
 
 
@@ -81,8 +86,52 @@ def display_name(parsed: ParsedName, raw: Any) -> str:
     return parsed.display or " ".join(str(raw.name).split()) or "?"
 
 
+#: (name, family, given, suffix) of a mention, as a source gave them
+_NameKey = tuple[str, str | None, str | None, str | None]
+#: the name without control characters (None: unchanged) and the parsed name
+_Mention = tuple[str | None, ParsedName]
+#: distinct mentions whose parsing an ingest remembers
+MAX_CACHED_NAMES = 500_000
+
+
+def _parse_mention(raw: Any) -> _Mention:
+    stripped = strip_controls(raw.name)
+    return (
+        None if stripped == raw.name else stripped,
+        parse_name(raw.name, family=raw.family, given=raw.given, suffix=raw.suffix),
+    )
+
+
+class _Prepare:
+    """In a reader process: the names (each distinct mention once) and title keys of a chunk
+    of records, for ``Ingestor.add`` to find ready."""
+
+    def __init__(self) -> None:
+        self.sent: set[_NameKey] = set()
+
+    def __call__(
+        self, items: list[Record | Skipped]
+    ) -> tuple[dict[_NameKey, _Mention], dict[str | None, str]]:
+        if len(self.sent) > MAX_CACHED_NAMES:
+            self.sent.clear()
+        sent = self.sent
+        names: dict[_NameKey, _Mention] = {}
+        titles: dict[str | None, str] = {}
+        for item in items:
+            if type(item) is not Record:
+                continue
+            for raw in item.authors:
+                k = (raw.name, raw.family, raw.given, raw.suffix)
+                if k not in sent:
+                    sent.add(k)
+                    names[k] = _parse_mention(raw)
+            if item.title not in titles:
+                titles[item.title] = title_key(item.title)
+        return names, titles
+
+
 class _Coauthors(Sequence[int]):
-    """The authors of one paper resolved so far, in id order when read.
+    """The authors of one paper resolved so far (a set the ingest grows), in id order.
 
     The resolver reads them only when a name has a candidate to check for shared co-authors,
     so they are sorted on demand rather than for every mention (a 50,000-author paper would
@@ -91,13 +140,9 @@ class _Coauthors(Sequence[int]):
 
     __slots__ = ("_ids", "_sorted")
 
-    def __init__(self) -> None:
-        self._ids: set[int] = set()
-        self._sorted: list[int] | None = None
-
-    def add(self, author: int) -> None:
-        self._ids.add(author)
-        self._sorted = None
+    def __init__(self, ids: set[int]) -> None:
+        self._ids = ids
+        self._sorted: list[int] = []
 
     def __contains__(self, author: object) -> bool:
         return author in self._ids
@@ -106,7 +151,7 @@ class _Coauthors(Sequence[int]):
         return len(self._ids)
 
     def _list(self) -> list[int]:
-        if self._sorted is None:
+        if len(self._sorted) != len(self._ids):  # the set only grows
             self._sorted = sorted(self._ids)
         return self._sorted
 
@@ -147,9 +192,9 @@ class Ingestor:
         )
         self.next_paper = next_paper
         self.report = IngestReport(max_team_size=max_team_size)
-        self._names: dict[
-            tuple[str, str | None, str | None, str | None], tuple[str | None, ParsedName]
-        ] = {}
+        self._names: dict[_NameKey, _Mention] = {}
+        #: title keys of the records being added, computed ahead by a reader process
+        self._titles: dict[str | None, str] = {}
         self._batch = Batch()
         self._paper_ext: dict[tuple[str, str], int] = {}
         self._paper_titles: dict[
@@ -164,19 +209,27 @@ class Ingestor:
         k = (raw.name, raw.family, raw.given, raw.suffix)
         got = self._names.get(k)
         if got is None:
-            if len(self._names) > 500_000:
+            if len(self._names) > MAX_CACHED_NAMES:
                 self._names.clear()
-            stripped = strip_controls(raw.name)
-            got = self._names[k] = (
-                None if stripped == raw.name else stripped,
-                parse_name(raw.name, family=raw.family, given=raw.given, suffix=raw.suffix),
-            )
+            got = self._names[k] = _parse_mention(raw)
         clean, parsed = got
         if clean is not None or not all(v.isprintable() for v in raw.ids.values()):
             # a mention that could drive a terminal (ESC [ … ) is never stored as given
             raw = RawAuthor(raw.name if clean is None else clean, raw.family, raw.given,
                             raw.suffix, {k: strip_controls(v) for k, v in raw.ids.items()})
         return raw, parsed
+
+    def read_ahead(self, make_items: Callable[[], Iterable[Record | Skipped]]) -> Iterator[
+        Record | Skipped
+    ]:
+        """``make_items()`` read in a second process that also parses the names and titles."""
+        return prefetch.read_ahead(make_items, _Prepare(), self._prepared)
+
+    def _prepared(self, got: tuple[dict[_NameKey, _Mention], dict[str | None, str]]) -> None:
+        names, self._titles = got
+        if len(self._names) + len(names) > MAX_CACHED_NAMES:
+            self._names.clear()
+        self._names.update(names)
 
     # -- papers ----------------------------------------------------------------------------
     def _record_ids(self, rec: Record) -> dict[str, str]:
@@ -232,7 +285,9 @@ class Ingestor:
             self._skip(Skipped(rec.source_ref, "no-authors", "no usable author names"))
             return
         ids = self._record_ids(rec)
-        tkey = title_key(rec.title)
+        tkey = self._titles.get(rec.title)
+        if tkey is None:
+            tkey = title_key(rec.title)
         sigs = [signature(p) for _, p in parsed]
         existing = self._existing_paper(rec, ids, tkey, sigs)
         b = self._batch
@@ -247,7 +302,7 @@ class Ingestor:
             return
         pid = self.next_paper
         self.next_paper += 1
-        authors = self._resolve_authors(parsed, rec)
+        authors = self._resolve_authors(parsed, sigs, rec)
         n = len(authors)
         counted = n >= 2 and (self.max_team_size == 0 or n <= self.max_team_size)
         if n > self.max_team_size > 0:
@@ -275,7 +330,7 @@ class Ingestor:
             self.flush()
 
     def _resolve_authors(
-        self, parsed: list[tuple[Any, ParsedName]], rec: Record
+        self, parsed: list[tuple[Any, ParsedName]], sigs: list[str], rec: Record
     ) -> list[tuple[int, str]]:
         """Resolve every mention of one paper: names the hard rules decide first, then new full
         names, then initials-only names, each with the co-authors resolved before it as
@@ -283,24 +338,26 @@ class Ingestor:
         r = self.resolver
         b = self._batch
         out: dict[int, tuple[int, str]] = {}
-        seen = _Coauthors()
+        seen: set[int] = set()
+        coauthors = _Coauthors(seen)
+        source = rec.source or "unknown"
         full: list[int] = []
         initials: list[int] = []
         for i, (raw, p) in enumerate(parsed):
             res = r.resolve_hard(raw, p)
-            if res is None and not raw.ids:
-                (initials if p.initials_only else full).append(i)
-                continue
             if res is None:
+                if not raw.ids:
+                    (initials if p.initials_only else full).append(i)
+                    continue
                 res = self._create(raw, p)
-            self._accept(i, raw, p, res, rec, out, seen)
+            self._accept(i, raw, p, sigs[i], res, source, out, seen)
         for group, is_full in ((full, True), (initials, False)):
             for i in group:
                 raw, p = parsed[i]
                 if is_full:
-                    res, dups = r.resolve_full(p, raw, seen, display_name)
+                    res, dups = r.resolve_full(p, raw, coauthors, display_name)
                 else:
-                    res, dups = r.resolve_initials(p, raw, seen)
+                    res, dups = r.resolve_initials(p, raw, coauthors)
                 if res is None:
                     res = self._create(raw, p)
                     for d in dups:
@@ -308,7 +365,7 @@ class Ingestor:
                                              "initials-only name fits this full name", 0.5))
                 elif res.rename:
                     b.renames.append((res.author_id, res.rename))
-                self._accept(i, raw, p, res, rec, out, seen)
+                self._accept(i, raw, p, sigs[i], res, source, out, seen)
         return [out[i] for i in sorted(out)]
 
     def _create(self, raw: Any, p: ParsedName) -> Resolved:
@@ -321,31 +378,33 @@ class Ingestor:
         i: int,
         raw: Any,
         p: ParsedName,
+        sig: str,
         res: Resolved,
-        rec: Record,
+        source: str,
         out: dict[int, tuple[int, str]],
-        seen: _Coauthors,
+        seen: set[int],
     ) -> None:
-        for _other, why in self.resolver.take_refused():
-            # a shared hard id the dblp homonym rule refused: explained on this author
-            self._batch.evidence.append(
-                (res.author_id, raw.name, "kept apart from a dblp homonym", why))
-        for other, why in self.resolver.take_split_ids():
-            # two hard ids of one mention on two authors: listed for a merge
-            a, z = min(other, res.author_id), max(other, res.author_id)
-            self._batch.duplicates.append((a, z, why, 0.9))
-        if res.author_id in seen:
-            return  # the same person twice on one paper (e.g. an edge-list self-loop)
-        seen.add(res.author_id)
-        out[i] = (res.author_id, raw.name)
+        r = self.resolver
         b = self._batch
-        self.resolver.learn_ids(res.author_id, raw, b)
-        self.resolver.note_variant(res.author_id, p)
-        b.variants.append(
-            (res.author_id, raw.name, p.key, signature(p), rec.source or "unknown", p.initials_only)
-        )
+        aid = res.author_id
+        if r.refused:
+            for _other, why in r.take_refused():
+                # a shared hard id the dblp homonym rule refused: explained on this author
+                b.evidence.append((aid, raw.name, "kept apart from a dblp homonym", why))
+        if r.split_ids:
+            for other, why in r.take_split_ids():
+                # two hard ids of one mention on two authors: listed for a merge
+                b.duplicates.append((min(other, aid), max(other, aid), why, 0.9))
+        if aid in seen:
+            return  # the same person twice on one paper (e.g. an edge-list self-loop)
+        seen.add(aid)
+        out[i] = (aid, raw.name)
+        if raw.ids:
+            r.learn_ids(aid, raw, b)
+        r.note_variant(aid, p)
+        b.variants.append((aid, raw.name, p.key, sig, source, p.initials_only))
         if res.rule != "new author":
-            b.evidence.append((res.author_id, raw.name, res.rule, res.detail))
+            b.evidence.append((aid, raw.name, res.rule, res.detail))
 
     def _add_edges(self, authors: list[int], n: int, year: int) -> None:
         w = 1.0 / (n - 1)
@@ -383,6 +442,38 @@ class Ingestor:
             self._paper_titles.clear()
         self.resolver.pending_pairs.clear()
         self.resolver.trim_caches()
+        if _gc_pausers:
+            gc.collect(1)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """No automatic garbage collection while ingesting; ``Ingestor.flush`` collects the young
+    generations after each batch instead.
+
+    An ingest keeps growing caches of long-lived objects, and Python's automatic full
+    collections traverse all of them again and again: a third of the CPU time of an ingest.
+    Ingest data has no reference cycles; cycles made meanwhile (by other threads of a server)
+    are still collected at every batch, and all of them once the run ends.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def ingest(
@@ -393,19 +484,27 @@ def ingest(
     options: ReaderOptions | None = None,
     max_team_size: int | None = None,
     progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]] | None = None,
+    read_ahead: bool | None = None,
 ) -> IngestReport:
     """Ingest files into ``store`` and return the report.
 
     ``progress`` wraps each file's record stream (the CLI passes a tqdm bar); ``max_team_size``
     defaults to the store's current cap (or 100 on an empty store). A different cap than the
     store's rebuilds every co-author edge so the store stays consistent with one cap.
+    ``read_ahead``: read the files and parse their names in a second process, beside the
+    ingest (where a process can be forked safely); by default for inputs of
+    ``READ_AHEAD_BYTES`` or more. The result is the same either way.
     """
     missing = [str(p) for p in paths if not Path(p).is_file()]
     if missing:
         raise GraphsvcError(f"no such file: {', '.join(missing)}")
     formats = [(Path(p), fmt or detect_format(Path(p))) for p in paths]
+    if read_ahead is None:
+        read_ahead = sum(Path(p).stat().st_size for p in paths) >= READ_AHEAD_BYTES
+    ahead = read_ahead and prefetch.available()
     jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]] = [
-        (str(p), partial(_ingest_file, path=p, fmt=f, options=options, progress=progress))
+        (str(p), partial(_ingest_file, path=p, fmt=f, options=options, progress=progress,
+                         ahead=ahead))
         for p, f in formats
         if f != "bibtex"
     ]
@@ -416,7 +515,8 @@ def ingest(
         jobs.append(
             (
                 " + ".join(map(str, bib)),
-                partial(_ingest_bibtex, paths=bib, options=options, progress=progress),
+                partial(_ingest_bibtex, paths=bib, options=options, progress=progress,
+                        ahead=ahead),
             )
         )
     return _run(store, jobs, max_team_size)
@@ -457,10 +557,18 @@ def _run(
     ing = Ingestor(store, max_team_size=cap)
     run_id = _start_run(store, [label for label, _ in jobs])
     status = "failed"
+    # an empty store is bulk loaded: secondary indexes are built once, at the end
+    defer = getattr(store, "defer_indexes", None) if ing.complete else None
+    deferred = defer is not None and defer()
     try:
-        for _label, job in jobs:
-            ing.report.files.append(job(ing))
-        ing.flush()
+        try:
+            with _young_collections_only():
+                for _label, job in jobs:
+                    ing.report.files.append(job(ing))
+                ing.flush()
+        finally:
+            if deferred:
+                store.restore_indexes()  # type: ignore[attr-defined]
         if stored_cap is not None and int(stored_cap) != cap:
             store.rebuild_edges(cap)
         status = "done"
@@ -480,9 +588,14 @@ def _ingest_file(
     fmt: str | None,
     options: ReaderOptions | None,
     progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]] | None,
+    ahead: bool = False,
 ) -> dict[str, Any]:
     used = fmt or detect_format(path)
-    stream: Iterable[Record | Skipped] = read_records(path, used, options)
+
+    def items() -> Iterable[Record | Skipped]:
+        return read_records(path, used, options)
+
+    stream = ing.read_ahead(items) if ahead else items()
     if progress is not None:
         stream = progress(stream, path.name)
     return _consume(ing, stream, str(path), used)
@@ -493,10 +606,14 @@ def _ingest_bibtex(
     paths: list[Path],
     options: ReaderOptions | None,
     progress: Callable[[Iterable[Record | Skipped], str], Iterator[Record | Skipped]] | None,
+    ahead: bool = False,
 ) -> dict[str, Any]:
     from graphsvc.sources.bibtex import read_many
 
-    stream: Iterable[Record | Skipped] = read_many(paths, options or ReaderOptions())
+    def items() -> Iterable[Record | Skipped]:
+        return read_many(paths, options or ReaderOptions())
+
+    stream = ing.read_ahead(items) if ahead else items()
     label = " + ".join(str(p) for p in paths)
     if progress is not None:
         stream = progress(stream, f"{len(paths)} BibTeX file(s)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from unidecode import unidecode
 
@@ -164,13 +164,13 @@ def _fold_clean(d: str) -> str:
 # -- parsed names -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedName:
+class ParsedName(NamedTuple):
     """A name mention split into parts, with the keys used to match it.
 
     ``key`` is ``family_key|given_key``, plus ``#homonym`` for a dblp homonym number; it is
     ``""`` when the name has no letters (callers treat that as a bad name). The suffix is
-    not part of any key.
+    not part of any key. Immutable; a named tuple, so that building, copying and sending one
+    to another process (the ingest parses names in a second process) costs little.
     """
 
     original: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
@@ -67,15 +66,14 @@ class Batch:
         """
         queues: dict[tuple[int, str], list[str]] = {}
         for a, n, _k, _s, src, _i in self.variants:
-            queues.setdefault((a, n), []).append(src)
-        taken: Counter[tuple[int, str]] = Counter()
-        out = []
-        for _p, _pos, a, raw in self.authorships:
-            queue = queues.get((a, raw), [])
-            i = taken[(a, raw)]
-            taken[(a, raw)] += 1
-            out.append(queue[i] if i < len(queue) else "unknown")
-        return out
+            q = queues.get((a, n))
+            if q is None:
+                queues[(a, n)] = [src]
+            else:
+                q.append(src)
+        taken = {k: iter(q) for k, q in queues.items()}
+        none: Iterator[str] = iter(())
+        return [next(taken.get((a, raw), none), "unknown") for _p, _pos, a, raw in self.authorships]
 
 
 @runtime_checkable

@@ -1,0 +1,161 @@
+"""Bulk-load speed-ups of the ingest give the same store as the plain path.
+
+Reading records in a forked process (``graphsvc.sources.prefetch``) and deferring secondary
+indexes during a load into an empty store are only ways of doing the same work: the store
+answers identically with and without them, the fallback (no fork possible) is the plain path,
+and errors of the reader are raised in the ingest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphsvc.errors import GraphsvcError
+from graphsvc.ingest import ingest
+from graphsvc.model import RawAuthor, Record
+from graphsvc.sources import prefetch
+from graphsvc.store.sqlite import _DEFERRABLE, SQLiteStore
+
+DATA = Path(__file__).parent / "data"
+FILES = [DATA / "dblp-ppopp-socc-100.xml", DATA / "ca-GrQc.first500.txt.gz",
+         DATA / "paperscape-pscp-1991.first50.csv"]
+
+needs_fork = pytest.mark.skipif(not prefetch.available(), reason="no safe fork here")
+
+
+def snapshot(db: Path) -> dict[str, Any]:
+    con = sqlite3.connect(db)
+    try:
+        q = con.execute
+        return {
+            "authors": q("SELECT id, name, key, papers FROM authors ORDER BY id").fetchall(),
+            "papers": q("SELECT * FROM papers ORDER BY id").fetchall(),
+            "authorships": q("SELECT * FROM authorships ORDER BY paper_id, position").fetchall(),
+            "variants": q("SELECT * FROM variants ORDER BY 1, 2, 3").fetchall(),
+            "edges": q("SELECT * FROM coauthors ORDER BY a, b").fetchall(),
+            "evidence": q("SELECT * FROM evidence ORDER BY 1, 2, 3, 4").fetchall(),
+            "duplicates": q("SELECT * FROM duplicates ORDER BY 1, 2").fetchall(),
+            "indexes": sorted(r[0] for r in q(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")),
+        }
+    finally:
+        con.close()
+
+
+def load(tmp: Path, name: str, read_ahead: bool, twice: bool = False) -> dict[str, Any]:
+    db = tmp / f"{name}.sqlite3"
+    store = SQLiteStore(db)
+    try:
+        rep = ingest(store, FILES, read_ahead=read_ahead)
+        assert rep.records > 500
+        if twice:
+            again = ingest(store, FILES, read_ahead=read_ahead)
+            assert again.papers == 0
+    finally:
+        store.close()
+    return snapshot(db)
+
+
+@needs_fork
+def test_read_ahead_gives_the_same_store(tmp_path: Path) -> None:
+    plain = load(tmp_path, "plain", read_ahead=False)
+    ahead = load(tmp_path, "ahead", read_ahead=True)
+    assert ahead == plain
+    # the indexes a bulk load deferred are all back
+    assert set(_DEFERRABLE) <= set(plain["indexes"])
+
+
+@needs_fork
+def test_read_ahead_reingest_changes_nothing(tmp_path: Path) -> None:
+    assert load(tmp_path, "a", read_ahead=True, twice=True) == load(
+        tmp_path, "b", read_ahead=True)
+
+
+def test_no_fork_falls_back_to_reading_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = load(tmp_path, "plain", read_ahead=False)
+
+    def no_fork(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("forked although unavailable")
+
+    monkeypatch.setattr(prefetch, "available", lambda: False)
+    monkeypatch.setattr(prefetch, "read_ahead", no_fork)
+    assert load(tmp_path, "fallback", read_ahead=True) == plain
+
+
+def test_not_available_with_threads_running() -> None:
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert not prefetch.available()
+    finally:
+        stop.set()
+        t.join()
+
+
+@needs_fork
+def test_reader_errors_are_raised_in_the_ingest() -> None:
+    def items() -> Any:
+        yield Record("T", [RawAuthor("A B")], "x:1")
+        raise ValueError("broken input")
+
+    got = prefetch.read_ahead(items, lambda chunk: len(chunk), lambda n: None)
+    with pytest.raises(ValueError, match="broken input"):
+        list(got)
+
+
+@needs_fork
+def test_reader_sends_records_and_preparation_in_order() -> None:
+    n = prefetch.CHUNK * 2 + 7
+    seen: list[int] = []
+
+    def items() -> Any:
+        for i in range(n):
+            yield Record(f"T{i}", [RawAuthor(f"A{i} B", ids={"orcid": str(i)})], f"x:{i}",
+                         year=2000 + i % 3, source="test")
+
+    out = []
+    for rec in prefetch.read_ahead(items, lambda chunk: len(chunk), seen.append):
+        assert isinstance(rec, Record)
+        out.append(rec)
+    assert [r.title for r in out] == [f"T{i}" for i in range(n)]
+    assert out[5].authors[0].ids == {"orcid": "5"} and out[5].year == 2002
+    assert sum(seen) == n
+
+
+@needs_fork
+def test_a_stopped_ingest_stops_the_reader() -> None:
+    def items() -> Any:
+        for i in range(100_000):
+            yield Record(f"T{i}", [RawAuthor("A B")], f"x:{i}")
+
+    it = prefetch.read_ahead(items, lambda chunk: None, lambda _: None)
+    next(it)
+    it.close()  # the reader is terminated and joined
+
+
+def test_truncated_input_gives_the_same_outcome_either_way(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml.gz"
+    with gzip.open(bad, "wb") as f:
+        shutil.copyfileobj((DATA / "dblp-ppopp-socc-100.xml").open("rb"), f)
+    bad.write_bytes(bad.read_bytes()[:3000])  # a truncated gzip stream
+    outcomes = []
+    for read_ahead in (False, True):
+        store = SQLiteStore(tmp_path / f"s{read_ahead}.sqlite3")
+        try:
+            rep = ingest(store, [bad], read_ahead=read_ahead)
+            outcomes.append(("done", rep.records, rep.papers, rep.skipped))
+        except (GraphsvcError, EOFError, OSError) as exc:
+            outcomes.append(("error", type(exc).__name__, str(exc), store.counts()))
+        finally:
+            store.close()
+    assert outcomes[0] == outcomes[1]
