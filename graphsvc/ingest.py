@@ -443,7 +443,7 @@ class Ingestor:
         self.resolver.pending_pairs.clear()
         self.resolver.trim_caches()
         if _gc_pausers:
-            gc.collect(1)
+            gc.freeze()  # what the batch left alive is never traversed again in this run
 
 
 _gc_lock = threading.Lock()
@@ -453,13 +453,14 @@ _gc_was_enabled = True
 
 @contextmanager
 def _young_collections_only() -> Iterator[None]:
-    """No automatic garbage collection while ingesting; ``Ingestor.flush`` collects the young
-    generations after each batch instead.
+    """No automatic garbage collection while ingesting; ``Ingestor.flush`` freezes what each
+    batch leaves alive (``gc.freeze``), and the run's end unfreezes it and collects as usual.
 
-    An ingest keeps growing caches of long-lived objects, and Python's automatic full
-    collections traverse all of them again and again: a third of the CPU time of an ingest.
-    Ingest data has no reference cycles; cycles made meanwhile (by other threads of a server)
-    are still collected at every batch, and all of them once the run ends.
+    An ingest keeps growing caches of long-lived objects, and Python's collections traverse
+    all of them again and again: a third of the CPU time of an ingest, and a tenth still when
+    only the young generations are collected after each batch. Ingest data has no reference
+    cycles; cycles made meanwhile (by other threads of a server) are collected once the run
+    ends.
     """
     global _gc_pausers, _gc_was_enabled
     with _gc_lock:
@@ -472,8 +473,10 @@ def _young_collections_only() -> Iterator[None]:
     finally:
         with _gc_lock:
             _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
+            if _gc_pausers == 0:
+                gc.unfreeze()
+                if _gc_was_enabled:
+                    gc.enable()
 
 
 def ingest(
