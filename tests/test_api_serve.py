@@ -173,3 +173,56 @@ def test_server_processes_freeze_what_start_up_left_alive() -> None:
         assert app.state.graph_status == "ready" and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()  # this is a test process: let its objects be collected again
+
+
+def test_a_worker_over_its_share_closes_connections_until_even() -> None:
+    from graphsvc.api.serve import ConnectionBalance
+
+    counts = [0, 0]
+    a, b = ConnectionBalance(counts, 0), ConnectionBalance(counts, 1)
+    for _ in range(21):
+        a.opened()
+    for _ in range(11):
+        b.opened()
+    # 32 connections: 16 each is even; worker a sheds 5 and then stops, b sheds none
+    sheds = [a.shed() for _ in range(10)]
+    assert sheds == [True] * 5 + [False] * 5
+    assert not any(b.shed() for _ in range(10))
+    for _ in range(5):  # the five close; three clients come back to a, two to b
+        a.closed()
+    for _ in range(3):
+        a.opened()
+    b.opened()
+    b.opened()
+    assert counts == [19, 13]
+    assert [a.shed() for _ in range(4)] == [True, True, True, False]
+    counts[:] = [17, 16]  # an odd one out stays where it is
+    a.pending = 0
+    assert not a.shed()
+
+
+def test_balance_middleware_adds_connection_close_only_when_shedding() -> None:
+    import graphsvc.api.serve as serve
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    def run(balance: Any) -> list[Any]:
+        sent: list[Any] = []
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        old, serve._balance = serve._balance, balance
+        try:
+            asyncio.run(serve.BalanceMiddleware(app)({"type": "http"}, None, send))
+        finally:
+            serve._balance = old
+        return sent[0]["headers"]
+
+    counts = [3, 1]
+    assert run(None) == [(b"content-type", b"text/plain")]
+    assert (b"connection", b"close") in run(serve.ConnectionBalance(counts, 0))
+    assert (b"connection", b"close") not in run(serve.ConnectionBalance(counts, 1))

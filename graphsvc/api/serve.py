@@ -92,6 +92,65 @@ class CoalescingTransport:
         return getattr(self._transport, name)
 
 
+class ConnectionBalance:
+    """Keep-alive connections spread evenly over the worker processes.
+
+    ``SO_REUSEPORT`` hands each new connection to a worker by a hash of its addresses, so a few
+    long-lived connections split unevenly (32 of them came out 21 to 11), and the clients of the
+    fuller worker wait twice as long. Every worker publishes how many connections it holds in
+    ``counts`` (shared memory, one slot per worker, written only by its owner); a worker holding
+    more than its even share answers with ``Connection: close`` until it is back to it, and the
+    client's next connection lands wherever the kernel sends it. ``pending`` counts the closes
+    announced and not yet seen, so one surplus is shed once, not by every answer in flight.
+    """
+
+    def __init__(self, counts: Any, index: int) -> None:
+        self.counts = counts
+        self.index = index
+        self.pending = 0
+
+    def opened(self) -> None:
+        self.counts[self.index] += 1
+
+    def closed(self) -> None:
+        self.counts[self.index] -= 1
+        self.pending = max(0, self.pending - 1)
+
+    def shed(self) -> bool:
+        """Should the answer being sent close its connection?"""
+        counts = list(self.counts)
+        fair = -(-sum(counts) // len(counts))  # ceil: an odd connection stays where it is
+        if counts[self.index] - self.pending > fair:
+            self.pending += 1
+            return True
+        return False
+
+
+#: this worker's balance (set in worker processes of ``--workers`` > 1 only)
+_balance: ConnectionBalance | None = None
+
+
+class BalanceMiddleware:
+    """ASGI middleware: ``Connection: close`` on answers of a worker over its share."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        balance = _balance
+        if balance is None or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def closing_send(message: Any) -> None:
+            if message["type"] == "http.response.start" and balance.shed():
+                message = {**message,
+                           "headers": [*message.get("headers", []), (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, closing_send)
+
+
 class NoDelayHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
     """uvicorn's HTTP protocol with ``TCP_NODELAY`` on every connection, and a response's
     head and body written together (:class:`CoalescingTransport`).
@@ -109,6 +168,15 @@ class NoDelayHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
         super().connection_made(transport)
         # after uvicorn's own set-up: its flow control keeps the real transport
         self.transport = CoalescingTransport(transport)
+        self._balance = _balance
+        if self._balance is not None:
+            self._balance.opened()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        balance, self._balance = getattr(self, "_balance", None), None
+        if balance is not None:
+            balance.closed()
+        super().connection_lost(exc)
 
 
 def urls(host: str, port: int) -> tuple[str, str]:
@@ -149,6 +217,8 @@ def server_app() -> Any:
 
     app = create_app()
     app.state.freeze_gc = True
+    if _balance is not None:
+        app.add_middleware(BalanceMiddleware)
     return app
 
 
@@ -191,9 +261,16 @@ def _listen_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def _worker_main(host: str, port: int, log_level: str) -> None:
-    """One worker process: uvicorn on its own ``SO_REUSEPORT`` socket (settings from env)."""
+def _worker_main(host: str, port: int, log_level: str, counts: Any = None,
+                 index: int = 0) -> None:
+    """One worker process: uvicorn on its own ``SO_REUSEPORT`` socket (settings from env),
+    keeping its share of the connections (``ConnectionBalance``) when given ``counts``."""
     import uvicorn
+
+    global _balance
+    if counts is not None:
+        counts[index] = 0
+        _balance = ConnectionBalance(counts, index)
 
     config = uvicorn.Config("graphsvc.api.serve:server_app", factory=True, host=host, port=port,
                             log_level=log_level, access_log=False, http=NoDelayHTTPProtocol)
@@ -213,9 +290,11 @@ def _supervise(host: str, port: int, workers: int, log_level: str) -> None:
     _listen_socket(host, port, reuse_port=False).close()
     ctx = multiprocessing.get_context("spawn")
     stop = threading.Event()
+    counts = ctx.Array("l", workers, lock=False)  # connections held, per worker
 
     def start(i: int) -> Any:
-        p = ctx.Process(target=_worker_main, args=(host, port, log_level),
+        counts[i] = 0  # a worker that died held nothing any more
+        p = ctx.Process(target=_worker_main, args=(host, port, log_level, counts, i),
                         name=f"graphsvc-worker-{i}")
         p.start()
         return p
