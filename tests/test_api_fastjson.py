@@ -94,12 +94,17 @@ def test_quick_queries_run_on_the_loop_only_for_a_warm_embedded_store(tmp_path: 
     off = Offload(1, inline_when=lambda: warm["ok"])
 
     async def where() -> str:
+        return await off.quick(lambda: threading.current_thread().name)
+
+    async def pooled() -> str:
         return await off(lambda: threading.current_thread().name)
 
     try:
         assert asyncio.run(where()).startswith("graphsvc-query")
         warm["ok"] = True
         assert asyncio.run(where()) == threading.current_thread().name
+        # what a route does not call quick never holds the event loop
+        assert asyncio.run(pooled()).startswith("graphsvc-query")
     finally:
         off.close()
 
@@ -110,3 +115,30 @@ def test_a_served_store_goes_inline_once_its_graph_is_built(client: TestClient) 
     assert offload.inline_when is not None and offload.inline_when()
     with service._lock:  # a rebuild under way: queries wait on the pool, not on the loop
         assert not offload.inline_when()
+
+
+def test_only_small_queries_run_on_the_event_loop(client: TestClient) -> None:
+    """A year window (which may build a graph), several hops, masks or a whole-graph BFS go to
+    the pool even once the graph is built; one-hop reads run inline."""
+    import threading
+
+    app: Any = client.app
+    svc = app.state.service
+    loop_thread: list[str] = []
+    original = svc.ego
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        loop_thread.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    top = client.get("/authors", params={"q": "a", "limit": 1}).json()["items"][0]["id"]
+    svc.ego = spy
+    try:
+        assert client.get(f"/authors/{top}/ego").status_code == 200
+        assert client.get(f"/authors/{top}/ego", params={"radius": 2}).status_code == 200
+        assert client.get(f"/authors/{top}/ego", params={"from_year": 2000}).status_code == 200
+    finally:
+        del svc.ego
+    inline, hops, window = loop_thread
+    assert not inline.startswith("graphsvc-query")
+    assert hops.startswith("graphsvc-query") and window.startswith("graphsvc-query")

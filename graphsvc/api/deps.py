@@ -215,13 +215,17 @@ class Offload:
     request. A plain ``def`` route would cost two hops through AnyIO's pool (the call, then the
     response validation), and AnyIO's bookkeeping per hop shows in profiles. Few threads on
     purpose: the work mostly holds the GIL, so more threads add switching and tail latency
-    (``bench/api.py``). With ``inline_when`` (the embedded store, once its graph is built and
-    not being rebuilt) the quick queries skip the pool and run on the event loop: they take a
-    millisecond or two of CPU under the GIL either way, and the hop to a thread and back cost
-    more than that under load (``bench/api.py``: 1.3 instead of 2.3 ms of server CPU per
-    request). Neo4j calls wait on the network, so they always go to the pool. Whole-graph
-    analytics (``await run.slow(...)``: stats, communities, rankings, exports, cohorts,
-    batches) have their own pool, so a long computation never queues ahead of a quick lookup.
+    (``bench/api.py``). ``await run(...)`` always uses the pool. ``await run.quick(...)`` is
+    for calls a route knows to be small (no year window to build, a bounded neighbourhood):
+    with ``inline_when`` (the embedded store, once its graph is built and not being rebuilt)
+    they skip the pool and run on the event loop: they take a millisecond or two of CPU under
+    the GIL either way, and the hop to a thread and back cost more than that under load
+    (``bench/api.py``: 1.3 instead of 2.3 ms of server CPU per request). Anything that may run
+    long (a new year window's graph, a whole-graph BFS, a write) must not hold the loop, which
+    also answers ``/health``. Neo4j calls wait on the network, so they always go to the pool.
+    Whole-graph analytics (``await run.slow(...)``: stats, communities, rankings, exports,
+    cohorts, batches) have their own pool, so a long computation never queues ahead of a quick
+    lookup.
     """
 
     def __init__(self, threads: int, slow_threads: int = 1,
@@ -232,12 +236,16 @@ class Offload:
         self.inline_when = inline_when
 
     async def __call__(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """``fn(*args, **kwargs)``: on the event loop when ``inline_when()`` says so, else on
-        the query pool."""
-        if self.inline_when is not None and self.inline_when():
-            return fn(*args, **kwargs)
+        """``fn(*args, **kwargs)`` on the query pool."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pool, functools.partial(fn, *args, **kwargs))
+
+    async def quick(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)``, a small query: on the event loop when ``inline_when()``
+        says so, else on the query pool."""
+        if self.inline_when is not None and self.inline_when():
+            return fn(*args, **kwargs)
+        return await self(fn, *args, **kwargs)
 
     async def slow(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()

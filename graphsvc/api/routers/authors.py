@@ -28,7 +28,7 @@ async def search_authors(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
     offset: Offset = 0,
 ) -> DocumentedJSON:
-    hits = await run(svc.search, q, limit=limit + 1, offset=offset)
+    hits = await run.quick(svc.search, q, limit=limit + 1, offset=offset)
     return DocumentedJSON({"query": q, "items": hits[:limit], "limit": limit, "offset": offset,
                            "next_offset": offset + limit if len(hits) > limit else None})
 
@@ -36,7 +36,7 @@ async def search_authors(
 @router.get("/{author}", response_model=AuthorDetail, responses=responses(404, 409, 422),
             summary="One author: name variants and external ids")
 async def author_detail(svc: ServiceDep, run: OffloadDep, author: AuthorPath) -> dict[str, Any]:
-    return await run(svc.author_detail, author)
+    return await run.quick(svc.author_detail, author)
 
 
 @router.get("/{author}/collaborators", response_model=Collaborators,
@@ -55,8 +55,11 @@ async def collaborators(
     to_year: ToYear = None,
 ) -> DocumentedJSON:
     """Ranked by joint papers, then the most recent joint year, then name."""
-    res = await run(svc.collaborators, author, year_from=from_year, year_to=to_year,
-                    min_papers=min_papers, limit=limit, offset=offset, with_papers=papers)
+    # a year window may build its graph first, and joint papers are a look-up per row
+    small = from_year is None and to_year is None and not papers
+    res = await (run.quick if small else run)(
+        svc.collaborators, author, year_from=from_year, year_to=to_year, min_papers=min_papers,
+        limit=limit, offset=offset, with_papers=papers)
     res["next_offset"] = next_offset(offset, limit, res["total"])
     return DocumentedJSON(res)
 
@@ -75,8 +78,11 @@ async def ego(
     from_year: FromYear = None,
     to_year: ToYear = None,
 ) -> DocumentedJSON:
-    return DocumentedJSON(await run(svc.ego, author, radius=radius, min_papers=min_papers,
-                                    max_nodes=max_nodes, year_from=from_year, year_to=to_year))
+    # one hop is bounded by the author's collaborators; two or three hops of a hub are not
+    small = from_year is None and to_year is None and radius == 1
+    return DocumentedJSON(await (run.quick if small else run)(
+        svc.ego, author, radius=radius, min_papers=min_papers, max_nodes=max_nodes,
+        year_from=from_year, year_to=to_year))
 
 
 @router.get("/{author}/distances", response_model=Distances,

@@ -61,7 +61,10 @@ async def shortest(
             return {"from": svc.author_ref(a), "to": svc.author_ref(b), "mode": mode,
                     "length": None, "count": 0, "paths": [], "reason": str(exc)}
 
-    return DocumentedJSON(await run(answer), PathResult)
+    # strongest paths and masks sweep the whole graph; a year window may build its graph first
+    small = (from_year is None and to_year is None and not strongest and not avoid
+             and not avoid_paper)
+    return DocumentedJSON(await (run.quick if small else run)(answer), PathResult)
 
 
 @router.post("/batch", response_model=BatchResult, response_model_exclude_unset=True,
