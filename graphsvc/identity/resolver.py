@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from graphsvc.identity.compare import homonym_clash, split_key
+from graphsvc.identity.compare import dblp_base, homonym_clash, split_key
 from graphsvc.model import AUTHOR_ID_KINDS, RawAuthor
 from graphsvc.names import ParsedName
 from graphsvc.names.parse import PARTICLES
@@ -297,20 +297,24 @@ class AuthorResolver:
         None when none of them decides.
         """
         self._apart = None
-        mine = raw.ids.get("dblp")
-        for kind in AUTHOR_ID_KINDS:
-            value = raw.ids.get(kind)
+        ids = raw.ids
+        mine = ids.get("dblp") if ids else None
+        # only a numbered dblp name can clash with a homonym (``homonym_clash``)
+        numbered = mine is not None and dblp_base(mine)[1] is not None
+        for kind in AUTHOR_ID_KINDS if ids else ():
+            value = ids.get(kind)
             if value:
                 found = self._by_ext(kind, value)
                 if found is None:
                     continue
-                clash = homonym_clash(self._dblp_names(found), [mine]) if mine else None
+                clash = (homonym_clash(self._dblp_names(found), [mine])
+                         if numbered and mine is not None else None)
                 if clash is not None:
                     self.refused.append(
                         (found, f"same {kind} {value} as author {found}, but dblp keeps "
                                 f"{clash[0]!r} and {clash[1]!r} apart"))
                     continue
-                for other_kind in AUTHOR_ID_KINDS:
+                for other_kind in AUTHOR_ID_KINDS if len(ids) > 1 else ():
                     other_value = raw.ids.get(other_kind)
                     other = self._by_ext(other_kind, other_value) if other_value else None
                     if other is not None and other != found:
