@@ -104,3 +104,18 @@ def test_author_ref_and_resolve_by_id(svc: GraphService) -> None:
         svc.author_ref(10**12)
     with pytest.raises(AuthorNotFound):
         svc.resolve(str(10**12))
+
+
+def test_ego_distances_are_bfs_distances(svc: GraphService) -> None:
+    from graphsvc.graph.paths import distances_from, slot_mask_min_papers
+
+    g = svc.graph()
+    for a, _ in pairs(svc, 10):
+        for radius in (1, 2):
+            for w in (1, 2):
+                out = svc.ego(a, radius=radius, min_papers=w, max_nodes=40)
+                ids = [n["id"] for n in out["nodes"]]
+                mask = slot_mask_min_papers(g, w) if w > 1 else None
+                bfs = distances_from(g, g.node(a), [g.node(i) for i in ids], slot_mask=mask)
+                assert [n["distance"] for n in out["nodes"]] == bfs.tolist()
+                assert max(bfs.tolist()) <= radius

@@ -338,9 +338,12 @@ class GraphService:
         g = self.graph(year_from, year_to)
         u = self._node(g, aid)
         nodes, truncated = ego(g, u, radius=radius, min_papers=min_papers, max_nodes=max_nodes)
-        mask = slot_mask_min_papers(g, min_papers) if min_papers > 1 else None
-        d = distances_from(g, u, nodes, slot_mask=mask)
-        dist = {int(v): int(x) for v, x in zip(nodes, d, strict=True)}
+        if radius == 1:  # the author and the co-authors it reached: no BFS needed
+            dist = {int(v): int(v != u) for v in nodes}
+        else:
+            mask = slot_mask_min_papers(g, min_papers) if min_papers > 1 else None
+            d = distances_from(g, u, nodes, slot_mask=mask)
+            dist = {int(v): int(x) for v, x in zip(nodes, d, strict=True)}
         out = self._subgraph(g, nodes, aid, dist)
         out.update(
             radius=radius, min_papers=min_papers, max_nodes=max_nodes, truncated=bool(truncated)
