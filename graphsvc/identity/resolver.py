@@ -229,6 +229,9 @@ class AuthorResolver:
     #: why the name ``resolve_full`` just left unresolved was kept apart from an author whose
     #: given name it writes as one word (written as evidence by ``create``)
     _apart: str | None = None
+    #: (author, key, initials only) ``note_variant`` has made the caches know (repeats are
+    #: no-ops)
+    _noted: set[tuple[int, str, bool]] = field(default_factory=set)
 
     def follow(self, author_id: int) -> int:
         """Where an author id went through manual merges (itself when it was not merged)."""
@@ -279,9 +282,10 @@ class AuthorResolver:
         """Bound memory on huge runs against a store that is not fully cached."""
         if self.complete:
             return
-        for cache in (self._ext, self._key, self._sig, self._dblp, self._cands):
+        for cache in (self._ext, self._key, self._sig, self._dblp, self._cands, self._noted):
             if len(cache) > limit:
                 cache.clear()
+                self._noted.clear()
 
     def take_refused(self) -> list[tuple[int, str]]:
         out, self.refused = self.refused, []
@@ -507,9 +511,13 @@ class AuthorResolver:
     def note_variant(self, aid: int, parsed: ParsedName) -> None:
         """Make the caches know that ``aid`` now has a variant with this key, as the store will
         after the batch: later mentions of this run see what a later run would see."""
+        noted = (aid, parsed.key, parsed.initials_only)
+        if noted in self._noted:
+            return  # nothing new
         cand = self._cands.get(aid)
         if cand is None:
             return  # an author of an earlier run: the store answers for it
+        self._noted.add(noted)
         if not parsed.initials_only:
             cand.initials_only = False
         if not parsed.key:
