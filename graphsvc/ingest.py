@@ -496,14 +496,18 @@ def ingest(
     store's rebuilds every co-author edge so the store stays consistent with one cap.
     ``read_ahead``: read the files and parse their names in a second process, beside the
     ingest (where a process can be forked safely); by default for inputs of
-    ``READ_AHEAD_BYTES`` or more. The result is the same either way.
+    ``READ_AHEAD_BYTES`` or more when a core is idle (``prefetch.spare_core``). The result is
+    the same either way.
     """
     missing = [str(p) for p in paths if not Path(p).is_file()]
     if missing:
         raise GraphsvcError(f"no such file: {', '.join(missing)}")
     formats = [(Path(p), fmt or detect_format(Path(p))) for p in paths]
     if read_ahead is None:
-        read_ahead = sum(Path(p).stat().st_size for p in paths) >= READ_AHEAD_BYTES
+        read_ahead = (
+            sum(Path(p).stat().st_size for p in paths) >= READ_AHEAD_BYTES
+            and prefetch.spare_core()
+        )
     ahead = read_ahead and prefetch.available()
     jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]] = [
         (str(p), partial(_ingest_file, path=p, fmt=f, options=options, progress=progress,

@@ -9,6 +9,7 @@ and errors of the reader are raised in the ingest.
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 import sqlite3
 import threading
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import graphsvc.ingest
 from graphsvc.errors import GraphsvcError
 from graphsvc.ingest import ingest
 from graphsvc.model import RawAuthor, Record
@@ -89,6 +91,31 @@ def test_no_fork_falls_back_to_reading_in_process(
     monkeypatch.setattr(prefetch, "available", lambda: False)
     monkeypatch.setattr(prefetch, "read_ahead", no_fork)
     assert load(tmp_path, "fallback", read_ahead=True) == plain
+
+
+@needs_fork
+@pytest.mark.parametrize("load, forks", [(0.2, True), (1.8, False)])
+def test_by_default_reads_ahead_only_with_a_spare_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: float, forks: bool
+) -> None:
+    forked: list[bool] = []
+    real = prefetch.read_ahead
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        forked.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prefetch, "available", lambda: True)
+    monkeypatch.setattr(prefetch, "read_ahead", spy)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(graphsvc.ingest, "READ_AHEAD_BYTES", 0)
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    try:
+        ingest(store, FILES[:1])
+    finally:
+        store.close()
+    assert bool(forked) == forks
 
 
 def test_not_available_with_threads_running() -> None:

@@ -43,6 +43,21 @@ def available() -> bool:
     )
 
 
+def spare_core() -> bool:
+    """Whether a core is idle for a reader process (1-minute load average below the cores
+    this process may use, minus the one it uses itself): on a busy machine the reader only
+    adds its own work (reading the same input, sending it through a pipe) to everyone's."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return cores > 1
+    return cores > 1 and load < cores - 0.5
+
+
 def read_ahead(
     make_items: Callable[[], Iterable[Item]],
     prepare: Callable[[list[Item]], P],
