@@ -572,3 +572,21 @@ def test_safe_filename() -> None:
     assert safe_filename("dblp.xml.gz") == "dblp.xml.gz"
     assert safe_filename("../../x/../evil name.bib") == "evil_name.bib"
     assert safe_filename("") == "upload"
+
+
+def test_integers_are_digits_and_single_values_come_once(client: TestClient) -> None:
+    """What the schema calls an integer, given once: "0.0", "1_000" or a repeated year are
+    refused (422), not read leniently or as the last value; list parameters may repeat."""
+    schema = client.get("/openapi.json").json()
+    params = {p["name"]: p for p in schema["paths"]["/stats"]["get"]["parameters"]}
+    assert params["from_year"]["schema"]["anyOf"][0]["type"] == "integer"
+    assert client.get("/stats", params={"from_year": "2010"}).status_code == 200
+    for bad in ("0.0", " 7 ", "1_000", "2e3"):
+        problem(client.get("/stats", params={"from_year": bad}), 422, "validation-error")
+    problem(client.get("/authors", params={"q": "a", "limit": "5.0"}), 422, "validation-error")
+    body = problem(client.get("/stats?to_year=2020&to_year=2010"), 422, "validation-error")
+    assert "to_year" in body["detail"]
+    top = client.get("/authors", params={"q": "a", "limit": 2}).json()["items"]
+    ok = client.get(f"/paths/shortest?from={top[0]['id']}&to={top[1]['id']}"
+                    "&avoid=999999&avoid=999998")
+    assert ok.status_code in (200, 404), ok.text  # repeating a list parameter is fine

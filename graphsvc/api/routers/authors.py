@@ -9,10 +9,19 @@ from fastapi import APIRouter, Query
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.fastjson import DocumentedJSON
 from graphsvc.api.models import AuthorDetail, Collaborators, Distances, Ego, SearchPage
-from graphsvc.api.params import MAX_PAGE, AuthorPath, FromYear, Offset, ToYear, next_offset
+from graphsvc.api.params import (
+    MAX_PAGE,
+    AuthorPath,
+    FromYear,
+    Offset,
+    QInt,
+    SingleValues,
+    ToYear,
+    next_offset,
+)
 from graphsvc.api.problems import responses
 
-router = APIRouter(prefix="/authors", tags=["authors"], dependencies=[ReadAuth])
+router = APIRouter(prefix="/authors", tags=["authors"], dependencies=[ReadAuth, SingleValues])
 
 MAX_EGO_NODES = 2000
 
@@ -25,7 +34,7 @@ async def search_authors(
     q: Annotated[str, Query(min_length=1, max_length=200, examples=["hoefler"],
                             description="name or part of it: accents, case, order and small "
                                         "typos don't matter; the last word may be a prefix")],
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+    limit: Annotated[QInt, Query(ge=1, le=MAX_PAGE)] = 20,
     offset: Offset = 0,
 ) -> DocumentedJSON:
     hits = await run.quick(svc.search, q, limit=limit + 1, offset=offset)
@@ -46,10 +55,10 @@ async def collaborators(
     svc: ServiceDep,
     run: OffloadDep,
     author: AuthorPath,
-    min_papers: Annotated[int, Query(ge=1, le=100_000,
+    min_papers: Annotated[QInt, Query(ge=1, le=100_000,
                                      description="at least this many joint papers")] = 1,
     papers: Annotated[bool, Query(description="list the joint papers too")] = False,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    limit: Annotated[QInt, Query(ge=1, le=MAX_PAGE)] = 100,
     offset: Offset = 0,
     from_year: FromYear = None,
     to_year: ToYear = None,
@@ -70,10 +79,10 @@ async def ego(
     svc: ServiceDep,
     run: OffloadDep,
     author: AuthorPath,
-    radius: Annotated[int, Query(ge=1, le=3, description="hops from the author")] = 1,
-    min_papers: Annotated[int, Query(ge=1, le=100_000,
+    radius: Annotated[QInt, Query(ge=1, le=3, description="hops from the author")] = 1,
+    min_papers: Annotated[QInt, Query(ge=1, le=100_000,
                                      description="only edges with this many joint papers")] = 1,
-    max_nodes: Annotated[int, Query(ge=1, le=MAX_EGO_NODES,
+    max_nodes: Annotated[QInt, Query(ge=1, le=MAX_EGO_NODES,
                                     description="keep the most strongly connected N")] = 300,
     from_year: FromYear = None,
     to_year: ToYear = None,

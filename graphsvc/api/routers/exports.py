@@ -9,12 +9,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response, StreamingResponse
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
-from graphsvc.api.params import FromYear, ToYear
+from graphsvc.api.params import FromYear, QInt, SingleValues, ToYear
 from graphsvc.api.problems import responses
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph.export import FORMATS, export, from_graph, from_subgraph, node_years
 
-router = APIRouter(tags=["exports"], dependencies=[ReadAuth])
+router = APIRouter(tags=["exports"], dependencies=[ReadAuth, SingleValues])
 
 MAX_EXPORT_EGO = 5000
 
@@ -38,10 +38,10 @@ async def export_graph(
     author: Annotated[str | None, Query(min_length=1, max_length=500,
                                         description="export the ego network of this author",
                                         examples=["Torsten Hoefler"])] = None,
-    radius: Annotated[int, Query(ge=1, le=3, description="with author: hops")] = 1,
-    min_papers: Annotated[int, Query(ge=1, le=100_000, description="with author: only edges "
+    radius: Annotated[QInt, Query(ge=1, le=3, description="with author: hops")] = 1,
+    min_papers: Annotated[QInt, Query(ge=1, le=100_000, description="with author: only edges "
                                      "with this many joint papers")] = 1,
-    max_nodes: Annotated[int, Query(ge=1, le=MAX_EXPORT_EGO, description="with author: keep "
+    max_nodes: Annotated[QInt, Query(ge=1, le=MAX_EXPORT_EGO, description="with author: keep "
                                     "the most strongly connected N")] = 1000,
     cohort: Annotated[list[str], Query(max_length=1000, description="export the subgraph of "
                                        "these authors (repeatable)")] = [],  # noqa: B006

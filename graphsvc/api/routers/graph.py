@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, Request
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.models import Cohort, CohortRequest, Communities, Rank, Stats
-from graphsvc.api.params import MAX_PAGE, FromYear, Offset, ToYear, next_offset
+from graphsvc.api.params import MAX_PAGE, FromYear, Offset, QInt, SingleValues, ToYear, next_offset
 from graphsvc.api.problems import responses
 from graphsvc.errors import InvalidQuery
 
-router = APIRouter(tags=["graph"], dependencies=[ReadAuth])
+router = APIRouter(tags=["graph"], dependencies=[ReadAuth, SingleValues])
 
 
 
@@ -72,13 +72,13 @@ async def communities(
     author: Annotated[str | None, Query(min_length=1, max_length=500,
                                         description="only the ego network of this author")
                       ] = None,
-    radius: Annotated[int, Query(ge=1, le=3, description="with author: hops")] = 2,
+    radius: Annotated[QInt, Query(ge=1, le=3, description="with author: hops")] = 2,
     cohort: Annotated[list[str], Query(max_length=1000, description="only these authors "
                                        "(repeatable)")] = [],  # noqa: B006 - FastAPI copies it
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
-    top: Annotated[int, Query(ge=1, le=50, description="central members listed per "
+    seed: Annotated[QInt, Query(ge=0, le=2**31 - 1)] = 0,
+    top: Annotated[QInt, Query(ge=1, le=50, description="central members listed per "
                                                        "community")] = 5,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    limit: Annotated[QInt, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Offset = 0,
     from_year: FromYear = None,
     to_year: ToYear = None,
@@ -99,11 +99,11 @@ async def rank(
     svc: ServiceDep,
     run: OffloadDep,
     by: Literal["papers", "collaborators", "betweenness", "closeness", "pagerank"] = "papers",
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10,
-    offset: Annotated[int, Query(ge=0, le=9000)] = 0,
-    sample: Annotated[int | None, Query(ge=1, le=10_000, description="betweenness/closeness: "
+    limit: Annotated[QInt, Query(ge=1, le=MAX_PAGE)] = 10,
+    offset: Annotated[QInt, Query(ge=0, le=9000)] = 0,
+    sample: Annotated[QInt | None, Query(ge=1, le=10_000, description="betweenness/closeness: "
                                         "sampled sources (approximate, faster)")] = None,
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    seed: Annotated[QInt, Query(ge=0, le=2**31 - 1)] = 0,
     from_year: FromYear = None,
     to_year: ToYear = None,
 ) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from graphsvc.api.deps import OptionsDep, ReadAuth, WriteAuth
 from graphsvc.api.jobs import JobManager, safe_filename
 from graphsvc.api.models import Job, JobList
-from graphsvc.api.params import MAX_PAGE, next_offset
+from graphsvc.api.params import MAX_PAGE, QInt, next_offset
 from graphsvc.api.problems import ApiProblem, responses
 from graphsvc.sources import FORMATS, ReaderOptions
 
@@ -145,8 +145,8 @@ def get_job(
             responses=responses(401, 403, 422), summary="Recent ingest jobs, newest first")
 def list_jobs(
     request: Request,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Annotated[QInt, Query(ge=1, le=MAX_PAGE)] = 20,
+    offset: Annotated[QInt, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
     items, total = _jobs(request).recent(limit, offset)
     return {"items": items, "limit": limit, "offset": offset,

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.fastjson import DocumentedJSON
 from graphsvc.api.models import BatchRequest, BatchResult, PathResult
-from graphsvc.api.params import FromYear, ToYear
+from graphsvc.api.params import FromYear, QInt, SingleValues, ToYear
 from graphsvc.api.problems import responses
 from graphsvc.errors import InvalidQuery, NoPath
 
-router = APIRouter(prefix="/paths", tags=["paths"], dependencies=[ReadAuth])
+router = APIRouter(prefix="/paths", tags=["paths"], dependencies=[ReadAuth, SingleValues])
 
 AuthorQuery = Annotated[str, Query(min_length=1, max_length=500)]
 
@@ -31,7 +31,7 @@ async def shortest(
                              examples=["Maciej Besta"])],
     all: Annotated[bool, Query(description="several shortest paths (see limit) and their "
                                            "exact count")] = False,
-    limit: Annotated[int, Query(ge=1, le=100, description="with all: at most this many "
+    limit: Annotated[QInt, Query(ge=1, le=100, description="with all: at most this many "
                                                           "paths")] = 10,
     strongest: Annotated[bool, Query(description="minimise Σ 1/joint papers instead of hops")
                          ] = False,
@@ -40,7 +40,7 @@ async def shortest(
     avoid_paper: Annotated[list[str], Query(
         max_length=50, description="never use this paper (id or kind:value such as "
                                    "dblp:conf/ppopp/LiBGAH20; repeatable)")] = [],  # noqa: B006
-    max_length: Annotated[int | None, Query(ge=1, le=100, description="give up beyond this "
+    max_length: Annotated[QInt | None, Query(ge=1, le=100, description="give up beyond this "
                                                                        "many hops")] = None,
     from_year: FromYear = None,
     to_year: ToYear = None,
