@@ -39,6 +39,15 @@ _STRIP = dict.fromkeys(
     + [0xAD, 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A),
        0xFEFF]
 )  # fmt: skip
+# whole terminal escape sequences (ECMA-48), not only their ESC: CSI "ESC [ 31 m", OSC
+# "ESC ] 0 ; title BEL" (and DCS, PM, APC), two-character escapes. A lone 8-bit C1 control
+# only goes itself (``_STRIP``): in text decoded with the wrong code page it stands for a
+# letter ("\x9e" is cp1252's "ž"), and the rest of the name must stay
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]{0,256}(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
 # after unidecode: apostrophes vanish ("O'Brien" -> "obrien"), other punctuation splits words
 _FOLD_TABLE = str.maketrans(
     {c: (None if c in "'`" else " ") for c in map(chr, range(128)) if not c.isalnum()}
@@ -68,18 +77,25 @@ _LEFTOVER = str.maketrans({"\\": None, "{": None, "}": None, "$": None, "~": " "
 def strip_controls(s: str) -> str:
     r"""``s`` without control characters and invisible format characters; nothing else changes.
 
-    Removes C0/C1 controls other than whitespace (NUL, BEL, ESC, DEL …), bidirectional
-    marks, overrides and isolates, zero-width spaces, word joiners, soft hyphens and BOMs (never
-    part of a name; they can hide or reorder printed text, or drive a terminal).
+    Removes terminal escape sequences whole (``ESC [ 31 m``, an ``ESC ] … BEL`` title), the
+    C0/C1 controls other than whitespace (NUL, BEL, ESC, DEL …), bidirectional marks,
+    overrides and isolates, zero-width spaces, word joiners, soft hyphens and BOMs (never part
+    of a name; they can hide or reorder printed text, or drive a terminal).
 
     Examples
     --------
     >>> strip_controls("Ada\x00 Love\u202elace\x1b[31m")
-    'Ada Lovelace[31m'
+    'Ada Lovelace'
+    >>> strip_controls("\x1b]0;pwned\x07Ada \x1b[1;31mLovelace\x1b[0m")
+    'Ada Lovelace'
+    >>> strip_controls("Jos\x9e Mu\x9bller")  # C1 letters of a wrong code page: the rest stays
+    'Jos Muller'
     >>> strip_controls("Mario\tGünther")
     'Mario\tGünther'
     """
-    return s if s.isascii() and s.isprintable() else s.translate(_STRIP)
+    if s.isascii() and s.isprintable():
+        return s
+    return (_ESCAPES.sub("", s) if "\x1b" in s else s).translate(_STRIP)
 
 
 def display_form(s: str) -> str:
