@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
 from typing import Literal
 
 import networkx as nx
@@ -13,34 +11,7 @@ import pytest
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph.community import central_members, communities, induced_csr, modularity
 from graphsvc.graph.csr import CoauthorGraph, Memberships
-
-DATA = Path(__file__).parent / "data"
-
-
-def _edges_graph(u: np.ndarray, v: np.ndarray) -> CoauthorGraph:
-    return CoauthorGraph.build(Memberships.from_edges(u, v))
-
-
-@pytest.fixture(scope="module")
-def grqc() -> CoauthorGraph:
-    with gzip.open(DATA / "graph" / "ca-GrQc.txt.gz", "rt") as f:
-        a = np.loadtxt(f, comments="#", dtype=np.int64, ndmin=2)
-    return _edges_graph(a[:, 0], a[:, 1])
-
-
-@pytest.fixture(scope="module")
-def netscience() -> CoauthorGraph:
-    g = nx.read_gml(DATA / "netscience.gml.gz", label="id")
-    u, v = zip(*g.edges(), strict=True)
-    return _edges_graph(np.array(u), np.array(v))
-
-
-def to_nx(G: CoauthorGraph) -> nx.Graph:
-    H = nx.Graph()
-    H.add_nodes_from(range(G.n))
-    u, v, s = G.edge_list()
-    H.add_weighted_edges_from(zip(u.tolist(), v.tolist(), G.weight[s].tolist(), strict=True))
-    return H
+from tests.helpers import to_nx_newman
 
 
 def is_partition(parts: list[np.ndarray], nodes: np.ndarray) -> bool:
@@ -54,7 +25,7 @@ def test_modularity_beats_trivial_and_is_close_to_networkx(
     name: str, method: Literal["louvain", "leiden"], request: pytest.FixtureRequest
 ) -> None:
     G = request.getfixturevalue(name)
-    H = to_nx(G)
+    H = to_nx_newman(G)
     parts = communities(G, method=method, seed=3)
     assert is_partition(parts, np.arange(G.n))
     assert [p.size for p in parts] == sorted((p.size for p in parts), reverse=True)
@@ -124,7 +95,7 @@ def test_central_members_by_strength_inside(grqc: CoauthorGraph) -> None:
     c = parts[0]
     top = central_members(grqc, c, 5)
     assert top.size == 5 and set(top.tolist()) <= set(c.tolist())
-    H = to_nx(grqc).subgraph(c.tolist())
+    H = to_nx_newman(grqc).subgraph(c.tolist())
     strength = dict(H.degree(weight="weight"))
     best = sorted(strength, key=lambda x: (-strength[x], -H.degree(x), x))[:5]
     # equal strengths tie-break by degree, then papers, then node; compare strengths

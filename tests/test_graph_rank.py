@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import networkx as nx
 import numpy as np
 import pytest
@@ -13,34 +10,7 @@ from graphsvc.errors import InvalidQuery
 from graphsvc.graph.analytics import component_labels, largest_component, multi_source_bfs
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.graph.rank import RANKINGS, betweenness, closeness, pagerank, rank
-
-DATA = Path(__file__).parent / "data"
-
-
-def _edges_graph(u: np.ndarray, v: np.ndarray) -> CoauthorGraph:
-    return CoauthorGraph.build(Memberships.from_edges(u, v))
-
-
-@pytest.fixture(scope="module")
-def grqc() -> CoauthorGraph:
-    with gzip.open(DATA / "graph" / "ca-GrQc.txt.gz", "rt") as f:
-        a = np.loadtxt(f, comments="#", dtype=np.int64, ndmin=2)
-    return _edges_graph(a[:, 0], a[:, 1])
-
-
-@pytest.fixture(scope="module")
-def netscience() -> CoauthorGraph:
-    g = nx.read_gml(DATA / "netscience.gml.gz", label="id")
-    u, v = zip(*g.edges(), strict=True)
-    return _edges_graph(np.array(u), np.array(v))
-
-
-def to_nx(G: CoauthorGraph) -> nx.Graph:
-    H = nx.Graph()
-    H.add_nodes_from(range(G.n))
-    u, v, s = G.edge_list()
-    H.add_weighted_edges_from(zip(u.tolist(), v.tolist(), G.weight[s].tolist(), strict=True))
-    return H
+from tests.helpers import to_nx_newman
 
 
 def nx_top(scores: dict[int, float], k: int) -> list[int]:
@@ -71,14 +41,14 @@ def test_papers_and_collaborators() -> None:
 
 
 def test_collaborators_top_matches_networkx_degree(grqc: CoauthorGraph) -> None:
-    H = to_nx(grqc)
+    H = to_nx_newman(grqc)
     top, _ = rank(grqc, "collaborators", top=25)
     assert [n for n, _ in top] == nx_top(dict(H.degree()), 25)
 
 
 # ----------------------------------------------------------------------------- exact modes
 def test_exact_betweenness_and_closeness_match_networkx(netscience: CoauthorGraph) -> None:
-    H = to_nx(netscience)
+    H = to_nx_newman(netscience)
     b, meta = betweenness(netscience)
     assert meta["mode"] == "exact"
     ref = nx.betweenness_centrality(H)
@@ -92,7 +62,7 @@ def test_exact_betweenness_and_closeness_match_networkx(netscience: CoauthorGrap
 
 
 def test_exact_closeness_on_grqc_agrees_with_networkx(grqc: CoauthorGraph) -> None:
-    H = to_nx(grqc)
+    H = to_nx_newman(grqc)
     c, meta = closeness(grqc)
     assert meta["mode"] == "exact"
     top, _ = rank(grqc, "closeness", top=10)
@@ -102,7 +72,7 @@ def test_exact_closeness_on_grqc_agrees_with_networkx(grqc: CoauthorGraph) -> No
 
 
 def test_pagerank_matches_networkx(grqc: CoauthorGraph) -> None:
-    H = to_nx(grqc)
+    H = to_nx_newman(grqc)
     pr, meta = pagerank(grqc)
     assert meta["mode"] == "exact" and meta["error_bound"]["absolute"] < 1e-10
     ref = nx.pagerank(H, weight="weight", tol=1e-14, max_iter=1000)
@@ -167,7 +137,7 @@ def test_errors_and_tiny_graphs() -> None:
 @pytest.mark.large
 def test_exact_betweenness_on_grqc_matches_networkx(grqc: CoauthorGraph) -> None:
     # networkx needs ~45 s here, hence "large" although the data is in tests/data
-    ref = nx.betweenness_centrality(to_nx(grqc))
+    ref = nx.betweenness_centrality(to_nx_newman(grqc))
     b, _ = betweenness(grqc)
     assert np.allclose(b, [ref[i] for i in range(grqc.n)], atol=1e-12)
     same_top(rank(grqc, "betweenness", top=10)[0], ref)
