@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from graphsvc.graph.csr import CoauthorGraph, Memberships
+from tests.helpers import to_nx, weighted_memberships
 
 DATA = Path(__file__).parent / "data"
 
@@ -37,3 +38,23 @@ def netscience() -> CoauthorGraph:
     g = nx.read_gml(DATA / "netscience.gml.gz", label="id")
     u, v = zip(*g.edges(), strict=True)
     return _edges_graph(np.array(u), np.array(v))
+
+
+@pytest.fixture(scope="module")
+def snap(grqc: CoauthorGraph) -> tuple[CoauthorGraph, nx.Graph]:
+    """ca-GrQc (one paper per edge) with its networkx oracle copy."""
+    return grqc, to_nx(grqc)
+
+
+@pytest.fixture(scope="module")
+def weighted() -> tuple[CoauthorGraph, nx.Graph]:
+    """Clustered random papers, many pairs on several papers, with the networkx oracle copy."""
+    g = CoauthorGraph.build(weighted_memberships())
+    assert g.papers.max() >= 3  # the fixture must exercise strength ordering
+    return g, to_nx(g)
+
+
+@pytest.fixture(params=["snap", "weighted"])
+def graph(request: pytest.FixtureRequest) -> tuple[CoauthorGraph, nx.Graph]:
+    """Each test once on ``snap`` and once on ``weighted``."""
+    return request.getfixturevalue(request.param)

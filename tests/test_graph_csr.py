@@ -29,21 +29,6 @@ def load_edge_list(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return a[:, 0], a[:, 1]
 
 
-def grqc() -> CoauthorGraph:
-    return CoauthorGraph.build(Memberships.from_edges(*load_edge_list(DATA / "ca-GrQc.txt.gz")))
-
-
-def to_nx(g: CoauthorGraph, *, min_papers: int = 1) -> nx.Graph:
-    """Oracle copy of ``g`` over node indices, edges with papers and 1/papers as ``cost``."""
-    H = nx.Graph()
-    H.add_nodes_from(range(g.n))
-    u, v, s = g.edge_list()
-    keep = g.papers[s] >= min_papers
-    for a, b, p in zip(u[keep].tolist(), v[keep].tolist(), g.papers[s][keep].tolist(), strict=True):
-        H.add_edge(a, b, papers=p, cost=1.0 / p)
-    return H
-
-
 def random_memberships(
     seed: int, n: int, p: int, *, max_k: int = 7, years: tuple[int, ...] = (0, 2001, 2005)
 ) -> tuple[Memberships, list[list[int]], list[int]]:

@@ -11,25 +11,8 @@ import pytest
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph import neighbourhood as N
 from graphsvc.graph.csr import CoauthorGraph, Memberships
-from tests.test_graph_csr import SHARED, grqc, load_edge_list, needs_shared, to_nx
-from tests.test_graph_paths import weighted_memberships
-
-
-@pytest.fixture(scope="module")
-def snap() -> tuple[CoauthorGraph, nx.Graph]:
-    g = grqc()
-    return g, to_nx(g)
-
-
-@pytest.fixture(scope="module")
-def weighted() -> tuple[CoauthorGraph, nx.Graph]:
-    g = CoauthorGraph.build(weighted_memberships())
-    return g, to_nx(g)
-
-
-@pytest.fixture(params=["snap", "weighted"])
-def graph(request: pytest.FixtureRequest) -> tuple[CoauthorGraph, nx.Graph]:
-    return request.getfixturevalue(request.param)
+from tests.helpers import to_nx
+from tests.test_graph_csr import SHARED, load_edge_list, needs_shared
 
 
 # ----------------------------------------------------------------------------- collaborators

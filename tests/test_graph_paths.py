@@ -14,45 +14,13 @@ import pytest
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph import paths as P
 from graphsvc.graph.csr import CoauthorGraph, Memberships
-from tests.test_graph_csr import SHARED, grqc, load_edge_list, needs_shared, to_nx
+from tests.helpers import to_nx, weighted_memberships
+from tests.test_graph_csr import SHARED, load_edge_list, needs_shared
 
 COUNT_CAP = 300  # compare counts with networkx's enumeration only when it is this small
 
 
-# ----------------------------------------------------------------------------- fixtures
-def weighted_memberships(seed: int = 7, n: int = 500, p: int = 1600) -> Memberships:
-    """Clustered random papers (teams of 1–5) so that many pairs share several papers."""
-    rng = np.random.default_rng(seed)
-    ids = np.sort(rng.choice(100_000, n, replace=False))
-    papers = []
-    for _ in range(p):
-        k = int(rng.integers(1, 6))
-        centre = int(rng.integers(0, n))
-        local = (centre + rng.integers(-4, 5, size=k)) % n
-        far = rng.integers(0, n, size=k)
-        pick = np.where(rng.random(k) < 0.85, local, far)
-        papers.append(ids[np.unique(pick)].tolist())
-    return Memberships.from_papers(ids.tolist(), papers, years=[2000] * p)
-
-
-@pytest.fixture(scope="module")
-def snap() -> tuple[CoauthorGraph, nx.Graph]:
-    g = grqc()
-    return g, to_nx(g)
-
-
-@pytest.fixture(scope="module")
-def weighted() -> tuple[CoauthorGraph, nx.Graph]:
-    g = CoauthorGraph.build(weighted_memberships())
-    assert g.papers.max() >= 3  # the fixture must exercise strength ordering
-    return g, to_nx(g)
-
-
-@pytest.fixture(params=["snap", "weighted"])
-def graph(request: pytest.FixtureRequest) -> tuple[CoauthorGraph, nx.Graph]:
-    return request.getfixturevalue(request.param)
-
-
+# ----------------------------------------------------------------------------- helpers
 def random_pairs(H: nx.Graph, k: int, seed: int) -> list[tuple[int, int]]:
     """Two thirds of the pairs inside the largest component, the rest anywhere."""
     rng = np.random.default_rng(seed)
