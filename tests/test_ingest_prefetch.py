@@ -23,7 +23,8 @@ from graphsvc.errors import GraphsvcError
 from graphsvc.ingest import ingest
 from graphsvc.model import RawAuthor, Record
 from graphsvc.sources import prefetch
-from graphsvc.store.sqlite import _DEFERRABLE, SQLiteStore
+from graphsvc.store.sqlite import SQLiteStore
+from graphsvc.store.sqlite_schema import _DEFERRABLE
 
 DATA = Path(__file__).parent / "data"
 FILES = [DATA / "dblp-ppopp-socc-100.xml", DATA / "ca-GrQc.first500.txt.gz",

@@ -1,0 +1,91 @@
+"""The embedded store's tables and indexes, and which indexes a bulk load may defer."""
+
+from __future__ import annotations
+
+import re
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS authors (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    papers INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS author_ids (
+    kind TEXT NOT NULL, value TEXT NOT NULL, author_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS author_ids_author ON author_ids (author_id);
+CREATE TABLE IF NOT EXISTS variants (
+    author_id INTEGER NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL,
+    key TEXT NOT NULL, sig TEXT NOT NULL, initials_only INTEGER NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (author_id, name, source)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS variants_key ON variants (key);
+CREATE INDEX IF NOT EXISTS variants_sig ON variants (sig);
+CREATE TABLE IF NOT EXISTS name_tokens (
+    token TEXT NOT NULL, author_id INTEGER NOT NULL, PRIMARY KEY (token, author_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vocabulary (token TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary_trigrams USING fts5(token, tokenize='trigram');
+CREATE TABLE IF NOT EXISTS papers (
+    id INTEGER PRIMARY KEY,
+    title TEXT, title_key TEXT NOT NULL, year INTEGER, venue TEXT, doi TEXT,
+    n_authors INTEGER NOT NULL, counted INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS papers_title ON papers (title_key, year);
+CREATE TABLE IF NOT EXISTS paper_ids (
+    kind TEXT NOT NULL, value TEXT NOT NULL, paper_id INTEGER NOT NULL, PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS paper_ids_paper ON paper_ids (paper_id);
+CREATE TABLE IF NOT EXISTS provenance (
+    paper_id INTEGER NOT NULL, source_ref TEXT NOT NULL, PRIMARY KEY (paper_id, source_ref)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS authorships (
+    paper_id INTEGER NOT NULL, position INTEGER NOT NULL, author_id INTEGER NOT NULL,
+    raw_name TEXT NOT NULL, source TEXT, PRIMARY KEY (paper_id, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS authorships_author ON authorships (author_id, paper_id);
+CREATE TABLE IF NOT EXISTS coauthors (
+    a INTEGER NOT NULL, b INTEGER NOT NULL, papers INTEGER NOT NULL, weight REAL NOT NULL,
+    first_year INTEGER, last_year INTEGER, PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS coauthors_b ON coauthors (b, a);
+CREATE TABLE IF NOT EXISTS evidence (
+    author_id INTEGER NOT NULL, variant TEXT NOT NULL, rule TEXT NOT NULL, detail TEXT NOT NULL,
+    PRIMARY KEY (author_id, variant, rule)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS duplicates (
+    a INTEGER NOT NULL, b INTEGER NOT NULL, reason TEXT NOT NULL, score REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS overrides (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, subject INTEGER NOT NULL,
+    object INTEGER NOT NULL, payload TEXT NOT NULL, who TEXT NOT NULL, "when" TEXT NOT NULL,
+    why TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+    undone_who TEXT, undone_when TEXT, undone_why TEXT
+);
+CREATE INDEX IF NOT EXISTS overrides_subject ON overrides (subject);
+CREATE INDEX IF NOT EXISTS overrides_object ON overrides (object);
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, paths TEXT NOT NULL,
+    status TEXT NOT NULL, report TEXT
+);
+CREATE TABLE IF NOT EXISTS skipped (
+    run_id INTEGER NOT NULL, source_ref TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL
+);
+"""
+
+#: secondary indexes that a bulk load into an empty store builds once at its end instead of
+#: row by row; opening a store creates any that are missing (after a killed bulk load).
+#: ``coauthors_b`` stays: the identity rules' shared co-author look-ups (``shared_coauthors``,
+#: ``coauthor_sets``) read edges by either end during the load
+_KEPT_DURING_LOAD = ("overrides_", "coauthors_b")
+_DEFERRABLE = {
+    m.group(1): m.group(0)
+    for m in re.finditer(r"CREATE INDEX IF NOT EXISTS (\w+) ON [^;]+", SCHEMA)
+    if not m.group(1).startswith(_KEPT_DURING_LOAD)
+}
