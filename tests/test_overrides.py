@@ -200,7 +200,7 @@ def test_a_failed_override_changes_nothing(store, monkeypatch):
     def boom(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr("graphsvc.store.sqlite.SQLiteIdentityTx.add_override", boom)
+    monkeypatch.setattr("graphsvc.store.sqlite_identity.SQLiteIdentityTx.add_override", boom)
     with pytest.raises(sqlite3.OperationalError):
         overrides.merge(store, pascal, short)
     assert snapshot(store) == before
