@@ -7,6 +7,7 @@ module that defines a fixture of the same name uses its own instead.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -14,6 +15,8 @@ import numpy as np
 import pytest
 
 from graphsvc.graph.csr import CoauthorGraph, Memberships
+from graphsvc.graph.service import GraphService
+from graphsvc.store.sqlite import SQLiteStore
 from tests.helpers import to_nx, weighted_memberships
 
 DATA = Path(__file__).parent / "data"
@@ -58,3 +61,27 @@ def weighted() -> tuple[CoauthorGraph, nx.Graph]:
 def graph(request: pytest.FixtureRequest) -> tuple[CoauthorGraph, nx.Graph]:
     """Each test once on ``snap`` and once on ``weighted``."""
     return request.getfixturevalue(request.param)
+
+
+# ----------------------------------------------------------------------------- stores
+@pytest.fixture(scope="module")
+def store_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with a store, built once per module by the module's ``build_store(dir)``.
+
+    Each module chooses its data: test_api.py ingests the dblp sample; test_views.py adds
+    markup and homonym records to it, and test_browser.py imports that builder.
+    """
+    build = getattr(request.module, "build_store", None)
+    if build is None:
+        pytest.fail(f"{request.module.__name__} uses store_dir but has no build_store(data_dir)")
+    d = tmp_path_factory.mktemp(request.module.__name__.rpartition(".test_")[2] + "-store")
+    build(d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def svc(store_dir: Path) -> Iterator[GraphService]:
+    """The library itself on the module's store: what the API and the views must agree with."""
+    store = SQLiteStore(store_dir / "graphsvc.sqlite3")
+    yield GraphService(store)
+    store.close()

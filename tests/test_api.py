@@ -43,25 +43,10 @@ def build_store(data_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("api-store")
-    build_store(d)
-    return d
-
-
-@pytest.fixture(scope="module")
 def client(store_dir: Path) -> Iterator[TestClient]:
     app = create_app(Settings(data_dir=store_dir, api_key=KEY))
     with TestClient(app) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def oracle(store_dir: Path) -> Iterator[GraphService]:
-    """The library itself, on the same store: what the API must answer."""
-    store = SQLiteStore(store_dir / "graphsvc.sqlite3")
-    yield GraphService(store)
-    store.close()
 
 
 def problem(r: Any, status: int, type_: str | None = None) -> dict[str, Any]:
@@ -165,9 +150,9 @@ def test_ambiguous_name_is_409_with_candidates(client: TestClient) -> None:
     problem(client.get("/authors/Li/ego"), 409, "ambiguous-author")
 
 
-def test_collaborators(client: TestClient, oracle: GraphService) -> None:
+def test_collaborators(client: TestClient, svc: GraphService) -> None:
     r = client.get("/authors/Torsten Hoefler/collaborators", params={"limit": 5}).json()
-    want = oracle.collaborators(8, limit=5)
+    want = svc.collaborators(8, limit=5)
     assert r["total"] == want["total"] == 14 and r["next_offset"] == 5
     assert [c["id"] for c in r["collaborators"]] == [c["id"] for c in want["collaborators"]]
     assert "joint_papers" not in r["collaborators"][0]
@@ -271,9 +256,9 @@ def test_cohort(client: TestClient) -> None:
     assert body["edges"][0]["papers"] == 2
 
 
-def test_stats(client: TestClient, oracle: GraphService) -> None:
+def test_stats(client: TestClient, svc: GraphService) -> None:
     r = client.get("/stats").json()
-    want = oracle.stats()
+    want = svc.stats()
     for k in ("authors", "papers", "edges", "components", "triangles", "diameter"):
         assert r[k] == want[k], k
     assert r["transitivity"] == pytest.approx(want["transitivity"])  # extra fields kept

@@ -29,7 +29,8 @@ from graphsvc.api.app import create_app
 from graphsvc.config import Settings
 from graphsvc.graph.service import GraphService
 from graphsvc.store.sqlite import SQLiteStore
-from tests.test_views import EVIL_NAME, EVIL_TITLE, build_store
+from tests.test_views import EVIL_NAME, EVIL_TITLE
+from tests.test_views import build_store as build_store  # store_dir (conftest.py) uses it
 
 CHROMIUM = os.environ.get("GRAPHSVC_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,20 +88,6 @@ class Server:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(15)
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("browser-store")
-    build_store(d)
-    return d
-
-
-@pytest.fixture(scope="module")
-def svc(store_dir: Path) -> Iterator[GraphService]:
-    store = SQLiteStore(store_dir / "graphsvc.sqlite3")
-    yield GraphService(store)
-    store.close()
 
 
 @pytest.fixture(scope="module")

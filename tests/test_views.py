@@ -66,20 +66,6 @@ def build_store(data_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("views-store")
-    build_store(d)
-    return d
-
-
-@pytest.fixture(scope="module")
-def svc(store_dir: Path) -> Iterator[GraphService]:
-    store = SQLiteStore(store_dir / "graphsvc.sqlite3")
-    yield GraphService(store)
-    store.close()
-
-
-@pytest.fixture(scope="module")
 def client(store_dir: Path) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(data_dir=store_dir))) as c:
         yield c
