@@ -1,15 +1,13 @@
-"""The embedded store's identity write transaction: one manual merge, split or undo."""
+"""The embedded store's side of identity: the ``IdentityStore`` reads and the write transaction."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from graphsvc.store.base import RESERVED_AUTHOR_ID, Mention, VariantRow
-
-if TYPE_CHECKING:
-    from graphsvc.store.sqlite import SQLiteStore
+from graphsvc.store.base import RESERVED_AUTHOR_ID, IdentityTx, Mention, T, VariantRow
 
 _OVERRIDE_COLUMNS = (
     'id, kind, subject, object, payload, who, "when", why, active, undone_who, undone_when, '
@@ -31,10 +29,158 @@ def _override(r: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+class SQLiteIdentityQueries:
+    """Mixin of ``SQLiteStore``: the ``IdentityStore`` half (overrides, explanations, duplicates,
+    the identity rules' look-ups), over ``self.db``."""
+
+    db: sqlite3.Connection
+    _vocabulary: set[str] | None
+
+    if TYPE_CHECKING:  # what the host class, ``SQLiteStore``, provides
+        def get_meta(self, key: str) -> str | None: ...
+        def set_meta(self, key: str, value: str) -> None: ...
+        def _index_pairs(self, pairs: set[tuple[int, str]]) -> None: ...
+        def _rows_in(self, sql: str, ids: Iterable[int],
+                     prefix: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]: ...
+
+    # -- identity: overrides, explanations, duplicates -----------------------------------------
+    def identity_write(self, work: Callable[[IdentityTx], T]) -> T:
+        """Run one manual merge, split or undo in a single transaction."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            out = work(SQLiteIdentityTx(self))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._vocabulary = None
+            raise
+        return out
+
+    def overrides(
+        self, *, author: int | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Manual overrides, newest first (all, or those about one author)."""
+        where, args = ("", ()) if author is None else (
+            "WHERE subject = ? OR object = ?", (author, author))
+        total = int(self.db.execute(f"SELECT count(*) FROM overrides {where}", args).fetchone()[0])
+        rows = self.db.execute(
+            f"SELECT {_OVERRIDE_COLUMNS} FROM overrides {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        ).fetchall()
+        return total, [_override(r) for r in rows]
+
+    def override(self, override_id: int) -> dict[str, Any] | None:
+        return SQLiteIdentityTx(self).override(override_id)
+
+    def alias_rows(self) -> list[tuple[int, int]]:
+        """(merged-away or undone split-off author, where it went), oldest override first."""
+        return [
+            (int(a), int(b))
+            for a, b in self.db.execute(
+                "SELECT subject, object FROM overrides WHERE (kind = 'merge' AND active) "
+                "OR (kind = 'split' AND NOT active) ORDER BY id"
+            )
+        ]
+
+    def evidence(self, author: int) -> list[tuple[str, str, str]]:
+        return SQLiteIdentityTx(self).evidence(author)
+
+    def name_keys(self) -> Iterator[tuple[int, str, bool]]:
+        """Every (author, variant match key, initials only) once, by author (read at the call,
+        not while iterating: a store shared between threads may be used in between)."""
+        rows = self.db.execute(
+            "SELECT author_id, key, min(initials_only) FROM variants WHERE key != '' "
+            "GROUP BY author_id, key ORDER BY author_id, key"
+        ).fetchall()
+        return iter([(int(aid), str(key), bool(init)) for aid, key, init in rows])
+
+    def author_name_keys(self, author: int) -> list[tuple[str, bool]]:
+        return [
+            (str(k), bool(i))
+            for k, i in self.db.execute(
+                "SELECT key, min(initials_only) FROM variants WHERE author_id = ? AND key != '' "
+                "GROUP BY key ORDER BY key",
+                (author,),
+            )
+        ]
+
+    def stored_duplicates(self, author: int | None = None) -> list[tuple[int, int, str, float]]:
+        sql = "SELECT a, b, reason, score FROM duplicates"
+        args: tuple[int, ...] = ()
+        if author is not None:
+            sql += " WHERE a = ? OR b = ?"
+            args = (author, author)
+        return [(int(a), int(b), str(r), float(sc)) for a, b, r, sc in self.db.execute(
+            sql + " ORDER BY a, b", args)]
+
+    def coauthor_sets(self, authors: Sequence[int]) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = {int(a): set() for a in authors}
+        for a, b in self._rows_in("SELECT a, b FROM coauthors WHERE a IN", out):
+            out[int(a)].add(int(b))
+        for a, b in self._rows_in("SELECT b, a FROM coauthors WHERE b IN", out):
+            out[int(a)].add(int(b))
+        return out
+
+    def venue_sets(self, authors: Sequence[int]) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {int(a): set() for a in authors}
+        for a, v in self._rows_in(
+            "SELECT s.author_id, p.venue FROM authorships s JOIN papers p ON p.id = s.paper_id "
+            "WHERE p.venue IS NOT NULL AND s.author_id IN", out
+        ):
+            out[int(a)].add(str(v))
+        return out
+
+    def external_id_sets(self, authors: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        out: dict[int, list[tuple[str, str]]] = {int(a): [] for a in authors}
+        for a, k, v in self._rows_in(
+            "SELECT author_id, kind, value FROM author_ids WHERE author_id IN", out
+        ):
+            out[int(a)].append((str(k), str(v)))
+        for v in out.values():
+            v.sort()
+        return out
+
+    def author_summaries(self, authors: Sequence[int]) -> dict[int, dict[str, Any]]:
+        return {
+            int(a): {"id": int(a), "name": str(n), "papers": int(p)}
+            for a, n, p in self._rows_in("SELECT id, name, papers FROM authors WHERE id IN",
+                                         set(authors))
+        }
+
+    def paper_coauthors(
+        self, author: int
+    ) -> list[tuple[int, int | None, str | None, bool, list[int]]]:
+        """The author's papers: (paper, year, venue, counted, the other authors)."""
+        papers: dict[int, tuple[int | None, str | None, bool]] = {}
+        others: dict[int, list[int]] = {}
+        for pid, year, venue, counted, other in self.db.execute(
+            "SELECT p.id, p.year, p.venue, p.counted, o.author_id FROM authorships s "
+            "JOIN papers p ON p.id = s.paper_id "
+            "LEFT JOIN authorships o ON o.paper_id = s.paper_id AND o.author_id != s.author_id "
+            "WHERE s.author_id = ? ORDER BY p.id, o.position",
+            (author,),
+        ):
+            papers[int(pid)] = (year, venue, bool(counted))
+            got = others.setdefault(int(pid), [])
+            if other is not None:
+                got.append(int(other))
+        return [(p, y, v, c, others[p]) for p, (y, v, c) in papers.items()]
+
+    def prolific_authors(self, min_papers: int, limit: int) -> list[int]:
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT id FROM authors WHERE papers >= ? ORDER BY papers DESC, id LIMIT ?",
+                (min_papers, limit),
+            )
+        ]
+
+
 class SQLiteIdentityTx:
     """``IdentityTx`` inside the embedded store's open transaction."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: SQLiteIdentityQueries) -> None:
         self.store = store
         self.db = store.db
 
