@@ -16,6 +16,7 @@ from graphsvc.names import fold
 from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
 from graphsvc.store.search import edit_distance_at_most
 from graphsvc.store.sqlite_identity import SQLiteIdentityQueries
+from graphsvc.store.sqlite_runs import SQLiteIngestRuns
 from graphsvc.store.sqlite_schema import _DEFERRABLE, SCHEMA, SCHEMA_VERSION
 
 _UPSERT_EDGE = """
@@ -44,7 +45,7 @@ def key_tokens(key: str) -> list[str]:
     return key.split("#", 1)[0].replace("|", " ").split()
 
 
-class SQLiteStore(SQLiteIdentityQueries):
+class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
     """Papers, authors, variants, authorships, co-author edges and ingest runs in one file."""
 
     def __init__(self, path: Path) -> None:
@@ -332,63 +333,6 @@ class SQLiteStore(SQLiteIdentityQueries):
         except BaseException:
             db.execute("ROLLBACK")
             raise
-
-    # -- ingest runs -------------------------------------------------------------------------
-    def start_run(self, paths: Sequence[str], started: str) -> int:
-        """Record a new ingest run; runs left 'running' by a killed process become 'interrupted'.
-
-        Every run holds a shared lock on ``<store>-runs.lock`` while it lasts (the kernel drops
-        it when the process dies, even by SIGKILL). Holding the lock exclusively proves that no
-        run is alive, so every 'running' row then belongs to a dead process.
-        """
-        self._take_run_lock()
-        cur = self.db.execute(
-            "INSERT INTO ingest_runs (started, paths, status) VALUES (?, ?, 'running')",
-            (started, "\n".join(paths)),
-        )
-        return int(cur.lastrowid or 0)
-
-    def finish_run(self, run_id: int, finished: str, status: str, report_json: str) -> None:
-        self.db.execute(
-            "UPDATE ingest_runs SET finished = ?, status = ?, report = ? WHERE id = ?",
-            (finished, status, report_json, run_id),
-        )
-        self._release_run_lock()
-
-    def _take_run_lock(self) -> None:
-        try:
-            import fcntl
-        except ImportError:  # no flock (Windows): stale runs stay as they are
-            return
-        self._release_run_lock()
-        if str(self.path) == ":memory:":
-            return  # private to this connection: no other run can have left rows in it
-        try:
-            fh = open(self.path.with_name(self.path.name + "-runs.lock"), "a+b")  # noqa: SIM115
-        except OSError:
-            return
-        self._run_lock = fh
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            pass  # another run is alive: its row and any stale ones are left for later
-        else:
-            self.db.execute(
-                "UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'"
-            )
-        # shared from now on: other runs may start, and see that this one is alive
-        fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
-
-    def _release_run_lock(self) -> None:
-        if self._run_lock is not None:
-            self._run_lock.close()
-            self._run_lock = None
-
-    def record_skipped(self, run_id: int, rows: Iterable[tuple[str, str, str]]) -> None:
-        self.db.executemany(
-            "INSERT INTO skipped (run_id, source_ref, reason, detail) VALUES (?, ?, ?, ?)",
-            [(run_id, *r) for r in rows],
-        )
 
     # -- reads ---------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
