@@ -17,7 +17,12 @@ from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
 from graphsvc.store.search import edit_distance_at_most
 from graphsvc.store.sqlite_identity import SQLiteIdentityQueries
 from graphsvc.store.sqlite_runs import SQLiteIngestRuns
-from graphsvc.store.sqlite_schema import _DEFERRABLE, SCHEMA, SCHEMA_VERSION
+from graphsvc.store.sqlite_schema import (
+    _DEFERRABLE,
+    SCHEMA,
+    SCHEMA_VERSION,
+    edges_from_papers,
+)
 
 _UPSERT_EDGE = """
 INSERT INTO coauthors (a, b, papers, weight, first_year, last_year) VALUES (?, ?, ?, ?, ?, ?)
@@ -308,18 +313,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                 (max_team_size, max_team_size),
             )
             db.execute("DELETE FROM coauthors")
-            db.execute(
-                """
-                INSERT INTO coauthors (a, b, papers, weight, first_year, last_year)
-                SELECT x.author_id, y.author_id, count(DISTINCT p.id),
-                       sum(1.0 / (p.n_authors - 1)), min(p.year), max(p.year)
-                FROM papers p
-                JOIN authorships x ON x.paper_id = p.id
-                JOIN authorships y ON y.paper_id = p.id AND x.author_id < y.author_id
-                WHERE p.counted
-                GROUP BY x.author_id, y.author_id
-                """
-            )
+            db.execute(edges_from_papers())
             db.execute(
                 "INSERT INTO meta (key, value) VALUES ('max_team_size', ?) "
                 "ON CONFLICT DO UPDATE SET value = excluded.value",

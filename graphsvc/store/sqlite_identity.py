@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from graphsvc.store.base import RESERVED_AUTHOR_ID, IdentityTx, Mention, T, VariantRow
+from graphsvc.store.sqlite_schema import edges_from_papers
 
 _OVERRIDE_COLUMNS = (
     'id, kind, subject, object, payload, who, "when", why, active, undone_who, undone_when, '
@@ -346,18 +347,10 @@ class SQLiteIdentityTx:
         })
         db.execute(f"DELETE FROM coauthors WHERE a IN ({marks}) OR b IN ({marks})", ids * 2)
         db.execute(
-            f"""
-            INSERT INTO coauthors (a, b, papers, weight, first_year, last_year)
-            SELECT x.author_id, y.author_id, count(DISTINCT p.id),
-                   sum(1.0 / (p.n_authors - 1)), min(p.year), max(p.year)
-            FROM papers p
-            JOIN authorships x ON x.paper_id = p.id
-            JOIN authorships y ON y.paper_id = p.id AND x.author_id < y.author_id
-            WHERE p.counted
-              AND p.id IN (SELECT paper_id FROM authorships WHERE author_id IN ({marks}))
-              AND (x.author_id IN ({marks}) OR y.author_id IN ({marks}))
-            GROUP BY x.author_id, y.author_id
-            """,
+            edges_from_papers(
+                f"AND p.id IN (SELECT paper_id FROM authorships WHERE author_id IN ({marks})) "
+                f"AND (x.author_id IN ({marks}) OR y.author_id IN ({marks}))"
+            ),
             ids * 3,
         )
         db.execute(_BUMP_GENERATION)

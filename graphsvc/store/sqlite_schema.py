@@ -89,3 +89,18 @@ _DEFERRABLE = {
     for m in re.finditer(r"CREATE INDEX IF NOT EXISTS (\w+) ON [^;]+", SCHEMA)
     if not m.group(1).startswith(_KEPT_DURING_LOAD)
 }
+
+
+def edges_from_papers(where: str = "") -> str:
+    """The co-author edges of the counted papers, recomputed from authorships; ``where`` adds
+    a restriction (``AND …`` on ``p``, ``x`` and ``y``)."""
+    return f"""
+        INSERT INTO coauthors (a, b, papers, weight, first_year, last_year)
+        SELECT x.author_id, y.author_id, count(DISTINCT p.id),
+               sum(1.0 / (p.n_authors - 1)), min(p.year), max(p.year)
+        FROM papers p
+        JOIN authorships x ON x.paper_id = p.id
+        JOIN authorships y ON y.paper_id = p.id AND x.author_id < y.author_id
+        WHERE p.counted {where}
+        GROUP BY x.author_id, y.author_id
+        """
