@@ -427,9 +427,6 @@ class GraphService:
             )
         return out, names
 
-    def _path_json(self, g: CoauthorGraph, nodes: list[int]) -> dict[str, Any]:
-        return self._paths_json(g, [nodes])[0][0]
-
     def path(
         self,
         source: str | int,
