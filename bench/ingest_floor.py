@@ -79,9 +79,10 @@ def minimal_loader(path: Path) -> None:
         w = 1.0 / max(len(team) - 1, 1)
         for i, x in enumerate(team):
             for y in team[i + 1:]:
-                e = edges.get((x, y) if x < y else (y, x))
+                pair = (x, y) if x < y else (y, x)
+                e = edges.get(pair)
                 if e is None:
-                    edges[(x, y) if x < y else (y, x)] = [1, w]
+                    edges[pair] = [1, w]
                 else:
                     e[0] += 1
                     e[1] += w
