@@ -356,17 +356,9 @@ def free_port() -> int:
 
 
 def serve_command(data_dir: Path, port: int, workers: int) -> list[str]:
-    """``graphsvc serve`` when the CLI has it, else the same entry point it calls."""
-    from graphsvc import cli
-
-    if "serve" in getattr(cli, "_COMMANDS", {}):
-        return [sys.executable, "-m", "graphsvc", "--data-dir", str(data_dir), "serve",
-                "--host", HOST, "--port", str(port), "--workers", str(workers), "--no-demo"]
-    code = ("import sys; from pathlib import Path; from graphsvc.config import Settings; "
-            "from graphsvc.api.serve import run_serve; "
-            "run_serve(Settings.from_env(data_dir=Path(sys.argv[1])), sys.argv[2], "
-            "int(sys.argv[3]), int(sys.argv[4]), log_level='warning')")
-    return [sys.executable, "-c", code, str(data_dir), HOST, str(port), str(workers)]
+    """``graphsvc serve`` on the benchmark's store, without the demo data."""
+    return [sys.executable, "-m", "graphsvc", "--data-dir", str(data_dir), "serve",
+            "--host", HOST, "--port", str(port), "--workers", str(workers), "--no-demo"]
 
 
 async def wait_ready(port: int, workers: int, proc: subprocess.Popen[bytes]) -> float:

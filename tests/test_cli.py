@@ -103,3 +103,63 @@ def test_python_dash_m_and_help():
         [sys.executable, "-m", "graphsvc", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "examples:" in out and "ingest" in out
+
+
+# -- the package's structure (graphsvc/cli/__init__.py says how to add a command) ----------------
+CLI_DIR = Path(__file__).parent.parent / "graphsvc" / "cli"
+HELPERS = {"__init__", "entry", "registry", "common"}
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return found
+
+
+def test_every_command_module_is_assembled_and_nothing_imports_the_entry_back():
+    from graphsvc.cli.entry import MODULES
+
+    modules = {p.stem for p in CLI_DIR.glob("*.py")} - HELPERS
+    assert modules == set(MODULES)
+    for path in CLI_DIR.glob("*.py"):
+        if path.stem in ("__init__", "entry"):
+            continue
+        bad = {m for m in _imports(path)
+               if m.startswith("graphsvc.cli.entry") or m in ("graphsvc.cli.main",
+                                                               "graphsvc.cli.build_parser")}
+        assert not bad, f"{path.name} imports {bad}"
+    library = Path(__file__).parent.parent / "graphsvc"
+    for path in library.rglob("*.py"):
+        if CLI_DIR in path.parents or path.name == "__main__.py":
+            continue
+        assert not {m for m in _imports(path) if m.startswith("graphsvc.cli")}, path
+
+
+def test_a_new_command_module_is_one_decorated_function(tmp_path, capsys, monkeypatch):
+    from graphsvc.cli import entry
+    from graphsvc.cli.registry import COMMANDS, command
+
+    def arguments(p: argparse.ArgumentParser) -> None:
+        p.add_argument("who")
+
+    @command("hello", help="greet someone", example="graphsvc hello Ada", arguments=arguments)
+    def cmd_hello(args, settings):
+        print(f"hello {args.who}")
+        return 0
+
+    try:
+        assert "hello" in subcommands()
+        code, out, _ = run(capsys, "--data-dir", str(tmp_path), "hello", "Ada")
+        assert (code, out) == (0, "hello Ada\n")
+        with pytest.raises(ValueError, match="twice"):
+            command("hello", help="again", example="graphsvc hello")(cmd_hello)
+    finally:
+        del COMMANDS["hello"]
+    assert "hello" not in subcommands() and entry.MODULES

@@ -6,7 +6,6 @@ two dblp homonyms ("Wei Liu 0014", "Wei Liu 0001") so that the name "Wei Liu" is
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import json
@@ -22,6 +21,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graphsvc.api.app import create_app
+from graphsvc.cli import build_parser
+from graphsvc.cli.registry import COMMANDS
 from graphsvc.config import Settings
 from graphsvc.errors import AmbiguousAuthor, AuthorNotFound
 from graphsvc.graph.service import GraphService
@@ -29,7 +30,6 @@ from graphsvc.ingest import ingest, ingest_records
 from graphsvc.model import RawAuthor, Record
 from graphsvc.store.sqlite import SQLiteStore
 from graphsvc.views import render
-from graphsvc.views.cli import add_arguments, cmd_view
 from graphsvc.views.subgraph import build_view, joint_papers_by_edge, layout
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -369,9 +369,9 @@ def test_joint_papers_by_edge_matches_the_graph(svc: GraphService, ids: dict[str
 
 # -- graphsvc view (files) ------------------------------------------------------------------------
 def _view(store_dir: Path, *argv: str) -> int:
-    p = argparse.ArgumentParser()
-    add_arguments(p)
-    return cmd_view(p.parse_args(list(argv)), Settings(data_dir=store_dir))
+    """``graphsvc view ARGV`` with library errors raised (``main`` would print them)."""
+    args = build_parser().parse_args(["view", *argv])
+    return COMMANDS["view"].run(args, Settings(data_dir=store_dir))
 
 
 def assert_self_contained(html: str) -> None:

@@ -6,5 +6,6 @@
     render.py    View -> network HTML (pyvis ``generate_html`` with our own template), assets
     pages.py     page shells around the network: forms, evidence lists, legend, links
     routes.py    ``router``: ``/``, ``/view/...``, ``/static/...`` for the FastAPI app
-    cli.py       ``graphsvc view``: the same pages as self-contained files
+
+``graphsvc view`` (``graphsvc/cli/view.py``) writes the same pages as self-contained files.
 """

@@ -1,29 +1,17 @@
-"""The identity commands of ``graphsvc``: explain, duplicates, merge, split, unmerge, overrides.
+"""Who is who: explain, duplicates, merge, split, unmerge and overrides (the audit trail).
 
-``graphsvc.cli`` wires them: ``EXAMPLES.update(IDENTITY_EXAMPLES)``, ``add_identity_parsers(add)``
-inside ``build_parser`` and ``_COMMANDS.update(IDENTITY_COMMANDS)``. Each handler opens the store,
-calls ``GraphService`` and prints text (or JSON with ``--json``).
+Each handler opens the store, calls ``GraphService`` and prints text (or JSON with ``--json``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
+from graphsvc.cli.common import emit as _emit
+from graphsvc.cli.common import open_service as _service
+from graphsvc.cli.registry import command
 from graphsvc.config import Settings
-
-IDENTITY_EXAMPLES: dict[str, str] = {
-    "explain": 'graphsvc explain "Pascal Vincent"',
-    "duplicates": "graphsvc duplicates --limit 20   |   graphsvc duplicates --conflated",
-    "merge": 'graphsvc merge "Pascal Vincent" "P. Vincent" --why "same person, see CV"',
-    "split": 'graphsvc split "Wei Zhang" --papers 17 dblp:conf/ppopp/ZhangC19 --why "homonym"',
-    "unmerge": 'graphsvc unmerge 12   |   graphsvc unmerge "Pascal Vincent"',
-    "overrides": 'graphsvc overrides --author "Pascal Vincent"',
-}
 
 OVERRIDE_RULES = """\
 Overrides are stored in the store (table/nodes "overrides") with who, when and why, survive
@@ -38,26 +26,10 @@ re-ingest and are undone with `graphsvc unmerge`:
   unmerge     undoes the latest merge of an author, or the override with that id (a merge or
               a split); later overrides of the same authors must be undone first."""
 
-Handler = Callable[[argparse.Namespace, Settings], int]
 
-
-@contextmanager
-def _service(settings: Settings) -> Iterator[Any]:
-    from graphsvc.graph.service import GraphService
-    from graphsvc.store import open_store
-
-    store = open_store(settings)
-    try:
-        yield GraphService(store)
-    finally:
-        store.close()
-
-
-def _emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
-    if getattr(args, "json", False):
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    else:
-        sys.stdout.write(text(data) + "\n")
+def _audit(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--why", help="the reason, kept in the audit trail")
+    p.add_argument("--who", help="who made the change (default: $USER)")
 
 
 def _who(a: dict[str, Any]) -> str:
@@ -78,6 +50,17 @@ def _override_line(o: dict[str, Any]) -> str:
 
 
 # -- explain --------------------------------------------------------------------------------------
+def _explain_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("author", help="author id, external id (orcid:…, dblp:…) or name")
+
+
+@command(
+    "explain",
+    help="why each name variant of an author was joined to it (rules, overrides, "
+    "co-author groups)",
+    example='graphsvc explain "Pascal Vincent"',
+    arguments=_explain_arguments,
+)
 def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     with _service(settings) as svc:
         res = svc.explain(args.author)
@@ -129,6 +112,29 @@ def _group_lines(groups: list[dict[str, Any]], top: int = 5) -> list[str]:
 
 
 # -- duplicates -----------------------------------------------------------------------------------
+def _duplicates_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--author", help="only the pairs (or, with --conflated, the groups) of "
+                                    "this author")
+    p.add_argument("--conflated", action="store_true",
+                   help="list authors whose papers fall into co-author groups that never touch")
+    p.add_argument("--min-score", type=float, default=0.0, help="only pairs scoring this much")
+    p.add_argument("--min-papers", type=int, default=5,
+                   help="--conflated: only check authors with this many papers")
+    p.add_argument("--max-authors", type=int, default=2000,
+                   help="--conflated: check at most this many authors (most papers first)")
+    p.add_argument("--min-group", type=int, default=1,
+                   help="--conflated: a separated co-author group counts with this many papers")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+
+
+@command(
+    "duplicates",
+    help="likely same-person pairs with their evidence, best first; "
+    "--conflated: authors that look like several people",
+    example="graphsvc duplicates --limit 20   |   graphsvc duplicates --conflated",
+    arguments=_duplicates_arguments,
+)
 def cmd_duplicates(args: argparse.Namespace, settings: Settings) -> int:
     with _service(settings) as svc:
         res = svc.duplicates(
@@ -185,6 +191,22 @@ def _one_conflation_text(r: dict[str, Any]) -> str:
 
 
 # -- overrides ------------------------------------------------------------------------------------
+def _merge_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("target", help="the author that stays (id, kind:value or name)")
+    p.add_argument("source", help="the author merged into it")
+    p.add_argument("--force", action="store_true",
+                   help="merge even if the two carry different ORCID/OpenAlex/S2 ids "
+                        "(never two dblp homonym numbers)")
+    _audit(p)
+
+
+@command(
+    "merge",
+    help="merge author SOURCE into TARGET (audited, undone with unmerge)",
+    example='graphsvc merge "Pascal Vincent" "P. Vincent" --why "same person, see CV"',
+    arguments=_merge_arguments,
+    details=OVERRIDE_RULES,
+)
 def cmd_merge(args: argparse.Namespace, settings: Settings) -> int:
     with _service(settings) as svc:
         res = svc.merge(args.target, args.source, who=args.who, why=args.why, force=args.force)
@@ -193,6 +215,20 @@ def cmd_merge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _split_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("author", help="author id, external id or name")
+    p.add_argument("--papers", nargs="+", required=True, metavar="PAPER",
+                   help="paper ids or kind:value source ids (dblp:conf/x/Y19, doi:…)")
+    _audit(p)
+
+
+@command(
+    "split",
+    help="move papers of an author to a new author (audited, undone with unmerge)",
+    example='graphsvc split "Wei Zhang" --papers 17 dblp:conf/ppopp/ZhangC19 --why "homonym"',
+    arguments=_split_arguments,
+    details=OVERRIDE_RULES,
+)
 def cmd_split(args: argparse.Namespace, settings: Settings) -> int:
     with _service(settings) as svc:
         res = svc.split(args.author, args.papers, who=args.who, why=args.why)
@@ -201,6 +237,21 @@ def cmd_split(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _unmerge_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ref", metavar="OVERRIDE_OR_AUTHOR",
+                   help="an override id (12 or #12) or an author (name, kind:value)")
+    p.add_argument("--author", action="store_true",
+                   help="read a numeric REF as an author id, not an override id")
+    _audit(p)
+
+
+@command(
+    "unmerge",
+    help="undo an override (by id) or the latest merge of an author",
+    example='graphsvc unmerge 12   |   graphsvc unmerge "Pascal Vincent"',
+    arguments=_unmerge_arguments,
+    details=OVERRIDE_RULES,
+)
 def cmd_unmerge(args: argparse.Namespace, settings: Settings) -> int:
     with _service(settings) as svc:
         res = svc.unmerge(args.ref, who=args.who, why=args.why, by_author=args.author)
@@ -209,77 +260,21 @@ def cmd_unmerge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _overrides_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--author", help="only overrides about this author")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+
+
+@command(
+    "overrides",
+    help="the audit trail of manual merges and splits, newest first",
+    example='graphsvc overrides --author "Pascal Vincent"',
+    arguments=_overrides_arguments,
+)
 def cmd_overrides(args: argparse.Namespace, settings: Settings) -> int:
     with _service(settings) as svc:
         res = svc.overrides(author=args.author, limit=args.limit, offset=args.offset)
     _emit(args, res, lambda r: "\n".join(
         [f"{r['total']} overrides"] + [f"  {_override_line(o)}" for o in r["overrides"]]))
     return 0
-
-
-IDENTITY_COMMANDS: dict[str, Handler] = {
-    "explain": cmd_explain,
-    "duplicates": cmd_duplicates,
-    "merge": cmd_merge,
-    "split": cmd_split,
-    "unmerge": cmd_unmerge,
-    "overrides": cmd_overrides,
-}
-
-
-# -- parsers --------------------------------------------------------------------------------------
-def _audit(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--why", help="the reason, kept in the audit trail")
-    p.add_argument("--who", help="who made the change (default: $USER)")
-
-
-def add_identity_parsers(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
-    """Add the identity subcommands with ``graphsvc.cli``'s ``add(name, help)`` helper."""
-    p = add("explain", "why each name variant of an author was joined to it (rules, overrides, "
-                       "co-author groups)")
-    p.add_argument("author", help="author id, external id (orcid:…, dblp:…) or name")
-
-    p = add("duplicates", "likely same-person pairs with their evidence, best first; "
-                          "--conflated: authors that look like several people")
-    p.add_argument("--author", help="only the pairs (or, with --conflated, the groups) of "
-                                    "this author")
-    p.add_argument("--conflated", action="store_true",
-                   help="list authors whose papers fall into co-author groups that never touch")
-    p.add_argument("--min-score", type=float, default=0.0, help="only pairs scoring this much")
-    p.add_argument("--min-papers", type=int, default=5,
-                   help="--conflated: only check authors with this many papers")
-    p.add_argument("--max-authors", type=int, default=2000,
-                   help="--conflated: check at most this many authors (most papers first)")
-    p.add_argument("--min-group", type=int, default=1,
-                   help="--conflated: a separated co-author group counts with this many papers")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
-
-    p = add("merge", "merge author SOURCE into TARGET (audited, undone with unmerge)")
-    p.add_argument("target", help="the author that stays (id, kind:value or name)")
-    p.add_argument("source", help="the author merged into it")
-    p.add_argument("--force", action="store_true",
-                   help="merge even if the two carry different ORCID/OpenAlex/S2 ids "
-                        "(never two dblp homonym numbers)")
-    _audit(p)
-    p.description = f"{p.description}\n\n{OVERRIDE_RULES}"
-
-    p = add("split", "move papers of an author to a new author (audited, undone with unmerge)")
-    p.add_argument("author", help="author id, external id or name")
-    p.add_argument("--papers", nargs="+", required=True, metavar="PAPER",
-                   help="paper ids or kind:value source ids (dblp:conf/x/Y19, doi:…)")
-    _audit(p)
-    p.description = f"{p.description}\n\n{OVERRIDE_RULES}"
-
-    p = add("unmerge", "undo an override (by id) or the latest merge of an author")
-    p.add_argument("ref", metavar="OVERRIDE_OR_AUTHOR",
-                   help="an override id (12 or #12) or an author (name, kind:value)")
-    p.add_argument("--author", action="store_true",
-                   help="read a numeric REF as an author id, not an override id")
-    _audit(p)
-    p.description = f"{p.description}\n\n{OVERRIDE_RULES}"
-
-    p = add("overrides", "the audit trail of manual merges and splits, newest first")
-    p.add_argument("--author", help="only overrides about this author")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)

@@ -11,15 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from graphsvc.cli.common import open_service
+from graphsvc.cli.registry import command
 from graphsvc.config import Settings
 from graphsvc.errors import InvalidQuery
 
-EXAMPLE = 'graphsvc view "Torsten Hoefler" --radius 2 -o ego.html'
-HELP = "write an interactive network (ego, path or cohort) as one HTML file that opens offline"
 
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The ``view`` command's arguments (``cli.py`` builds the sub-parser and calls this)."""
+def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("author", nargs="?", help="the focus author (id, external id or name)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="where to write the page (default: ego.html, path.html or cohort.html)")
@@ -42,15 +40,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to-year", type=int, help="only papers up to this year")
 
 
+@command(
+    "view",
+    help="write an interactive network (ego, path or cohort) as one HTML file that opens offline",
+    example='graphsvc view "Torsten Hoefler" --radius 2 -o ego.html',
+    arguments=_arguments,
+)
 def cmd_view(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the page; library errors propagate to ``cli.main`` (one line, exit code)."""
-    from graphsvc.cli import open_store
-    from graphsvc.graph.service import GraphService
+    """Write the page; library errors propagate to the entry's ``main`` (one line, exit code)."""
     from graphsvc.views import pages
 
     site = pages.Site(served=False)
-    with open_store(settings) as store:
-        svc = GraphService(store)
+    with open_service(settings) as svc:
         if args.path:
             if args.all and args.strongest:
                 raise InvalidQuery("choose either --all or --strongest")
@@ -82,7 +83,7 @@ def cmd_view(args: argparse.Namespace, settings: Settings) -> int:
 
 def _checked(build: Any) -> Any:
     """The page ``build()`` makes; on the command line a page that failed is the library error
-    (``cli.main`` prints it, with the candidates of an ambiguous name, and exits non-zero)."""
+    (``main`` prints it, with the candidates of an ambiguous name, and exits non-zero)."""
     from graphsvc.views.pages import Failed
 
     try:

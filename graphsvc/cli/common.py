@@ -1,0 +1,88 @@
+"""What every command module shares: printing results, opening the store, common arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from graphsvc.config import Settings
+from graphsvc.model import Record, Skipped
+
+
+def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
+    """Print ``data`` as JSON with ``--json``, else as ``text(data)``."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text(data))
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[Any]:
+    """The configured store, closed when the block ends (also on errors)."""
+    from graphsvc.store import open_store as _open
+
+    store = _open(settings)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def open_service(settings: Settings) -> Iterator[Any]:
+    """A ``GraphService`` over the configured store, closed when the block ends."""
+    from graphsvc.graph.service import GraphService
+
+    with open_store(settings) as store:
+        yield GraphService(store)
+
+
+def service(store: Any) -> Any:
+    """A ``GraphService`` over an open store."""
+    from graphsvc.graph.service import GraphService
+
+    return GraphService(store)
+
+
+def add_window(p: argparse.ArgumentParser) -> None:
+    """``--from-year`` / ``--to-year``: only papers in that window count."""
+    p.add_argument("--from-year", type=int, help="only papers from this year on")
+    p.add_argument("--to-year", type=int, help="only papers up to this year")
+
+
+def window(args: argparse.Namespace) -> dict[str, Any]:
+    """The year window of ``args`` as keyword arguments of the service."""
+    return {"year_from": args.from_year, "year_to": args.to_year}
+
+
+def years(item: dict[str, Any]) -> str:
+    """``2015–2019``, ``2017`` or ``""`` for an item with ``first_year`` / ``last_year``.
+
+    Examples
+    --------
+    >>> years({"first_year": 2015, "last_year": 2019}), years({"first_year": None})
+    ('2015–2019', '')
+    """
+    f, last = item.get("first_year"), item.get("last_year")
+    if not f and not last:
+        return ""
+    return f"{f}" if f == last else f"{f}–{last}"
+
+
+def progress(enabled: bool) -> Callable[[Iterable[Record | Skipped], str], Iterator[Any]] | None:
+    """A tqdm wrapper on stderr for ``ingest(progress=...)``, or None when disabled."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    def wrap(stream: Iterable[Record | Skipped], name: str) -> Iterator[Any]:
+        yield from tqdm(
+            stream, desc=name, unit=" rec", file=sys.stderr, mininterval=0.5, leave=False
+        )
+
+    return wrap
