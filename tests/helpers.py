@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 
 from graphsvc.graph.csr import CoauthorGraph, Memberships
+from graphsvc.model import RawAuthor, Record
 
 
 def to_nx_newman(G: CoauthorGraph) -> nx.Graph:
@@ -41,3 +42,52 @@ def weighted_memberships(seed: int = 7, n: int = 500, p: int = 1600) -> Membersh
         pick = np.where(rng.random(k) < 0.85, local, far)
         papers.append(ids[np.unique(pick)].tolist())
     return Memberships.from_papers(ids.tolist(), papers, years=[2000] * p)
+
+
+# ----------------------------------------------------------------------------- paper-level oracle
+GIVEN = ["Ada", "Bruno", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines", "Jonas"]
+FAMILY = ["Abbott", "Baxter", "Carver", "Dalton", "Ellison", "Fairbank", "Galloway", "Hartwell",
+          "Ingram", "Jessop", "Kendrick", "Lockwood", "Marlowe", "Northcott", "Ormsby",
+          "Pennington", "Quarrie", "Radcliffe", "Sherwood", "Thackeray", "Underhill", "Vickery",
+          "Whitlock", "Yardley", "Zeller", "Ashdown", "Blackwood", "Cromwell", "Dunmore",
+          "Evershed"]
+
+
+def synthetic_papers(seed: int = 3, papers: int = 160) -> list[tuple[str, int, list[str]]]:
+    """``(title, year, author names)`` of clustered random papers among 30 distinct authors,
+    1990–1999, teams of 1–4: many pairs share several papers, some authors only write alone."""
+    rng = np.random.default_rng(seed)
+    names = [f"{GIVEN[i % len(GIVEN)]} {FAMILY[i]}" for i in range(len(FAMILY))]
+    out = []
+    for k in range(papers):
+        size = int(rng.integers(1, 5))
+        centre = int(rng.integers(0, 26))  # the last four authors never co-author
+        team = sorted({(centre + int(d)) % 26 for d in rng.integers(-2, 3, size=size)})
+        if size == 1:
+            team = [int(rng.integers(0, len(names)))]
+        out.append((f"Synthetic paper {k}", 1990 + int(rng.integers(0, 10)),
+                    [names[i] for i in team]))
+    return out
+
+
+def nx_from_papers(papers: list[tuple[str, int, list[str]]], year_from: int | None = None,
+                   year_to: int | None = None) -> nx.Graph:
+    """The oracle co-author graph over names: every author of a paper in the window is a node,
+    every pair of co-authors an edge with ``papers`` = joint papers in the window."""
+    H = nx.Graph()
+    for _, year, authors in papers:
+        if (year_from is not None and year < year_from) or (year_to is not None and year > year_to):
+            continue
+        H.add_nodes_from(authors)
+        for i, a in enumerate(authors):
+            for b in authors[i + 1:]:
+                w = H.get_edge_data(a, b, {"papers": 0})["papers"]
+                H.add_edge(a, b, papers=w + 1)
+    return H
+
+
+def synthetic_records(papers: list[tuple[str, int, list[str]]]) -> list[Record]:
+    """The papers as records for ``ingest_records``."""
+    return [Record(title=t, year=y, authors=[RawAuthor(n) for n in names],
+                   source_ref=f"synthetic:{k}", ids={"ref": f"synthetic-{k}"})
+            for k, (t, y, names) in enumerate(papers)]

@@ -267,8 +267,10 @@ class GraphService:
         nodes: np.ndarray,
         focus: int | None = None,
         dist: dict[int, int] | None = None,
+        min_papers: int = 1,
     ) -> dict[str, Any]:
-        """Nodes and edges of an induced subgraph as JSON-ready lists."""
+        """Nodes and edges of an induced subgraph as JSON-ready lists; with ``min_papers``, only
+        the edges with at least that many joint papers."""
         from graphsvc.graph.neighbourhood import induced_edges
 
         ids = [int(g.author_ids[v]) for v in nodes]
@@ -285,6 +287,10 @@ class GraphService:
                 row["distance"] = dist.get(int(v))
             node_rows.append(row)
         u, v, papers, weight, first, last = induced_edges(g, nodes)
+        if min_papers > 1:
+            strong = papers >= min_papers
+            u, v, papers, weight = u[strong], v[strong], papers[strong], weight[strong]
+            first, last = first[strong], last[strong]
         edges = [
             {
                 "source": int(g.author_ids[a]),
@@ -344,7 +350,7 @@ class GraphService:
             mask = slot_mask_min_papers(g, min_papers) if min_papers > 1 else None
             d = distances_from(g, u, nodes, slot_mask=mask)
             dist = {int(v): int(x) for v, x in zip(nodes, d, strict=True)}
-        out = self._subgraph(g, nodes, aid, dist)
+        out = self._subgraph(g, nodes, aid, dist, min_papers=min_papers)
         out.update(
             radius=radius, min_papers=min_papers, max_nodes=max_nodes, truncated=bool(truncated)
         )
