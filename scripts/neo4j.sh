@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# A real Neo4j 5 Community server on 127.0.0.1 for local work and the test suite, from Maven Central.
+#
+#   eval "$(scripts/neo4j.sh start)"   # build once, start, print the GRAPHSVC_NEO4J_* exports
+#   scripts/neo4j.sh stop              # stop it and remove its files
+#   scripts/neo4j.sh kill              # SIGKILL, keep the store: `start` again recovers it on the
+#                                      # same port (fault tests)
+#   scripts/neo4j.sh status            # the exports again, exit 1 when it is not running
+#
+# Only the export lines go to stdout; progress and errors go to stderr. Settings (environment):
+#   GRAPHSVC_NEO4J_SERVER_DIR    state folder (default .neo4j-server/ in the repo): store, log, pid
+#   GRAPHSVC_NEO4J_HEAP          JVM heap (default 1g)      GRAPHSVC_NEO4J_PAGECACHE  (default 128m)
+#   GRAPHSVC_NEO4J_GDS=1         load OpenGDS from Maven Central as a plugin (gds.* procedures)
+#   GRAPHSVC_NEO4J_SERVER_PASSWORD  turn auth on with user neo4j and this password
+#   GRAPHSVC_NEO4J_START_TIMEOUT seconds to wait for Bolt (default 180)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODULE="$ROOT/tools/neo4j-server"
+TARGET="$MODULE/target"
+STATE="${GRAPHSVC_NEO4J_SERVER_DIR:-$ROOT/.neo4j-server}"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+say() { echo "neo4j.sh: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+pid_alive() { [ -f "$STATE/pid" ] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null; }
+
+bolt_accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+print_env() {
+    echo "export GRAPHSVC_NEO4J_URI=bolt://127.0.0.1:$(cat "$STATE/port")"
+    if [ -n "${GRAPHSVC_NEO4J_SERVER_PASSWORD:-}" ]; then
+        echo "export GRAPHSVC_NEO4J_USER=neo4j"
+        printf 'export GRAPHSVC_NEO4J_PASSWORD=%q\n' "$GRAPHSVC_NEO4J_SERVER_PASSWORD"
+    fi
+}
+
+show_log() {
+    say "---- server log ($STATE/server.log, last 60 lines) ----"
+    tail -n 60 "$STATE/server.log" >&2 2>/dev/null || true
+    local debug="$STATE/home/logs/debug.log"
+    if [ -f "$debug" ] && grep -q -E "ERROR|Exception" "$debug"; then
+        say "---- $debug (errors) ----"
+        grep -E -A5 "ERROR|Exception" "$debug" | tail -n 40 >&2
+    fi
+}
+
+# Build once: Maven caches the jars in ~/.m2; classes and copied jars sit in target/ (ignored).
+# "plain" puts Neo4j in target/lib; "gds" also puts Neo4j + OpenGDS in target/lib-gds and the
+# OpenGDS jars in target/plugins, where Neo4j looks for procedures.
+build() {
+    local kind="$1" stamp="$TARGET/.built-$1" profile=()
+    [ "$kind" = gds ] && profile=(-Pgds)
+    if [ -f "$stamp" ] && [ "$stamp" -nt "$MODULE/pom.xml" ] \
+            && [ -z "$(find "$MODULE/src" -newer "$stamp" -print -quit)" ]; then
+        return 0
+    fi
+    command -v mvn >/dev/null || die "Maven (mvn) is needed to build the server: apt-get install maven"
+    say "building tools/neo4j-server ($kind, once; jars cached in ~/.m2)"
+    rm -rf "$TARGET/lib" "$TARGET/lib-gds" "$TARGET/plugins" "$TARGET"/.built-*
+    mkdir -p "$TARGET"
+    if ! mvn -q -B -f "$MODULE/pom.xml" "${profile[@]}" package >"$TARGET/build.log" 2>&1; then
+        tail -n 40 "$TARGET/build.log" >&2
+        die "the Maven build failed (full log: $TARGET/build.log)"
+    fi
+    touch "$TARGET/.built-plain"
+    [ "$kind" = gds ] && touch "$stamp"
+    return 0
+}
+
+start() {
+    local kind=plain port=0 password=()
+    [ "${GRAPHSVC_NEO4J_GDS:-0}" = 1 ] && kind=gds
+    if pid_alive && [ -f "$STATE/port" ] && bolt_accepts "$(cat "$STATE/port")"; then
+        say "already running (pid $(cat "$STATE/pid")) with its store in $STATE/home"
+        print_env
+        return 0
+    fi
+    if pid_alive; then
+        die "a server (pid $(cat "$STATE/pid")) holds $STATE but Bolt does not answer: run '$0 stop'"
+    fi
+    build "$kind"
+    mkdir -p "$STATE/home"
+    # Started again after `kill`: the same port and store, so clients can reconnect.
+    [ -f "$STATE/port" ] && port="$(cat "$STATE/port")"
+    rm -f "$STATE/home/bolt.port"
+    local cp="$TARGET/classes:$TARGET/lib/*" plugins=()
+    if [ "$kind" = gds ]; then
+        cp="$TARGET/classes:$TARGET/lib-gds/*"
+        plugins=(--plugins "$TARGET/plugins")
+    fi
+    [ -n "${GRAPHSVC_NEO4J_SERVER_PASSWORD:-}" ] && password=(--password "$GRAPHSVC_NEO4J_SERVER_PASSWORD")
+    # --add-opens and the netty flag are what Neo4j 5 needs on Java 17 outside its own launcher.
+    setsid "$JAVA" -Xms256m "-Xmx${GRAPHSVC_NEO4J_HEAP:-1g}" -XX:+ExitOnOutOfMemoryError \
+        --add-opens=java.base/java.nio=ALL-UNNAMED \
+        --add-opens=java.base/java.io=ALL-UNNAMED \
+        --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+        --add-opens=java.base/java.lang=ALL-UNNAMED \
+        --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+        -Dio.netty.tryReflectionSetAccessible=true \
+        -cp "$cp" graphsvc.neo4jserver.Main --home "$STATE/home" --port "$port" \
+        --pagecache "${GRAPHSVC_NEO4J_PAGECACHE:-128m}" "${plugins[@]}" "${password[@]}" \
+        </dev/null >"$STATE/server.log" 2>&1 &
+    echo $! >"$STATE/pid"
+    say "starting Neo4j (pid $!, log $STATE/server.log)"
+    local waited=0 limit="${GRAPHSVC_NEO4J_START_TIMEOUT:-180}"
+    # READY is printed after bolt.port is written, once the databases are up.
+    until grep -q '^READY' "$STATE/server.log" && bolt_accepts "$(cat "$STATE/home/bolt.port")"; do
+        if ! pid_alive; then
+            show_log
+            rm -f "$STATE/pid"
+            die "the server exited before Bolt accepted a connection"
+        fi
+        if [ "$waited" -ge "$limit" ]; then
+            show_log
+            kill -KILL "$(cat "$STATE/pid")" 2>/dev/null || true
+            rm -f "$STATE/pid"
+            die "Bolt did not accept a connection within ${limit}s"
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    cp "$STATE/home/bolt.port" "$STATE/port"
+    say "ready after ${waited}s: $(grep READY "$STATE/server.log" | tail -n 1)"
+    print_env
+}
+
+wait_gone() {  # pid, seconds
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+stop() {
+    if pid_alive; then
+        local pid
+        pid="$(cat "$STATE/pid")"
+        kill -TERM "$pid"
+        if ! wait_gone "$pid" 60; then
+            say "no clean stop within 60s: killing pid $pid"
+            kill -KILL "$pid" 2>/dev/null || true
+            wait_gone "$pid" 10 || die "pid $pid survived SIGKILL"
+        fi
+        say "stopped pid $pid"
+    fi
+    rm -rf "$STATE"
+}
+
+hard_kill() {
+    pid_alive || die "no server is running in $STATE"
+    local pid
+    pid="$(cat "$STATE/pid")"
+    kill -KILL "$pid"
+    wait_gone "$pid" 10 || die "pid $pid survived SIGKILL"
+    rm -f "$STATE/pid"
+    say "killed pid $pid; its store stays in $STATE/home for '$0 start'"
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    kill) hard_kill ;;
+    status)
+        if pid_alive && [ -f "$STATE/port" ] && bolt_accepts "$(cat "$STATE/port")"; then
+            print_env
+        else
+            say "not running"
+            exit 1
+        fi
+        ;;
+    build) build "$([ "${GRAPHSVC_NEO4J_GDS:-0}" = 1 ] && echo gds || echo plain)" ;;
+    *)
+        echo "usage: $0 start|stop|kill|status|build   (example: eval \"\$($0 start)\")" >&2
+        exit 2
+        ;;
+esac
