@@ -667,11 +667,12 @@ def stats(
     Returns
     -------
     dict
-        ``authors``; ``papers`` (papers in the year window), ``counted_papers`` (those adding
-        edges), ``excluded_papers`` (over the team-size cap); ``edges`` (undirected, no
-        self-loops); ``isolated_authors`` (no co-author); ``components`` (isolated authors
-        count as components); ``largest_component`` ``{"authors", "edges"}``;
-        ``avg_clustering`` (mean over *all* authors, degree < 2 counting 0, as networkx);
+        ``authors`` (in a year window: the authors of its papers); ``papers`` (papers in the
+        year window), ``counted_papers`` (those adding edges), ``excluded_papers`` (over the
+        team-size cap); ``edges`` (undirected, no self-loops); ``isolated_authors`` (no
+        co-author); ``components`` (isolated authors count as components);
+        ``largest_component`` ``{"authors", "edges"}``; ``avg_clustering`` (mean over *all*
+        those authors, degree < 2 counting 0, as networkx);
         ``triangles``; ``transitivity``; and for the largest component ``diameter``,
         ``effective_diameter_90``, ``mean_distance``, with ``diameter_method`` ``"exact"`` or
         ``"estimated"`` and, when estimated, ``estimation`` saying how (sample size, bound type,
@@ -686,13 +687,19 @@ def stats(
     (4, 1, 2, 2, 'exact')
     """
     indptr, indices = _csr(G.indptr, G.indices)
-    n = int(G.n)
     deg = np.diff(indptr)
     count, labels = component_labels(indptr, indices)
-    lcc = largest_component(labels)
+    # a year window's graph keeps every author of the store as a node; only those with a paper
+    # in the window belong to it (the others have no edge, so each is a component of its own)
+    windowed = G.year_from is not None or G.year_to is not None
+    active = G.paper_counts() > 0 if windowed else np.ones(int(G.n), dtype=bool)
+    n = int(np.count_nonzero(active))
+    count -= int(G.n) - n
+    lcc = largest_component(labels) if n else np.zeros(0, dtype=np.int64)
     tri = triangles_per_node(indptr, indices)
     pairs_at = deg * (deg - 1) // 2
-    clustering = np.divide(tri, pairs_at, out=np.zeros(n, dtype=np.float64), where=pairs_at > 0)
+    clustering = np.divide(tri, pairs_at, out=np.zeros(deg.size, dtype=np.float64),
+                           where=pairs_at > 0)
     wedges = int(pairs_at.sum())
 
     out: dict[str, Any] = {
@@ -701,14 +708,14 @@ def stats(
         "counted_papers": int(np.count_nonzero(G.paper_counted)),
         "excluded_papers": int(G.excluded_papers),
         "edges": int(indices.size // 2),
-        "isolated_authors": int(np.count_nonzero(deg == 0)),
+        "isolated_authors": int(np.count_nonzero((deg == 0) & active)),
         "components": count,
         "largest_component": {"authors": int(lcc.size), "edges": int(deg[lcc].sum() // 2)},
-        "avg_clustering": float(clustering.mean()) if n else 0.0,
+        "avg_clustering": float(clustering[active].mean()) if n else 0.0,
         "triangles": int(tri.sum() // 3),
         "transitivity": float(tri.sum() / wedges) if wedges else 0.0,
     }
-    allowed = np.zeros(n, dtype=bool)
+    allowed = np.zeros(int(G.n), dtype=bool)
     allowed[lcc] = True
     if lcc.size <= exact_limit:
         bfs = multi_source_bfs(indptr, indices, lcc, allowed=allowed)
