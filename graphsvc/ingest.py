@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import threading
 import time
 from collections import Counter
@@ -21,14 +22,22 @@ from pathlib import Path
 from typing import Any, overload
 
 from graphsvc.config import DEFAULT_MAX_TEAM_SIZE
-from graphsvc.errors import GraphsvcError
+from graphsvc.errors import GraphsvcError, ParseError
 from graphsvc.identity.overrides import author_aliases, merged_keys
 from graphsvc.identity.papers import ID_PRIORITY, ids_conflict, same_authors, title_key
 from graphsvc.identity.resolver import AuthorResolver, Resolved, signature
-from graphsvc.model import RawAuthor, Record, Skipped
+from graphsvc.model import RawAuthor, Record, Skipped, repair_record, repair_skipped
 from graphsvc.names import ParsedName, parse_name, strip_controls
-from graphsvc.sources import ReaderOptions, detect_format, prefetch, read_records
+from graphsvc.sources import (
+    ReaderOptions,
+    detect_format,
+    prefetch,
+    read_records,
+    reader_module,
+)
 from graphsvc.store.base import RESERVED_AUTHOR_ID, Batch, GraphStore
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 #: inputs from this size on are read in a second process (``ingest(read_ahead=None)``)
@@ -201,6 +210,8 @@ class Ingestor:
             tuple[str, int | None], list[tuple[int, dict[str, str], list[str]]]
         ] = {}
         self._skips: list[tuple[str, str, str]] = []
+        #: what stopped the reading of a file (the other files go on)
+        self.file_errors: list[Exception] = []
         self._in_batch = 0
 
     # -- names -----------------------------------------------------------------------------
@@ -265,6 +276,15 @@ class Ingestor:
     # -- one record ------------------------------------------------------------------------
     def add(self, rec: Record) -> None:
         self.report.records += 1
+        fixed = repair_record(rec)
+        if fixed:
+            self._skip(
+                Skipped(
+                    rec.source_ref,
+                    "invalid-unicode",
+                    f"unpaired surrogate(s) replaced by U+FFFD in: {', '.join(fixed)}",
+                )
+            )
         parsed = []
         bad_names = 0
         for given in rec.authors:
@@ -425,6 +445,7 @@ class Ingestor:
                         e[3] = max(e[3], year)
 
     def _skip(self, item: Skipped) -> None:
+        item = repair_skipped(item)
         self.report.skip(item)
         self._skips.append((item.source_ref, item.reason, item.detail))
 
@@ -502,7 +523,16 @@ def ingest(
     missing = [str(p) for p in paths if not Path(p).is_file()]
     if missing:
         raise GraphsvcError(f"no such file: {', '.join(missing)}")
-    formats = [(Path(p), fmt or detect_format(Path(p))) for p in paths]
+    if fmt is not None:
+        reader_module(fmt)  # an unknown --format is the command's error, not each file's
+    formats: list[tuple[Path, str | None]] = []
+    unreadable: dict[Path, Exception] = {}
+    for p in map(Path, paths):
+        try:
+            formats.append((p, fmt or detect_format(p)))
+        except GraphsvcError as exc:  # one unreadable file never costs the others
+            unreadable[p] = exc
+            formats.append((p, None))
     if read_ahead is None:
         read_ahead = (
             sum(Path(p).stat().st_size for p in paths) >= READ_AHEAD_BYTES
@@ -512,6 +542,8 @@ def ingest(
     jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]] = [
         (str(p), partial(_ingest_file, path=p, fmt=f, options=options, progress=progress,
                          ahead=ahead))
+        if f is not None
+        else (str(p), partial(_unreadable, path=p, exc=unreadable[p]))
         for p, f in formats
         if f != "bibtex"
     ]
@@ -573,6 +605,12 @@ def _run(
                 for _label, job in jobs:
                     ing.report.files.append(job(ing))
                 ing.flush()
+            if len(ing.file_errors) == len(jobs) and ing.report.records == 0:
+                # nothing could be read at all: the command itself failed
+                first = ing.file_errors[0]
+                if isinstance(first, GraphsvcError):
+                    raise first
+                raise ParseError(_one_line(first)) from first
         finally:
             if deferred:
                 store.restore_indexes()  # type: ignore[attr-defined]
@@ -627,23 +665,72 @@ def _ingest_bibtex(
     return _consume(ing, stream, label, "bibtex")
 
 
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not isinstance(exc, GraphsvcError | OSError):
+        text = f"{type(exc).__name__}: {text}"
+    return text[:300]
+
+
+def _file_skip(label: str, exc: Exception, n: int) -> Skipped:
+    """What a reader that failed on a file says in the report: where, why, what was read."""
+    name = Path(label).name if " + " not in label else label
+    reason = "unreadable-file" if isinstance(exc, GraphsvcError | OSError) else "reader-error"
+    return Skipped(f"{name}:0", reason,
+                   f"reading stopped after {n} item(s): {_one_line(exc)}")
+
+
+def _guarded(
+    ing: Ingestor, stream: Iterable[Record | Skipped], label: str
+) -> Iterator[Record | Skipped]:
+    """The items of ``stream``; an error raised by the reader ends this file with a
+    ``Skipped`` for it instead of ending the whole ingest (errors of the store are not
+    caught here: they are raised while an item is added, not while one is read)."""
+    it = iter(stream)
+    n = 0
+    while True:
+        try:
+            item = next(it)
+        except StopIteration:
+            return
+        except Exception as exc:  # any reader failure on a hostile file: the others go on
+            log.info("reading %s failed", label, exc_info=True)
+            ing.file_errors.append(exc)
+            yield _file_skip(label, exc, n)
+            return
+        n += 1
+        yield item
+
+
+def _unreadable(ing: Ingestor, path: Path, exc: Exception) -> dict[str, Any]:
+    ing.file_errors.append(exc)
+    ing.skip(_file_skip(str(path), exc, 0))
+    return {"path": str(path), "format": None, "records": 0, "skipped": 1, "papers": 0,
+            "error": _one_line(exc)}
+
+
 def _consume(
     ing: Ingestor, stream: Iterable[Record | Skipped], label: str, fmt: str
 ) -> dict[str, Any]:
     before = (ing.report.records, ing.report.skipped, ing.report.papers)
-    for item in stream:
+    errors = len(ing.file_errors)
+    for item in _guarded(ing, stream, label):
         if isinstance(item, Skipped):
             ing.skip(item)
         else:
             ing.add(item)
+    error = _one_line(ing.file_errors[-1]) if len(ing.file_errors) > errors else None
     r = ing.report
-    return {
+    out: dict[str, Any] = {
         "path": label,
         "format": fmt,
         "records": r.records - before[0],
         "skipped": r.skipped - before[1],
         "papers": r.papers - before[2],
     }
+    if error is not None:
+        out["error"] = error
+    return out
 
 
 def _now() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: kinds of external paper ids that make two records the same paper (DESIGN.md "Paper identity")
@@ -55,3 +56,63 @@ class Skipped:
     source_ref: str
     reason: str
     detail: str = ""
+
+
+#: an unpaired UTF-16 surrogate: JSON's ``"\udc80"`` decodes to one, and no store, terminal or
+#: UTF-8 encoder accepts it
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _repair(s: str) -> str:
+    return s if s.isascii() else _SURROGATE.sub("\ufffd", s)
+
+
+def _bad(s: str | None) -> bool:
+    return s is not None and not s.isascii() and _SURROGATE.search(s) is not None
+
+
+def repair_record(rec: Record) -> list[str]:
+    """Replace unpaired surrogates in ``rec`` by U+FFFD, in place; return the repaired fields.
+
+    Examples
+    --------
+    >>> r = Record("T\\udc80", [RawAuthor("Ada \\udc80Lovelace")], "x.json:1")
+    >>> repair_record(r), r.title, r.authors[0].name
+    (['title', 'author name'], 'T�', 'Ada �Lovelace')
+    """
+    fixed: list[str] = []
+    if _bad(rec.title):
+        rec.title = _repair(rec.title)  # type: ignore[arg-type]
+        fixed.append("title")
+    if _bad(rec.venue):
+        rec.venue = _repair(rec.venue)  # type: ignore[arg-type]
+        fixed.append("venue")
+    if _bad(rec.doi):
+        rec.doi = _repair(rec.doi)  # type: ignore[arg-type]
+        fixed.append("doi")
+    if _bad(rec.source_ref):
+        rec.source_ref = _repair(rec.source_ref)
+        fixed.append("source_ref")
+    if any(_bad(k) or _bad(v) for k, v in rec.ids.items()):
+        rec.ids = {_repair(k): _repair(v) for k, v in rec.ids.items()}
+        fixed.append("paper id")
+    for i, a in enumerate(rec.authors):
+        if (_bad(a.name) or _bad(a.family) or _bad(a.given) or _bad(a.suffix)
+                or any(_bad(k) or _bad(v) for k, v in a.ids.items())):
+            rec.authors[i] = RawAuthor(
+                _repair(a.name),
+                None if a.family is None else _repair(a.family),
+                None if a.given is None else _repair(a.given),
+                None if a.suffix is None else _repair(a.suffix),
+                {_repair(k): _repair(v) for k, v in a.ids.items()},
+            )
+            if "author name" not in fixed:
+                fixed.append("author name")
+    return fixed
+
+
+def repair_skipped(item: Skipped) -> Skipped:
+    """``item`` with unpaired surrogates in its text replaced by U+FFFD."""
+    if _bad(item.source_ref) or _bad(item.reason) or _bad(item.detail):
+        return Skipped(_repair(item.source_ref), _repair(item.reason), _repair(item.detail))
+    return item

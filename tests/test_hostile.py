@@ -358,22 +358,27 @@ def test_utf16_table_is_detected_without_a_telling_suffix(tmp_path: Path) -> Non
     assert detect_format(copy("csv-utf16-bom.csv", tmp_path, "export.txt")) == "csv"
 
 
-def test_csv_without_authors_column_raises_and_changes_nothing(
+def test_csv_without_authors_column_is_reported_and_the_other_files_go_in(
     store: SQLiteStore, tmp_path: Path
 ) -> None:
     good = copy("csv-latin1.csv", tmp_path)
     bad = tmp_path / "people.csv"
     bad.write_text("name,email\nAda,ada@example.org\n")
-    with pytest.raises(ParseError, match="no an authors column in the header"):
-        ingest(store, [good, bad])
-    assert store.counts()["papers"] == 0
+    rep = ingest(store, [bad, good])
+    assert rep.skipped_reasons["unreadable-file"] == 1
+    assert rep.examples[0]["source_ref"] == "people.csv:0"
+    assert "no authors column in the header" in rep.examples[0]["detail"]
+    assert "no authors column" in rep.files[0]["error"]
+    assert store.counts()["papers"] == rep.papers > 0
+    with pytest.raises(ParseError, match="no authors column in the header"):
+        ingest(store, [bad])  # nothing at all could be read: the command fails
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     with pytest.raises(ParseError, match="empty file"):
         ingest(store, [empty])
     with pytest.raises(GraphsvcError, match="no such file"):
         ingest(store, [tmp_path / "missing.csv"])
-    assert store.counts()["papers"] == 0
+    assert store.counts()["papers"] == rep.papers
 
 
 # -- JSON --------------------------------------------------------------------------------------

@@ -319,7 +319,7 @@ def _chunks(blocks: Iterable[str]) -> Iterator[_Chunk]:
     while True:
         m = _START.search(buf, pos)
         if m is None:
-            if pending is not None and not pending.problem and _JUNK.search(buf, pos):
+            if pending is not None and not pending.problem and _cut_short(buf[pos:]):
                 pending.problem, pending.detail = _EXTRA_BRACE, _extra_detail(pending)
             # keep a last line like "@article" whose "{" is on the next line
             tail = _HEAD_TAIL.search(buf, pos)
@@ -332,7 +332,7 @@ def _chunks(blocks: Iterable[str]) -> Iterator[_Chunk]:
             continue
         start = m.start()
         if pending is not None:
-            if not pending.problem and _JUNK.search(buf[pos:start]):
+            if not pending.problem and _cut_short(buf[pos:start]):
                 pending.problem, pending.detail = _EXTRA_BRACE, _extra_detail(pending)
             yield pending
             pending = None
@@ -382,6 +382,20 @@ def _chunks(blocks: Iterable[str]) -> Iterator[_Chunk]:
 
 
 _EXTRA_BRACE = "unbalanced-braces"
+
+
+def _cut_short(between: str) -> bool:
+    """Whether the text after an entry shows that an extra ``}`` ended it early: it holds
+    ``field = value`` and a ``}`` that closes nothing opened after the entry (a damaged entry
+    whose ``@`` was lost is balanced text between two entries, a comment to BibTeX)."""
+    if not _JUNK.search(between):
+        return False
+    depth = 0
+    for m in _BRACES.finditer(between):
+        depth += 1 if m.group() == "{" else -1
+        if depth < 0:
+            return True
+    return False
 
 
 def _extra_detail(chunk: _Chunk) -> str:
@@ -780,16 +794,20 @@ class _Reader:
     def _entry(
         self, kind: str, key: str, fields: dict[str, str], ref: str
     ) -> Iterator[Record | Skipped]:
-        parent_key = fields.get("crossref", "").strip().lower()
-        if parent_key:
-            parent = self.parents.get(parent_key)
-            if parent is None:
-                self.waiting.setdefault(parent_key, []).append((kind, key, fields, ref))
-                return
-            fields = _inherit(fields, *parent)
-        yield _build(kind, key, fields, ref)
-        lkey = key.lower()
-        if (lkey in self.targets or lkey in self.waiting) and lkey not in self.parents:
-            self.parents[lkey] = (kind, fields)
-            for child in self.waiting.pop(lkey, []):
-                yield from self._entry(*child)
+        # a stack, not recursion: a chain of 1,000 entries each the crossref parent of the one
+        # before, read last-first, releases the whole chain when its head arrives
+        todo = [(kind, key, fields, ref)]
+        while todo:
+            kind, key, fields, ref = todo.pop()
+            parent_key = fields.get("crossref", "").strip().lower()
+            if parent_key:
+                parent = self.parents.get(parent_key)
+                if parent is None:
+                    self.waiting.setdefault(parent_key, []).append((kind, key, fields, ref))
+                    continue
+                fields = _inherit(fields, *parent)
+            yield _build(kind, key, fields, ref)
+            lkey = key.lower()
+            if (lkey in self.targets or lkey in self.waiting) and lkey not in self.parents:
+                self.parents[lkey] = (kind, fields)
+                todo.extend(reversed(self.waiting.pop(lkey, [])))

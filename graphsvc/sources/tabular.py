@@ -238,7 +238,7 @@ def read(
     header = _split_header(header_line, delim)
     col_authors = find_column(header, opts.authors_column, AUTHOR_COLUMNS)
     if col_authors is None:
-        wanted = repr(opts.authors_column) if opts.authors_column else "an authors column"
+        wanted = repr(opts.authors_column) if opts.authors_column else "authors column"
         raise ParseError(
             f"{name}: no {wanted} in the header; columns found: "
             + ", ".join(repr(h.strip()) for h in header)
