@@ -343,3 +343,19 @@ def test_written_file_opens_offline(tab: Watched, store_dir: Path, svc: GraphSer
     page.keyboard.press("Enter")
     page.wait_for_function("() => network.getSelectedNodes().length === 1")
     shot(page, "ego-file")
+
+
+def test_api_docs_render_offline(tab: Watched, server: Server) -> None:
+    """Swagger UI comes from graphsvc, starts under the views' CSP and loads nothing else."""
+    page = tab.page
+    page.goto(server.url + "/docs")
+    page.wait_for_selector(".opblock-summary-path")  # the operations, read from /openapi.json
+    assert page.locator(".opblock").count() > 10
+    assert page.locator("button.authorize").count() == 1  # where the API key is typed
+    op = page.locator(".opblock-get", has=page.locator("[data-path='/health']")).first
+    op.locator(".opblock-summary").click()
+    op.locator("button.try-out__btn").click()
+    op.locator("button.execute").click()  # a request from the page: connect-src 'self'
+    status = op.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for()
+    assert status.inner_text().strip().startswith("200")

@@ -153,6 +153,41 @@ def test_front_page(client: TestClient) -> None:
     assert_offline(html)
 
 
+def test_no_page_loads_anything_from_another_host(client: TestClient, ids: dict[str, int]) -> None:
+    """Offline means offline: the front page, the API docs and every view, answers and errors,
+    load only from this service, under the same Content-Security-Policy."""
+    from graphsvc.api.csp import CSP
+
+    hoefler, besta = ids["hoefler"], ids["besta"]
+    pages = ["/", "/docs", "/view/search?q=hoefler", f"/view/authors/{hoefler}",
+             f"/view/path?from={hoefler}&to={besta}", f"/view/cohort?authors={hoefler},{besta}",
+             "/view/authors/Zzyzx%20Qwerty", "/view/authors/Wei%20Liu"]
+    for url in pages:
+        r = client.get(url)
+        assert r.headers["content-type"].startswith("text/html"), url
+        assert r.headers["content-security-policy"] == CSP, url
+        assert_offline(r.text)
+        for tag, attrs in parse(r.text).tags:  # and what they load is served here
+            ref = attrs.get("src") if tag in ("script", "img") else (
+                attrs.get("href") if tag == "link" else None)
+            if ref and not ref.startswith("data:"):
+                assert client.get(ref).status_code == 200, (url, ref)
+
+
+def test_api_docs_run_graphsvc_s_own_swagger_ui(client: TestClient) -> None:
+    docs = client.get("/docs").text
+    scripts = [a.get("src") for t, a in parse(docs).tags if t == "script"]
+    assert scripts == ["/docs/assets/swagger-ui-bundle.js", "/docs/assets/docs.js"]
+    assert not [text for _, text in parse(docs).scripts if text.strip()]  # nothing inline
+    assert 'data-openapi-url="/openapi.json"' in docs
+    start = client.get("/docs/assets/docs.js")
+    assert "validatorUrl: null" in start.text  # Swagger UI's default asks validator.swagger.io
+    bundle = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and "SwaggerUIBundle" in bundle.text
+    assert client.get("/docs/assets/nothing.js").status_code == 404
+    assert client.get("/redoc").status_code == 404  # ReDoc always fetches its logo from a CDN
+
+
 def test_static_assets(client: TestClient) -> None:
     for name, media in (("vis-network.min.js", "javascript"), ("vis-network.min.css", "css"),
                         ("graphsvc.js", "javascript"), ("graphsvc.css", "css")):

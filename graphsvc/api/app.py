@@ -28,7 +28,16 @@ from graphsvc.api.deps import (
     get_settings,
 )
 from graphsvc.api.jobs import JobManager
-from graphsvc.api.routers import authors, exports, graph, health, identity, ingest, paths
+from graphsvc.api.routers import (
+    authors,
+    docs,
+    exports,
+    graph,
+    health,
+    identity,
+    ingest,
+    paths,
+)
 from graphsvc.api.stores import shared_store
 from graphsvc.config import Settings
 from graphsvc.errors import StoreUnavailable
@@ -207,8 +216,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # its settings over through the environment for that reason)
     explicit = settings != get_settings()
     options = ApiOptions.from_settings(settings)  # a malformed value fails here, at start-up
+    # /docs comes from routers.docs (FastAPI's loads Swagger UI from a CDN); no /redoc (ReDoc
+    # loads its logo from a CDN)
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION,
-                  openapi_tags=TAGS, lifespan=lifespan)
+                  openapi_tags=TAGS, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.options = options
     app.state.stats_cache = graph.StatsCache()
@@ -225,7 +236,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["Location", "Content-Disposition"],
         )
     # identity first: /authors/merge must not be taken for the author called "merge"
-    for module in (health, identity, authors, paths, graph, exports, ingest):
+    for module in (health, docs, identity, authors, paths, graph, exports, ingest):
         app.include_router(module.router)
     if _has_views():
         from graphsvc.views.routes import router as views_router

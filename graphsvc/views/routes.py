@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from graphsvc.api.csp import HEADERS
 from graphsvc.api.deps import ServiceDep, require_read_key
 from graphsvc.errors import GraphsvcError, InvalidQuery
 from graphsvc.views import pages, render
@@ -22,18 +23,6 @@ from graphsvc.views.pages import EgoParams, Page, PathParams, Site, Window
 
 router = APIRouter(include_in_schema=False)
 Read = [Depends(require_read_key)]
-
-#: what a page may load: its own scripts and styles, its own API; images as data/blob (PNG export)
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
-HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 def _site(request: Request) -> Site:
