@@ -163,3 +163,29 @@ def test_a_new_command_module_is_one_decorated_function(tmp_path, capsys, monkey
     finally:
         del COMMANDS["hello"]
     assert "hello" not in subcommands() and entry.MODULES
+
+
+def test_serve_get_writes_binary_answers_byte_for_byte(data_dir):
+    import io
+    import zipfile
+
+    from fastapi.testclient import TestClient
+
+    from graphsvc.api.app import create_app
+    from graphsvc.api.routers.docs import asset_bytes
+    from graphsvc.config import Settings
+
+    def get(path: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "graphsvc", "--data-dir", str(data_dir),
+                               "serve", "--get", path], capture_output=True, check=True)
+
+    csv_zip = get("/export?format=csv").stdout
+    with TestClient(create_app(Settings(data_dir=data_dir))) as client:
+        want = zipfile.ZipFile(io.BytesIO(client.get("/export?format=csv").content))
+    got = zipfile.ZipFile(io.BytesIO(csv_zip))
+    assert got.testzip() is None and got.namelist() == want.namelist()
+    assert [got.read(n) for n in got.namelist()] == [want.read(n) for n in want.namelist()]
+    # a zip carries its write time: a file that does not shows the bytes are exactly the server's
+    assert get("/docs/assets/favicon.png").stdout == asset_bytes("favicon.png")
+    stats = get("/stats").stdout.decode("utf-8")
+    assert stats.endswith("}\n") and json.loads(stats)["papers"] == 100

@@ -334,6 +334,18 @@ def serve_get(settings: Settings, path: str, *,
     """Answer ``GET path`` in-process: ``(status, body)``; JSON bodies are pretty-printed.
 
     The API key, when configured, is sent along: whoever runs this can read the store anyway.
+    Binary answers (a zip export) are mangled by decoding: use :func:`serve_get_bytes`.
+    """
+    status, _, body = serve_get_bytes(settings, path, headers=headers)
+    return status, body.decode("utf-8", errors="replace")
+
+
+def serve_get_bytes(settings: Settings, path: str, *,
+                    headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    """Answer ``GET path`` in-process: ``(status, content type, body)``.
+
+    A JSON body is pretty-printed (UTF-8); every other body is the bytes the server sent, so a
+    zip or any other binary answer comes out byte for byte.
     """
     from graphsvc.api.app import create_app
 
@@ -343,11 +355,23 @@ def serve_get(settings: Settings, path: str, *,
         hdrs["Authorization"] = f"Bearer {settings.api_key}"
     status, resp_headers, body = asyncio.run(_request(create_app(settings), "GET", path, hdrs))
     ctype = resp_headers.get("content-type", "")
-    text = body.decode("utf-8", errors="replace")
     if "json" in ctype:
         with contextlib.suppress(ValueError):
-            text = json.dumps(json.loads(text), ensure_ascii=False, indent=2)
-    return status, text
+            body = json.dumps(json.loads(body), ensure_ascii=False, indent=2).encode("utf-8")
+    return status, ctype, body
+
+
+def is_text(ctype: str) -> bool:
+    """Whether a response of this content type is text meant for a terminal.
+
+    Examples
+    --------
+    >>> [is_text(t) for t in ("application/json", "text/csv; charset=utf-8", "application/zip")]
+    [True, True, False]
+    """
+    media = ctype.split(";", 1)[0].strip().lower()
+    return media.startswith("text/") or media.endswith(("json", "+xml")) or media in (
+        "application/xml", "application/javascript")
 
 
 async def _request(app: Any, method: str, target: str, headers: dict[str, str],

@@ -16,7 +16,8 @@ def _serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, help="worker processes (each holds the graph)")
     p.add_argument("--get", metavar="PATH",
-                   help="answer one GET request in-process and print it (no server)")
+                   help="answer one GET request in-process and print it (no server); a "
+                   "binary answer (a zip export) is written byte for byte: redirect it")
     p.add_argument("--no-demo", action="store_true", help="don't load the demo data into an "
                    "empty store")
 
@@ -28,11 +29,17 @@ def _serve_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_serve_arguments,
 )
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from graphsvc.api.serve import run_serve, serve_get, urls
+    from graphsvc.api.serve import is_text, run_serve, serve_get_bytes, urls
 
     if args.get:
-        status, body = serve_get(settings, args.get)
-        print(body)
+        status, ctype, body = serve_get_bytes(settings, args.get)
+        out = sys.stdout.buffer
+        if is_text(ctype):
+            sys.stdout.flush()
+            out.write(body if body.endswith(b"\n") else body + b"\n")
+        else:  # a zip export and the like: the server's bytes, nothing added
+            out.write(body)
+        out.flush()
         return 0 if status < 400 else (3 if status in (404, 409) else 1)
     if settings.store == "embedded" and not args.no_demo:
         with open_store(settings) as store:
