@@ -23,6 +23,7 @@ from graphsvc.graph.export import (
     from_subgraph,
     node_years,
 )
+from graphsvc.graph.export_years import enrich_subgraph, spells
 
 # authors 10..14; paper years; team of paper 3 is over the cap of 3
 AUTHORS = [10, 11, 12, 13, 14]
@@ -43,17 +44,16 @@ def whole(g: CoauthorGraph) -> ExportData:
 
 
 def sub_of(g: CoauthorGraph) -> dict[str, Any]:
-    """The same graph in GraphService's subgraph shape, with node years as the API adds them."""
-    first, last = node_years(g)
-    nodes = [{"id": a, "name": NAMES[a], "papers": g.paper_count(g.node(a)), "degree": 0,
-              "first_year": int(f) or None, "last_year": int(la) or None}
-             for a, f, la in zip(AUTHORS, first, last, strict=True)]
+    """The same graph in GraphService's subgraph shape, with node and edge years as the API and
+    the CLI add them (``enrich_subgraph``)."""
+    nodes = [{"id": a, "name": NAMES[a], "papers": g.paper_count(g.node(a)), "degree": 0}
+             for a in AUTHORS]
     u, v, slot = g.edge_list()
     edges = [{"source": AUTHORS[a], "target": AUTHORS[b], "papers": int(g.papers[s]),
               "weight": round(float(g.weight[s]), 6),
               "first_year": int(g.first_year[s]) or None, "last_year": int(g.last_year[s]) or None}
              for a, b, s in zip(u, v, slot, strict=True)]
-    return {"nodes": nodes, "edges": edges}
+    return enrich_subgraph(g, {"nodes": nodes, "edges": edges})
 
 
 def body(data: ExportData, fmt: str) -> bytes:
@@ -94,14 +94,20 @@ def test_subgraph_and_whole_graph_writers_agree(graph: CoauthorGraph) -> None:
         assert body(whole(graph), fmt) == body(same_title, fmt), fmt
 
 
-def test_gexf_is_dynamic_with_year_spans(graph: CoauthorGraph) -> None:
-    raw = body(whole(graph), "gexf")
+@pytest.mark.parametrize("source", ["whole", "sub"])
+def test_gexf_has_one_spell_per_active_year_range(graph: CoauthorGraph, source: str) -> None:
+    data = whole(graph) if source == "whole" else from_subgraph(sub_of(graph))
+    raw = body(data, "gexf")
     G = nx.read_gexf(io.BytesIO(raw), node_type=int)
     assert G.graph["mode"] == "dynamic"
     assert G.nodes[10]["label"] == "Ada <Lovelace> & Co"
-    assert (G.nodes[10]["start"], G.nodes[10]["end"]) == ("2001-01-01", "2010-12-31")
+    # papers in 2001, 2005 and 2010: three spells, the gaps stay visible on the timeline
+    assert G.nodes[10]["spells"] == [("2001-01-01", "2001-12-31"), ("2005-01-01", "2005-12-31"),
+                                     ("2010-01-01", "2010-12-31")]
+    assert "start" not in G.nodes[10]
     e = G.edges[10, 11]
-    assert (e["start"], e["end"]) == ("2001-01-01", "2005-12-31")
+    # the 2010 paper is over the team-size cap: no joint-paper spell for it
+    assert e["spells"] == [("2001-01-01", "2001-12-31"), ("2005-01-01", "2005-12-31")]
     assert e["papers"] == 2 and e["weight"] == pytest.approx(1.5)
     root = ElementTree.fromstring(raw)
     ns = {"g": "http://www.gexf.net/1.2draft"}
@@ -109,7 +115,28 @@ def test_gexf_is_dynamic_with_year_spans(graph: CoauthorGraph) -> None:
     assert g is not None and g.get("timeformat") == "date"
     unknown = [e for e in root.iter("{http://www.gexf.net/1.2draft}edge")
                if e.get("source") == "12" and e.get("target") == "13"]
-    assert unknown and unknown[0].get("start") is None  # no year: present all the time
+    # no known year: no spell and no span, present all the time
+    assert unknown and unknown[0].get("start") is None
+    assert unknown[0].find("g:spells", ns) is None
+
+
+def test_gexf_consecutive_years_are_one_spell() -> None:
+    m = Memberships.from_papers([1, 2], [[1, 2], [1, 2], [1, 2], [1, 2]],
+                                years=[2003, 2004, 2005, 2009])
+    g = CoauthorGraph.build(m)
+    G = nx.read_gexf(io.BytesIO(body(from_graph(g, lambda ids: {i: str(i) for i in ids}),
+                                     "gexf")), node_type=int)
+    want = [("2003-01-01", "2005-12-31"), ("2009-01-01", "2009-12-31")]
+    assert G.nodes[1]["spells"] == want and G.edges[1, 2]["spells"] == want
+    assert spells([2005, 2003, 2004, 0, 2009]) == [(2003, 2005), (2009, 2009)]
+
+
+def test_gexf_without_year_lists_keeps_one_span() -> None:
+    sub = {"nodes": [{"id": 1, "name": "A", "papers": 1}, {"id": 2, "name": "B", "papers": 1}],
+           "edges": [{"source": 1, "target": 2, "papers": 1, "weight": 1.0, "first_year": 2003,
+                      "last_year": 2006}]}
+    G = nx.read_gexf(io.BytesIO(body(from_subgraph(sub), "gexf")), node_type=int)
+    assert (G.edges[1, 2]["start"], G.edges[1, 2]["end"]) == ("2003-01-01", "2006-12-31")
 
 
 def test_json_is_networkx_node_link(graph: CoauthorGraph) -> None:

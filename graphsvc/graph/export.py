@@ -19,9 +19,11 @@ Formats:
 ``graphml``
     GraphML (networkx's writer for subgraphs, a streaming writer for the whole graph).
 ``gexf``
-    GEXF 1.2 in dynamic mode for Gephi's timeline: every author and edge carries
-    ``start``/``end`` dates spanning its first to last year (``timeformat="date"``,
-    1 January to 31 December), plus the attributes above.
+    GEXF 1.2 in dynamic mode for Gephi's timeline: every author and edge carries one
+    ``<spell>`` per run of consecutive years with papers (``timeformat="date"``, 1 January of
+    the first to 31 December of the last year), so a gap of years shows as a gap on the
+    timeline; rows without year lists get one ``start``/``end`` span, and rows without any
+    known year are present all the time. Plus the attributes above.
 ``csv``
     A zip of ``nodes.csv`` and ``edges.csv`` (names live in the nodes file, so edges-only would
     lose them).
@@ -52,6 +54,7 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 
 from graphsvc.errors import InvalidQuery
+from graphsvc.graph.export_years import EdgeYears, node_year_lists, node_years, spells
 
 if TYPE_CHECKING:
     from graphsvc.graph.csr import CoauthorGraph
@@ -86,14 +89,15 @@ class ExportData:
 
     ``nodes()`` and ``edges()`` may be called more than once (each call starts over); node rows
     come in ascending id order. ``links`` and ``strength`` (VOSviewer's link count and total link
-    strength per author) are computed over the exported graph.
+    strength per author) are computed over the exported graph. Called with ``years=True`` they
+    add ``years`` (the distinct known years with papers, ascending) to every row, when known.
     """
 
     title: str
     n_nodes: int
     n_edges: int
-    nodes: Callable[[], Iterator[list[Row]]]
-    edges: Callable[[], Iterator[list[Row]]]
+    nodes: Callable[..., Iterator[list[Row]]]
+    edges: Callable[..., Iterator[list[Row]]]
     node_attrs: tuple[str, ...] = ("papers", "first_year", "last_year")
     in_memory: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -144,7 +148,8 @@ def from_subgraph(sub: dict[str, Any], *, title: str = "graphsvc subgraph") -> E
         n["strength"] = strength.get(i, 0)
     return ExportData(
         title=title, n_nodes=len(nodes), n_edges=len(edges),
-        nodes=lambda: _chunks(nodes, NODE_CHUNK), edges=lambda: _chunks(edges, EDGE_CHUNK),
+        nodes=lambda years=False: _chunks(nodes, NODE_CHUNK),
+        edges=lambda years=False: _chunks(edges, EDGE_CHUNK),
         node_attrs=tuple(attrs), in_memory=True,
     )
 
@@ -152,40 +157,6 @@ def from_subgraph(sub: dict[str, Any], *, title: str = "graphsvc subgraph") -> E
 def _chunks(rows: Sequence[Row], size: int) -> Iterator[list[Row]]:
     for i in range(0, len(rows), size):
         yield list(rows[i : i + size])
-
-
-def node_years(g: CoauthorGraph, nodes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """First and last known year of each node's papers in the window (``0`` = unknown)."""
-    years = np.asarray(g.memberships.paper_year, dtype=np.int64)[g.author_papers]
-    ptr = np.asarray(g.author_paper_ptr)
-    if nodes is None:
-        nodes = np.arange(g.n, dtype=np.int64)
-    nodes = np.asarray(nodes, dtype=np.int64)
-    first = np.zeros(nodes.size, dtype=np.int64)
-    last = np.zeros(nodes.size, dtype=np.int64)
-    if years.size == 0 or nodes.size == 0:
-        return first, last
-    big = np.iinfo(np.int64).max
-    lo = np.where(years > 0, years, big)
-    hi = np.where(years > 0, years, 0)
-    if nodes.size == g.n:
-        starts, counts = ptr[:-1], np.diff(ptr)
-    else:
-        starts, counts = ptr[nodes], ptr[nodes + 1] - ptr[nodes]
-    has = counts > 0
-    if nodes.size == g.n:
-        idx = starts[has]
-        mins = np.minimum.reduceat(lo, idx)
-        maxs = np.maximum.reduceat(hi, idx)
-    else:
-        # arbitrary rows are not contiguous: reduce each row's slice
-        mins = np.array([lo[s : s + c].min() for s, c in zip(starts[has], counts[has],
-                                                              strict=True)], dtype=np.int64)
-        maxs = np.array([hi[s : s + c].max() for s, c in zip(starts[has], counts[has],
-                                                             strict=True)], dtype=np.int64)
-    first[has] = np.where(mins == big, 0, mins)
-    last[has] = maxs
-    return first, last
 
 
 def from_graph(g: CoauthorGraph, names: Callable[[list[int]], dict[int, str]], *,
@@ -205,11 +176,11 @@ def from_graph(g: CoauthorGraph, names: Callable[[list[int]], dict[int, str]], *
         strength[has] = np.add.reduceat(np.asarray(g.papers, dtype=np.int64), ptr[:-1][has])
     eu, ev, slot = g.edge_list()
 
-    def node_chunks() -> Iterator[list[Row]]:
+    def node_chunks(years: bool = False) -> Iterator[list[Row]]:
         for i in range(0, g.n, NODE_CHUNK):
             chunk = ids[i : i + NODE_CHUNK].tolist()
             name_of = names(chunk)
-            yield [
+            rows: list[Row] = [
                 {"id": a, "name": name_of.get(a, ""), "papers": int(p),
                  "first_year": int(f) or None, "last_year": int(la) or None,
                  "links": int(d), "strength": int(s)}
@@ -218,11 +189,17 @@ def from_graph(g: CoauthorGraph, names: Callable[[list[int]], dict[int, str]], *
                     last[i : i + NODE_CHUNK], degree[i : i + NODE_CHUNK],
                     strength[i : i + NODE_CHUNK], strict=True)
             ]
+            if years:
+                lists = node_year_lists(g, np.arange(i, i + len(chunk)))
+                for row, ys in zip(rows, lists, strict=True):
+                    row["years"] = ys
+            yield rows
 
-    def edge_chunks() -> Iterator[list[Row]]:
+    def edge_chunks(years: bool = False) -> Iterator[list[Row]]:
+        table = EdgeYears(g) if years else None
         for i in range(0, eu.size, EDGE_CHUNK):
             s = slot[i : i + EDGE_CHUNK]
-            yield [
+            rows: list[Row] = [
                 {"source": int(a), "target": int(b), "papers": int(p),
                  "weight": round(float(w), 6), "first_year": int(f) or None,
                  "last_year": int(la) or None}
@@ -231,6 +208,11 @@ def from_graph(g: CoauthorGraph, names: Callable[[list[int]], dict[int, str]], *
                     g.papers[s].tolist(), g.weight[s].tolist(), g.first_year[s].tolist(),
                     g.last_year[s].tolist(), strict=True)
             ]
+            if table is not None:
+                lists = table.of(eu[i : i + EDGE_CHUNK], ev[i : i + EDGE_CHUNK])
+                for row, ys in zip(rows, lists, strict=True):
+                    row["years"] = ys
+            yield rows
 
     return ExportData(title=title, n_nodes=g.n, n_edges=int(eu.size), nodes=node_chunks,
                       edges=edge_chunks)
@@ -354,8 +336,8 @@ def _gexf_lines(data: ExportData) -> Iterator[str]:
            'xsi:schemaLocation="http://www.gexf.net/1.2draft '
            'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n')
     yield (f"<meta><creator>graphsvc</creator><description>{_x(data.title)}: co-authorship, "
-           "edge weight = Newman's collaboration weight, papers = joint papers; start/end span "
-           "the first to last year of the papers</description></meta>\n")
+           "edge weight = Newman's collaboration weight, papers = joint papers; one spell per "
+           "run of consecutive years with papers</description></meta>\n")
     yield '<graph defaultedgetype="undirected" mode="dynamic" timeformat="date">\n'
     yield '<attributes class="node" mode="static">\n'
     for a in data.node_attrs:
@@ -364,26 +346,27 @@ def _gexf_lines(data: ExportData) -> Iterator[str]:
     for a in ("papers", "first_year", "last_year"):
         yield f'<attribute id="{a}" title="{a}" type="integer" />\n'
     yield "</attributes>\n<nodes>\n"
-    for chunk in data.nodes():
+    for chunk in data.nodes(years=True):
         out = []
         for n in chunk:
-            span = _span(n)
+            span, spell = _time(n)
             values = "".join(f'<attvalue for="{a}" value="{int(n[a])}" />'
                              for a in data.node_attrs if n.get(a) is not None)
             out.append(f'<node id="{int(n["id"])}" label={_xa(n.get("name", ""))}{span}>'
-                       f"<attvalues>{values}</attvalues></node>\n")
+                       f"<attvalues>{values}</attvalues>{spell}</node>\n")
         yield "".join(out)
     yield "</nodes>\n<edges>\n"
     k = 0
-    for chunk in data.edges():
+    for chunk in data.edges(years=True):
         out = []
         for e in chunk:
             values = "".join(f'<attvalue for="{a}" value="{int(e[a])}" />'
                              for a in ("papers", "first_year", "last_year")
                              if e.get(a) is not None)
+            span, spell = _time(e)
             out.append(f'<edge id="{k}" source="{int(e["source"])}" '
                        f'target="{int(e["target"])}" weight="{float(e.get("weight") or 0)}"'
-                       f"{_span(e)}><attvalues>{values}</attvalues></edge>\n")
+                       f"{span}><attvalues>{values}</attvalues>{spell}</edge>\n")
             k += 1
         yield "".join(out)
     yield "</edges>\n</graph>\n</gexf>\n"
@@ -392,6 +375,17 @@ def _gexf_lines(data: ExportData) -> Iterator[str]:
 def _span(row: Row) -> str:
     start, end = _date(row.get("first_year"), False), _date(row.get("last_year"), True)
     return (f' start="{start}"' if start else "") + (f' end="{end}"' if end else "")
+
+
+def _time(row: Row) -> tuple[str, str]:
+    """``(start/end attributes, <spells> element)`` of a node or edge: spells when its active
+    years are known (Gephi then shows the gaps), else one first-to-last span."""
+    runs = [(s, e) for s, e in spells(row.get("years") or []) if s <= 9999 and e <= 9999]
+    if not runs:
+        return _span(row), ""
+    inner = "".join(f'<spell start="{_date(s, False)}" end="{_date(e, True)}" />'
+                    for s, e in runs)
+    return "", f"<spells>{inner}</spells>"
 
 
 def _json(data: ExportData) -> Iterator[bytes]:

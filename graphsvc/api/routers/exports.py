@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import numpy as np
 from fastapi import APIRouter, Query
 from fastapi.responses import Response, StreamingResponse
 
@@ -12,7 +11,8 @@ from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.params import FromYear, QInt, SingleValues, ToYear
 from graphsvc.api.problems import responses
 from graphsvc.errors import InvalidQuery
-from graphsvc.graph.export import FORMATS, export, from_graph, from_subgraph, node_years
+from graphsvc.graph.export import FORMATS, export, from_graph, from_subgraph
+from graphsvc.graph.export_years import enrich_subgraph
 
 router = APIRouter(tags=["exports"], dependencies=[ReadAuth, SingleValues])
 
@@ -74,12 +74,7 @@ async def export_graph(
             sub = svc.cohort(cohort, year_from=from_year, year_to=to_year)
             title = f"cohort of {len(sub['nodes'])} authors"
             name = f"graphsvc-cohort{window}{fmt.suffix}"
-        g = svc.graph(from_year, to_year)
-        if sub["nodes"]:
-            idx = g.nodes(np.array([n["id"] for n in sub["nodes"]], dtype=np.int64))
-            first, last = node_years(g, idx)
-            for n, f, la in zip(sub["nodes"], first.tolist(), last.tolist(), strict=True):
-                n["first_year"], n["last_year"] = f or None, la or None
+        enrich_subgraph(svc.graph(from_year, to_year), sub)
         return b"".join(export(from_subgraph(sub, title=title), format)), name
 
     body, name = await run.slow(subgraph)
