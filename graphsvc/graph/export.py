@@ -31,7 +31,8 @@ Formats:
     networkx's node-link format (``{"directed", "multigraph", "graph", "nodes", "edges"}``),
     readable with ``networkx.node_link_graph``.
 ``pajek``
-    Pajek ``.net``: ``*Vertices`` numbered 1…N in author-id order labelled with names,
+    Pajek ``.net``: ``*Vertices`` numbered 1…N in author-id order labelled with names (a name
+    two authors share gets `` (id N)``, since readers such as networkx key vertices by label),
     ``*Edges`` ``i j joint_papers``.
 ``vosviewer``
     A zip of a VOSviewer map file (``id,label,weight<Documents>,weight<Links>,weight<Total
@@ -427,13 +428,22 @@ def _pajek(data: ExportData) -> Iterator[bytes]:
 
 
 def _pajek_lines(data: ExportData) -> Iterator[str]:
+    # readers that key vertices by label (networkx) would merge two authors of one name: a
+    # name that is not unique gets the author id
+    seen: dict[str, int] = {}
+    for chunk in data.nodes():
+        for n in chunk:
+            name = str(n.get("name", ""))
+            seen[name] = seen.get(name, 0) + 1
     yield f"*Vertices {data.n_nodes}\n"
     number: dict[int, int] = {}
     for chunk in data.nodes():
         out = []
         for n in chunk:
             k = number[int(n["id"])] = len(number) + 1
-            out.append(f"{k} {_pajek_label(n.get('name', ''))}\n")
+            name = str(n.get("name", ""))
+            label = name if seen.get(name, 0) < 2 else f"{name} (id {int(n['id'])})"
+            out.append(f"{k} {_pajek_label(label)}\n")
         yield "".join(out)
     yield "*Edges\n"
     for chunk in data.edges():

@@ -10,9 +10,8 @@ from fastapi.responses import Response, StreamingResponse
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.params import FromYear, QInt, SingleValues, ToYear
 from graphsvc.api.problems import responses
-from graphsvc.errors import InvalidQuery
-from graphsvc.graph.export import FORMATS, export, from_graph, from_subgraph
-from graphsvc.graph.export_years import enrich_subgraph
+from graphsvc.graph.export import FORMATS
+from graphsvc.graph.export_select import Selection, chunks
 
 router = APIRouter(tags=["exports"], dependencies=[ReadAuth, SingleValues])
 
@@ -51,31 +50,19 @@ async def export_graph(
     """Formats: `graphml`, `gexf` (dynamic, with years for Gephi's timeline), `csv` (zip of
     nodes.csv and edges.csv), `json` (networkx node-link), `pajek` (.net), `vosviewer` (zip of
     map and network files). Without `author` or `cohort`: the whole graph."""
-    if author is not None and cohort:
-        raise InvalidQuery("give either author or cohort, not both")
+    sel = Selection(author=author, radius=radius, min_papers=min_papers, max_nodes=max_nodes,
+                    cohort=tuple(cohort), year_from=from_year, year_to=to_year)
+    sel.check()
     fmt = FORMATS[format]
-    window = ""
-    if from_year is not None or to_year is not None:
-        window = f"-{from_year or ''}-{to_year or ''}"
-    if author is None and not cohort:
-        g = await run.slow(svc.graph, from_year, to_year)
-        data = from_graph(g, lambda ids: svc.store.author_names(ids))
+    if sel.whole:
         # the chunks are written as they are sent (Starlette iterates them on its threads)
-        return StreamingResponse(export(data, format), media_type=fmt.media_type,
-                                 headers=_attachment(f"graphsvc-graph{window}{fmt.suffix}"))
+        stream, name = await run.slow(chunks, svc, sel, format)
+        return StreamingResponse(stream, media_type=fmt.media_type,
+                                 headers=_attachment(name))
 
     def subgraph() -> tuple[bytes, str]:
-        if author is not None:
-            sub = svc.ego(author, radius=radius, min_papers=min_papers, max_nodes=max_nodes,
-                          year_from=from_year, year_to=to_year)
-            title = f"ego network of {sub['center']['name']} (radius {radius})"
-            name = f"graphsvc-ego-{sub['center']['id']}{window}{fmt.suffix}"
-        else:
-            sub = svc.cohort(cohort, year_from=from_year, year_to=to_year)
-            title = f"cohort of {len(sub['nodes'])} authors"
-            name = f"graphsvc-cohort{window}{fmt.suffix}"
-        enrich_subgraph(svc.graph(from_year, to_year), sub)
-        return b"".join(export(from_subgraph(sub, title=title), format)), name
+        stream, name = chunks(svc, sel, format)
+        return b"".join(stream), name
 
     body, name = await run.slow(subgraph)
     return Response(body, media_type=fmt.media_type, headers=_attachment(name))
