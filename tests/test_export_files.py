@@ -220,3 +220,23 @@ def test_empty_strings_and_nulls_differ_in_the_bulk_files(tmp_path: Path) -> Non
 
     assert _line([1, "", None, 'a "b", c', True]) == '1,"",,"a ""b"", c",True\n'
     assert next(csv.reader(io.StringIO(_line(["", None])))) == ["", ""]
+
+
+def test_cli_export(svc: GraphService, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graphsvc.cli import main
+
+    data_dir = str(Path(svc.store.path).parent)
+    out = tmp_path / "h.gexf"
+    assert main(["--data-dir", data_dir, "export", "--format", "gexf", "--ego", CENTER,
+                 "--radius", "2", "--from-year", "2015", "-o", str(out), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    G = nx.read_gexf(out, node_type=int)
+    ego = svc.ego(CENTER, radius=2, max_nodes=1000, year_from=2015)
+    assert info["nodes"] == G.number_of_nodes() == len(ego["nodes"])
+    assert main(["--data-dir", data_dir, "export", "--format", "neo4j-admin", "-o",
+                 str(tmp_path / "bulk")]) == 0
+    assert "neo4j-admin database import full" in capsys.readouterr().out
+    assert main(["--data-dir", data_dir, "export", "--format", "graphml", "-o",
+                 str(tmp_path / "no" / "such" / "dir.graphml")]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write" in err

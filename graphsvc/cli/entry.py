@@ -21,6 +21,7 @@ MODULES: tuple[str, ...] = (
     "queries",
     "analytics",
     "view",
+    "export",
     "identity",
     "serve",
     "demo",

@@ -84,8 +84,16 @@ def write_export(svc: Any, sel: Selection, fmt: str, path: Path) -> dict[str, An
         raise InvalidQuery(f"unknown export format {fmt!r}; choose one of: "
                            f"{', '.join(ALL_FORMATS)}")
     path = Path(path)
-    if fmt == "neo4j-admin":
-        return _neo4j_admin(svc, sel, path)
+    try:
+        if fmt == "neo4j-admin":
+            return _neo4j_admin(svc, sel, path)
+        return _file(svc, sel, fmt, path)
+    except OSError as exc:
+        raise InvalidQuery(f"cannot write {path}: "
+                           f"{exc.strerror or exc}") from exc
+
+
+def _file(svc: Any, sel: Selection, fmt: str, path: Path) -> dict[str, Any]:
     data, _stem = export_data(svc, sel)
     if path.is_dir():
         raise InvalidQuery(f"{path} is a directory; give a file name (e.g. "

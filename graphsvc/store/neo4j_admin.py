@@ -13,7 +13,7 @@ integer`` keeps them as integer ``id`` properties); the other nodes get ids that
 Example (the README has the full command)::
 
     graphsvc export --format neo4j-admin -o import/
-    neo4j-admin database import full neo4j --id-type=integer \\
+    neo4j-admin database import full neo4j --id-type=integer --multiline-fields=true \\
         --nodes=import/authors.csv --nodes=import/papers.csv … \\
         --relationships=import/authored.csv …
 """
@@ -245,8 +245,9 @@ def import_command(out_dir: str, database: str = "neo4j") -> str:
     Examples
     --------
     >>> print(import_command("dump").splitlines()[0])
-    neo4j-admin database import full neo4j --id-type=integer \\
+    neo4j-admin database import full neo4j --id-type=integer --multiline-fields=true \\
     """
-    parts = [f"neo4j-admin database import full {database} --id-type=integer"]
+    parts = [f"neo4j-admin database import full {database} --id-type=integer "
+             "--multiline-fields=true"]
     parts += [f"--{f.kind}={out_dir}/{f.name}" for f in FILES]
     return " \\\n    ".join(parts)
