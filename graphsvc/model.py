@@ -37,6 +37,9 @@ class Record:
     ``openalex`` W-id, ``s2`` paper id, ``edge`` for edge-list lines, ``ref`` as a last resort
     for a title-less entry of a file. ``doi`` is lower-cased without the resolver prefix.
     ``source_ref`` is ``"<file name>:<line>"`` or ``"<file name>#<entry key>"``.
+    ``tie`` marks a record that is a co-authorship tie (an edge-list line, a GML edge or
+    node) rather than a publication: it never counts as a paper nor shows as evidence, and its
+    value is the tie's weight (DESIGN.md "Ties without papers").
     """
 
     title: str | None
@@ -47,6 +50,8 @@ class Record:
     doi: str | None = None
     ids: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    #: a co-authorship tie from an edge list or GML (its weight), not a paper: None for a paper
+    tie: float | None = None
 
 
 @dataclass(slots=True)

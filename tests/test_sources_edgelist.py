@@ -15,8 +15,9 @@ SHARED = Path(__file__).parents[2] / "shared" / "data"
 
 
 def records(path: Path, options: ReaderOptions | None = None) -> list[Record]:
+    """The records of a file; only a header may be skipped (and it is reported)."""
     items = list(edgelist.read(path, options or ReaderOptions()))
-    assert all(isinstance(i, Record) for i in items)
+    assert all(isinstance(i, Record) or i.reason == "header" for i in items)
     return [i for i in items if isinstance(i, Record)]
 
 
@@ -44,11 +45,17 @@ def test_headers_self_loops_and_bad_lines(tmp_path: Path) -> None:
     recs = [i for i in items if isinstance(i, Record)]
     assert [r.ids["edge"] for r in recs] == ["tiny:1-2", "tiny:1-2", "tiny:3-3"]
     assert len(recs[2].authors) == 1  # a self-loop: the node, no co-authorship
-    (bad,) = [i for i in items if isinstance(i, Skipped)]
+    bad, header = [i for i in items if isinstance(i, Skipped)]  # the header is judged last
     assert (bad.source_ref, bad.reason) == ("tiny.txt:6", "bad-edge")
+    assert (header.source_ref, header.reason) == ("tiny.txt:2", "header")  # "3 3": 3 edges follow
+    assert [r.tie for r in recs] == [1.0, 0.5, 1.0]  # ties (with their weight), not papers
     named = tmp_path / "named.txt"
     named.write_text("FromNodeId\tToNodeId\n5 7\n")
-    assert [r.ids["edge"] for r in records(named)] == ["named:5-7"]
+    items = list(edgelist.read(named))
+    assert [i.ids["edge"] for i in items if isinstance(i, Record)] == ["named:5-7"]
+    assert [(i.source_ref, i.reason) for i in items if isinstance(i, Skipped)] == [
+        ("named.txt:1", "header")  # reported, not silently dropped
+    ]
 
 
 def test_names_file(tmp_path: Path) -> None:
@@ -69,6 +76,7 @@ def test_nodes_edges_header_is_skipped(tmp_path: Path) -> None:
     f = tmp_path / "renumbered.txt"
     f.write_text("3 2\n1 2\n2 3\n")
     assert [r.ids["edge"] for r in records(f)] == ["renumbered:1-2", "renumbered:2-3"]
+    assert [i.reason for i in edgelist.read(f) if isinstance(i, Skipped)] == ["header"]
 
 
 def test_detect_format() -> None:
@@ -115,3 +123,96 @@ def test_shared_newman_astroph_with_names() -> None:
     authors = {a.ids["node"]: a.name for r in recs for a in r.authors}
     assert len(authors) == 16706 and len(set(authors.values())) == 16706
     assert authors["astro-ph:8968"] == "AALSETH, CE"
+
+
+# -- edge lists of names, as networkx writes them ------------------------------------------------
+NAMED_TIES = [
+    ("María Jesús Garzarán", "Marc Snir", 2.0),
+    ("Marc Snir", "Torsten Hoefler", 1.0),
+    ("Torsten Hoefler", "Jan Vitek", 3.0),
+    ("Jan Vitek", "María Jesús Garzarán", 1.5),
+    ("Jan Vitek", "Ludovic Vásquez-Sancho", 1.0),
+    ("Ludovic Vásquez-Sancho", "Marc Snir", 0.5),
+    ("Anna Fontcuberta i Morral", "Torsten Hoefler", 1.0),
+    ("Anna Fontcuberta i Morral", "Seán Ó hÉigeartaigh", 2.0),
+    ("Seán Ó hÉigeartaigh", "Marc Snir", 1.0),
+]
+
+
+def _named_graph():  # type: ignore[no-untyped-def]
+    nx = pytest.importorskip("networkx")
+    G = nx.Graph()
+    for u, v, w in NAMED_TIES:
+        G.add_edge(u, v, weight=w)
+    return nx, G
+
+
+def _ties(items: list[Record | Skipped]) -> dict[frozenset[str], float | None]:
+    return {frozenset(a.name for a in r.authors): r.tie for r in items if isinstance(r, Record)}
+
+
+@pytest.mark.parametrize(
+    ("write", "weighted"),
+    [
+        (lambda nx, G, f: nx.write_edgelist(G, f), True),  # dict data, the default
+        (lambda nx, G, f: nx.write_edgelist(G, f, data=False), False),
+        (lambda nx, G, f: nx.write_edgelist(G, f, delimiter="\t", data=["weight"]), True),
+        (lambda nx, G, f: nx.write_edgelist(G, f, delimiter="\t", data=False), False),
+        (lambda nx, G, f: nx.write_weighted_edgelist(G, f), True),
+    ],
+    ids=["default-dict", "no-data", "tab-weight", "tab-bare", "weighted"],
+)
+def test_networkx_written_names(tmp_path: Path, write, weighted: bool) -> None:  # type: ignore[no-untyped-def]
+    nx, G = _named_graph()
+    f = tmp_path / "coauthors.txt"
+    write(nx, G, f)
+    assert detect_format(f) == "edgelist"  # never a text page
+    items = list(edgelist.read(f))
+    assert not [i for i in items if isinstance(i, Skipped)]  # no line lost, no header guessed
+    got = _ties(items)
+    want = {frozenset((u, v)): (w if weighted else 1.0) for u, v, w in NAMED_TIES}
+    assert got == want  # one tie per line, one author per label, the weight kept
+    recs = [i for i in items if isinstance(i, Record)]
+    assert {a.ids["node"] for r in recs for a in r.authors} == {
+        f"coauthors:{n}" for n in G.nodes
+    }
+
+
+def test_quoted_names_header_and_bad_lines(tmp_path: Path) -> None:
+    f = tmp_path / "ties.txt"
+    f.write_text(
+        'source target weight\n"Marc Snir" "Jan Vitek" 2\n'
+        "'Jan Vitek' 'Torsten Hoefler'\n"
+        '"Marc Snir" "Torsten Hoefler" -1\n'
+        "Marc Snir\tJan Vitek\textra\tcolumns\n"
+    )
+    items = list(edgelist.read(f))
+    skipped = [(i.source_ref, i.reason) for i in items if isinstance(i, Skipped)]
+    assert skipped == [("ties.txt:1", "header"), ("ties.txt:4", "bad-edge"),
+                       ("ties.txt:5", "bad-edge")]
+    assert _ties(items) == {
+        frozenset(("Marc Snir", "Jan Vitek")): 2.0,
+        frozenset(("Jan Vitek", "Torsten Hoefler")): 1.0,
+    }
+    # a first line of names is an edge, not a header
+    g = tmp_path / "first.tsv"
+    g.write_text("María Jesús Garzarán\tMarc Snir\t2.0\nMarc Snir\tJan Vitek\t1.0\n")
+    assert detect_format(g) == "edgelist"
+    assert len(_ties(list(edgelist.read(g)))) == 2
+
+
+def test_quoted_names_file(tmp_path: Path) -> None:
+    (tmp_path / "cm.txt").write_text("0 1\n1 2\n")
+    names = tmp_path / "cm_names.txt"
+    names.write_text('0 "RADZIHOVSKY, L"\n1 "NEWMAN, MEJ"\n2 "BARABASI, AL"\n')
+    recs = records(tmp_path / "cm.txt", ReaderOptions(names_file=names))
+    assert sorted({a.name for r in recs for a in r.authors}) == [
+        "BARABASI, AL", "NEWMAN, MEJ", "RADZIHOVSKY, L",
+    ]
+
+
+def test_pages_and_name_lists_are_not_edge_lists() -> None:
+    page = "Publications\nDeep Learning\nYann LeCun\nYoshua Bengio\nGeoffrey Hinton\n"
+    assert edgelist.sniff(page, "page.txt") == 0
+    authors = "Marc Snir\nJan Vitek\nTorsten Hoefler\nMarc Snir\n"
+    assert edgelist.sniff(authors, "people.txt") == 0
