@@ -52,6 +52,8 @@ class IngestReport:
     files: list[dict[str, Any]] = field(default_factory=list)
     records: int = 0
     papers: int = 0
+    #: co-authorship ties (edge-list lines, GML edges) that are new: not papers
+    ties: int = 0
     duplicates: int = 0
     authors: int = 0
     edges: int = 0
@@ -77,6 +79,7 @@ class IngestReport:
             "files": self.files,
             "records": self.records,
             "papers": self.papers,
+            "ties": self.ties,
             "duplicates": self.duplicates,
             "authors": self.authors,
             "edges": self.edges,
@@ -327,7 +330,9 @@ class Ingestor:
         counted = n >= 2 and (self.max_team_size == 0 or n <= self.max_team_size)
         if n > self.max_team_size > 0:
             self.report.excluded_papers += 1
-        b.new_papers.append((pid, rec.title, tkey, rec.year, rec.venue, ids.get("doi"), n, counted))
+        b.new_papers.append(
+            (pid, rec.title, tkey, rec.year, rec.venue, ids.get("doi"), n, counted, rec.tie)
+        )
         for kind, value in ids.items():
             b.paper_ids.append((kind, value, pid))
             self._paper_ext[(kind, value)] = pid
@@ -339,9 +344,15 @@ class Ingestor:
         b.provenance.append((pid, rec.source_ref))
         for pos, (aid, raw_name) in enumerate(authors):
             b.authorships.append((pid, pos, aid, raw_name))
-        self.report.papers += 1
-        if counted:
-            self._add_edges([a for a, _ in authors], n, rec.year or 0)
+        if rec.tie is not None:
+            # a co-authorship tie, not a paper (DESIGN.md "Ties without papers")
+            self.report.ties += n == 2
+            if n == 2:
+                self._add_tie(authors[0][0], authors[1][0], rec.tie)
+        else:
+            self.report.papers += 1
+            if counted:
+                self._add_edges([a for a, _ in authors], n, rec.year or 0)
         self._maybe_flush()
 
     def _maybe_flush(self) -> None:
@@ -443,6 +454,12 @@ class Ingestor:
                     if year:
                         e[2] = min(e[2], year) if e[2] else year
                         e[3] = max(e[3], year)
+
+    def _add_tie(self, a: int, c: int, weight: float) -> None:
+        key = (a, c) if a < c else (c, a)
+        ties = self._batch.ties
+        ties[key] = max(weight, ties.get(key, weight))
+        self.resolver.pending_pairs.add(key)  # a tie is a shared co-author too
 
     def _skip(self, item: Skipped) -> None:
         item = repair_skipped(item)
@@ -705,14 +722,14 @@ def _guarded(
 def _unreadable(ing: Ingestor, path: Path, exc: Exception) -> dict[str, Any]:
     ing.file_errors.append(exc)
     ing.skip(_file_skip(str(path), exc, 0))
-    return {"path": str(path), "format": None, "records": 0, "skipped": 1, "papers": 0,
+    return {"path": str(path), "format": None, "records": 0, "skipped": 1, "papers": 0, "ties": 0,
             "error": _one_line(exc)}
 
 
 def _consume(
     ing: Ingestor, stream: Iterable[Record | Skipped], label: str, fmt: str
 ) -> dict[str, Any]:
-    before = (ing.report.records, ing.report.skipped, ing.report.papers)
+    before = (ing.report.records, ing.report.skipped, ing.report.papers, ing.report.ties)
     errors = len(ing.file_errors)
     for item in _guarded(ing, stream, label):
         if isinstance(item, Skipped):
@@ -727,6 +744,7 @@ def _consume(
         "records": r.records - before[0],
         "skipped": r.skipped - before[1],
         "papers": r.papers - before[2],
+        "ties": r.ties - before[3],
     }
     if error is not None:
         out["error"] = error

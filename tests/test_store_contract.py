@@ -159,7 +159,8 @@ def assert_same(store: Any, reference: SQLiteStore, *, skip: tuple[str, ...] = (
 def test_counts_authors_variants_and_edges(store, reference):
     ingest_both(store, reference, RECORDS)
     got = assert_same(store, reference)
-    assert got["counts"] == {"authors": 5, "papers": 7, "edges": 8, "excluded_papers": 0}
+    assert got["counts"] == {"authors": 5, "papers": 7, "ties": 0, "edges": 8,
+                             "excluded_papers": 0}
     ada = got["authors"][0]
     assert (ada["name"], ada["papers"]) == ("Ada Lovelace", 3)
     assert {(v["name"], v["source"], v["count"]) for v in ada["variants"]} == {
@@ -228,7 +229,8 @@ def test_rebuild_on_cap_change(store, reference):
     ingest_both(store, reference, TEAM, max_team_size=4)
     ingest_both(store, reference, [], max_team_size=0)
     got = assert_same(store, reference)
-    assert got["counts"] == {"authors": 6, "papers": 3, "edges": 15, "excluded_papers": 0}
+    assert got["counts"] == {"authors": 6, "papers": 3, "ties": 0, "edges": 15,
+                             "excluded_papers": 0}
     assert got["meta"] == ["0"]
     ingest_both(store, reference, [], max_team_size=2)
     got = assert_same(store, reference)

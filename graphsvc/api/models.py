@@ -176,6 +176,11 @@ class Hop(BaseModel):
     to: int
     joint_papers: int = Field(description="how many joint papers this hop has")
     papers: list[Paper] = Field(description="the joint papers, newest first")
+    tie_weight: float | None = Field(
+        default=None,
+        description="a hop without joint papers is a co-authorship tie from an edge list or "
+                    "GML: its weight (no papers are shown for it)",
+    )
 
 
 class Path(BaseModel):

@@ -1,7 +1,7 @@
 // Evidence for the hops of a chain: the counted papers both ends of each hop wrote.
 UNWIND $hops AS hop
 MATCH (:Author {id: hop[0]})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(:Author {id: hop[1]})
-WHERE p.counted
+WHERE p.counted AND p.tie IS NULL
 RETURN hop[0] AS source, hop[1] AS target, p.id AS id, p.title AS title, p.year AS year,
        p.venue AS venue, p.doi AS doi,
        head(COLLECT {

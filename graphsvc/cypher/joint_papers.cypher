@@ -1,7 +1,7 @@
 // The counted papers an author wrote with each of $others (optionally in a year window).
 UNWIND $others AS other
 MATCH (:Author {id: $id})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(:Author {id: other})
-WHERE p.counted
+WHERE p.counted AND p.tie IS NULL
   AND (NOT $windowed OR (p.year IS NOT NULL AND p.year >= $year_from AND p.year <= $year_to))
 RETURN other, p.id AS id, p.title AS title, p.year AS year, p.venue AS venue, p.doi AS doi,
        head(COLLECT {

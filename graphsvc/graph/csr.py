@@ -44,6 +44,9 @@ class Memberships:
         CSR offsets over papers into ``paper_members``.
     paper_members : int32
         Node indices of each paper's authors, distinct within a paper.
+    paper_tie : float64 (p,), optional
+        0 for a paper; the weight of a co-authorship tie (an edge-list line, a GML edge) for
+        a unit that is a tie and no paper (DESIGN.md "Ties without papers"). None: no ties.
 
     Examples
     --------
@@ -57,6 +60,7 @@ class Memberships:
     paper_year: np.ndarray
     paper_ptr: np.ndarray
     paper_members: np.ndarray
+    paper_tie: np.ndarray | None = None
 
     @property
     def n_authors(self) -> int:
@@ -138,11 +142,12 @@ class Memberships:
         *,
         years: Sequence[int] | None = None,
         paper_ids: Sequence[int] | None = None,
+        ties: Sequence[float] | None = None,
     ) -> Memberships:
         """Small tables from Python lists of author ids per paper (tests, tiny stores).
 
         ``author_ids`` may be in any order; they are sorted. Authors repeated within one paper
-        are kept once.
+        are kept once. ``ties`` gives each unit's tie weight (0 for a paper).
         """
         ids = np.unique(np.fromiter(author_ids, dtype=np.int64))
         lists = [np.unique(np.asarray(list(p), dtype=np.int64)) for p in papers]
@@ -161,6 +166,7 @@ class Memberships:
             paper_year=np.asarray(yrs, dtype=np.int32),
             paper_ptr=ptr,
             paper_members=idx.astype(np.int32),
+            paper_tie=None if ties is None else np.asarray(ties, dtype=np.float64),
         )
 
 
@@ -347,6 +353,44 @@ def _edge_aggregates(
     return eu, ev, e_papers, e_weight, e_first, e_last
 
 
+def _with_ties(
+    n: int,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    tu: np.ndarray,
+    tv: np.ndarray,
+    tw: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The paper edges plus the pairs known only from ties: 0 papers, the strongest tie's
+    weight, no years. A pair with joint papers keeps their aggregates (a tie adds nothing)."""
+    if tu.size == 0:
+        return edges
+    eu, ev, e_papers, e_weight, e_first, e_last = edges
+    nb = _bits(max(n, 1))
+    lo = np.minimum(tu, tv).astype(np.int64)
+    hi = np.maximum(tu, tv).astype(np.int64)
+    tkey = (lo << nb) | hi
+    order = np.lexsort((-tw, tkey))  # strongest first within a pair
+    tkey, tw = tkey[order], tw[order]
+    first = np.ones(tkey.size, dtype=bool)
+    first[1:] = tkey[1:] != tkey[:-1]
+    tkey, tw = tkey[first], tw[first]
+    ekey = (eu.astype(np.int64) << nb) | ev.astype(np.int64)
+    new = ~np.isin(tkey, ekey)
+    if not new.any():
+        return edges
+    keys = np.concatenate([ekey, tkey[new]])
+    order = np.argsort(keys, kind="stable")
+    zeros = np.zeros(int(new.sum()), dtype=np.int32)
+    return (
+        (keys[order] >> nb).astype(np.int32),
+        (keys[order] & ((1 << nb) - 1)).astype(np.int32),
+        np.concatenate([e_papers, zeros])[order],
+        np.concatenate([e_weight, tw[new]])[order],
+        np.concatenate([e_first, zeros])[order],
+        np.concatenate([e_last, zeros])[order],
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class CoauthorGraph:
     """Undirected weighted co-author graph in CSR form; all arrays are read-only.
@@ -354,7 +398,8 @@ class CoauthorGraph:
     Build it with :meth:`build`. Node ``i`` is author ``author_ids[i]``; since ``author_ids`` is
     ascending, ordering nodes by index is ordering them by author id. Every CSR slot ``s`` in row
     ``u`` is the edge ``u – indices[s]`` and carries ``papers``, ``weight``, ``first_year`` and
-    ``last_year``; both directions of an edge carry the same values.
+    ``last_year``; both directions of an edge carry the same values. An edge known only from
+    co-authorship ties (edge lists, GML) has 0 papers, its tie weight and years 0.
 
     Examples
     --------
@@ -431,12 +476,21 @@ class CoauthorGraph:
                 in_window &= year >= year_from
             if year_to is not None:
                 in_window &= year <= year_to
+        tie = (
+            np.zeros(p, dtype=np.float64)
+            if mem.paper_tie is None
+            else np.asarray(mem.paper_tie, dtype=np.float64)
+        )
+        is_tie = tie > 0
+        tie_pairs = np.flatnonzero(in_window & is_tie & (k == 2))
+        in_window &= ~is_tie  # a tie is no paper: never counted, listed or shown as evidence
         over_cap = (k > max_team_size) if max_team_size > 0 else np.zeros(p, dtype=bool)
         counted = in_window & (k >= 2) & ~over_cap
         excluded = int(np.count_nonzero(in_window & over_cap))
 
-        eu, ev, e_papers, e_weight, e_first, e_last = _edge_aggregates(
-            n, ptr, members, year, counted
+        eu, ev, e_papers, e_weight, e_first, e_last = _with_ties(
+            n, _edge_aggregates(n, ptr, members, year, counted),
+            members[ptr[tie_pairs]], members[ptr[tie_pairs] + 1], tie[tie_pairs],
         )
 
         # --- symmetrise: row r = [reverse entries (cols < r) | forward entries (cols > r)]

@@ -41,7 +41,8 @@ def collaborators(
     """
     a, b = int(G.indptr[u]), int(G.indptr[u + 1])
     papers = G.papers[a:b]
-    keep = np.flatnonzero(papers >= min_papers)
+    # min_papers 1 keeps every co-author, ties without papers included
+    keep = np.flatnonzero(papers >= min_papers) if min_papers > 1 else np.arange(b - a)
     nbr = G.indices[a:b][keep]
     slots = a + keep
     # lexsort: last key is primary; node index order is author id order

@@ -43,7 +43,8 @@ _COST_RTOL = 1e-12
 
 # ----------------------------------------------------------------------------- masks
 def slot_mask_min_papers(G: CoauthorGraph, w: int) -> np.ndarray:
-    """Slots of edges with at least ``w`` joint counted papers.
+    """Slots of edges with at least ``w`` joint counted papers (every edge when ``w <= 1``,
+    ties without papers included).
 
     Examples
     --------
@@ -52,6 +53,8 @@ def slot_mask_min_papers(G: CoauthorGraph, w: int) -> np.ndarray:
     >>> slot_mask_min_papers(G, 2).tolist()  # slots: 0-1, 1-0, 1-2, 2-1
     [True, True, False, False]
     """
+    if w <= 1:
+        return np.ones(G.papers.size, dtype=bool)
     return np.asarray(G.papers >= w)
 
 
@@ -74,7 +77,8 @@ def slot_mask_avoid_papers(G: CoauthorGraph, paper_indices: np.ndarray | list[in
     lo, hi, _ = paper_pairs(mem.paper_ptr, mem.paper_members, papers)
     removed = np.bincount(G.edge_slots(lo, hi), minlength=G.indices.size)
     removed += np.bincount(G.edge_slots(hi, lo), minlength=G.indices.size)
-    return np.asarray(G.papers > removed)
+    # an edge known only from ties (0 papers) loses no paper
+    return np.asarray((G.papers > removed) | (G.papers == 0))
 
 
 def _check_masks(
@@ -606,10 +610,16 @@ _COSTS: weakref.WeakKeyDictionary[CoauthorGraph, np.ndarray] = weakref.WeakKeyDi
 
 
 def _costs(G: CoauthorGraph) -> np.ndarray:
-    """``1 / papers`` per slot: the strongest-path cost of each hop."""
+    """``1 / papers`` per slot: the strongest-path cost of each hop; ``1 / weight`` for an
+    edge known only from co-authorship ties (0 papers, the tie's weight as its strength)."""
     inv = _COSTS.get(G)
     if inv is None:
-        inv = 1.0 / G.papers
+        papers = G.papers
+        if papers.size and not papers.all():
+            strength = np.where(papers > 0, papers, G.weight)
+            inv = 1.0 / np.where(strength > 0, strength, 1.0)
+        else:
+            inv = 1.0 / papers
         inv.flags.writeable = False
         _COSTS[G] = inv
     return inv

@@ -39,6 +39,7 @@ def memberships_from_arrays(arr: dict[str, np.ndarray]) -> Memberships:
         paper_year=arr["paper_year"],
         paper_ptr=ptr,
         paper_members=members,
+        paper_tie=arr.get("paper_tie"),
     )
 
 
@@ -417,16 +418,18 @@ class GraphService:
         for chain in chains:
             hops = []
             for a, b in itertools.pairwise(chain):
-                hops.append(
-                    {
-                        "from": int(g.author_ids[a]),
-                        "to": int(g.author_ids[b]),
-                        "joint_papers": int(g.papers[g.edge_slot(a, b)]),
-                        "papers": _newest_first(
-                            [dict(by_idx[i]) for i in joint[a, b].tolist() if i in by_idx]
-                        ),
-                    }
-                )
+                slot = g.edge_slot(a, b)
+                hop: dict[str, Any] = {
+                    "from": int(g.author_ids[a]),
+                    "to": int(g.author_ids[b]),
+                    "joint_papers": int(g.papers[slot]),
+                    "papers": _newest_first(
+                        [dict(by_idx[i]) for i in joint[a, b].tolist() if i in by_idx]
+                    ),
+                }
+                if not hop["joint_papers"]:  # a tie from an edge list or GML: no papers
+                    hop["tie_weight"] = float(g.weight[slot])
+                hops.append(hop)
             authors = [int(g.author_ids[v]) for v in chain]
             out.append(
                 {"authors": [{"id": i, "name": names.get(i, "")} for i in authors], "hops": hops}

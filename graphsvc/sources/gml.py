@@ -4,15 +4,18 @@ The GML token structure (``key value`` pairs, ``[ … ]`` lists, ``"strings"`` t
 ``#`` comment lines) is parsed here without building the graph. Labels of ``node [ id … label … ]``
 are kept in a dict; each ``edge [ source … target … ]`` becomes a two-author record whose authors
 are named by the node labels (raw, e.g. ``"ABRAMSON, G"``; ``&``-entities decoded as GML
-prescribes) and keyed ``node = "<dataset>:<id>"``, with a paper id ``edge`` that is the same for
-either direction. An edge is emitted as soon as both its nodes are known (Newman's files list nodes
-first); edges naming nodes not yet seen wait for the end. Nodes in no edge are emitted last as
-one-author records (``edge = "<dataset>:<id>-<id>"``) so isolated authors exist too.
+prescribes) and keyed ``node = "<dataset>:<id>"``, with a tie id ``edge`` that is the same for
+either direction. An edge is a co-authorship tie, not a paper (``Record.tie``): its weight is
+the edge's ``value`` (Newman's weighting) or ``weight``, 1 when it has neither. An edge is
+emitted as soon as both its nodes are known (Newman's files list nodes first); edges naming
+nodes not yet seen wait for the end. Nodes in no edge are emitted last as one-author records
+(``edge = "<dataset>:<id>-<id>"``) so isolated authors exist too.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,6 +79,24 @@ def _value(token: str) -> str:
     return token
 
 
+def _weight(item: dict[str, str]) -> float | None:
+    """An edge's tie weight: its ``value`` or ``weight``, 1 when it has none; None if bad.
+
+    Examples
+    --------
+    >>> _weight({"value": "0.5"}), _weight({}), _weight({"weight": "-2"}), _weight({"value": '"x"'})
+    (0.5, 1.0, None, None)
+    """
+    raw = item.get("value", item.get("weight"))
+    if raw is None:
+        return 1.0
+    try:
+        w = float(raw)
+    except ValueError:
+        return None
+    return w if math.isfinite(w) and w > 0 else None
+
+
 def _edge_id(dataset: str, a: str, b: str) -> tuple[str, str, str]:
     if (int(a) > int(b)) if (a.lstrip("-").isdigit() and b.lstrip("-").isdigit()) else (a > b):
         a, b = b, a
@@ -89,9 +110,9 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
     labels: dict[str, str] = {}
     node_lines: dict[str, int] = {}
     linked: set[str] = set()
-    waiting: list[tuple[int, str, str]] = []
+    waiting: list[tuple[int, str, str, float]] = []
 
-    def edge_record(line: int, source: str, target: str) -> Record:
+    def edge_record(line: int, source: str, target: str, weight: float = 1.0) -> Record:
         a, b, eid = _edge_id(dataset, source, target)
         linked.update((a, b))
         ends = (a,) if a == b else (a, b)
@@ -102,6 +123,7 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
             source_ref=f"{name}:{line}",
             ids={"edge": eid},
             source=FORMAT,
+            tie=weight,
         )
 
     stack: list[str] = []  # keys of the open lists
@@ -137,14 +159,21 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
                     node_lines.setdefault(nid, item_line)
                 elif closed == "edge":
                     source, target = item.get("source"), item.get("target")
+                    weight = _weight(item)
                     if source is None or target is None:
                         yield Skipped(
                             f"{name}:{item_line}", "bad-edge", "edge without source or target"
                         )
+                    elif weight is None:
+                        yield Skipped(
+                            f"{name}:{item_line}", "bad-edge",
+                            f"edge weight {item.get('value', item.get('weight'))!r} is not a "
+                            "positive number",
+                        )
                     elif source in labels and target in labels:
-                        yield edge_record(item_line, source, target)
+                        yield edge_record(item_line, source, target, weight)
                     else:
-                        waiting.append((item_line, source, target))
+                        waiting.append((item_line, source, target, weight))
             elif key is None:
                 if token[0] == '"' or _NUMBER.match(token):
                     raise _Malformed(line, f"value {token[:40]!r} without a key")
@@ -157,9 +186,9 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
             raise _Malformed(line, f"list {stack[-1]!r} is never closed")
     except _Malformed as e:
         failure = Skipped(f"{name}:{e.line}", "malformed-gml", f"line {e.line}: {e}")
-    for line, source, target in waiting:
+    for line, source, target, weight in waiting:
         if source in labels and target in labels:
-            yield edge_record(line, source, target)
+            yield edge_record(line, source, target, weight)
         else:
             missing = source if source not in labels else target
             yield Skipped(f"{name}:{line}", "bad-edge", f"edge names unknown node {missing!r}")
@@ -171,6 +200,7 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
                 source_ref=f"{name}:{node_lines[nid]}",
                 ids={"edge": f"{dataset}:{nid}-{nid}"},
                 source=FORMAT,
+                tie=1.0,
             )
     if failure is not None:
         yield failure

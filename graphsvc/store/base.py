@@ -40,15 +40,20 @@ class Batch:
     author_ids: list[tuple[str, str, int]] = field(default_factory=list)  # kind, value, author
     variants: list[tuple[int, str, str, str, str, bool]] = field(default_factory=list)
     # ^ author, name, key, sig, source, initials_only — one row per authorship
-    new_papers: list[tuple[int, str | None, str, int | None, str | None, str | None, int, bool]] = (
-        field(default_factory=list)
-    )  # id, title, title_key, year, venue, doi, n_authors, counted
+    new_papers: list[
+        tuple[int, str | None, str, int | None, str | None, str | None, int, bool, float | None]
+    ] = field(default_factory=list)
+    # ^ id, title, title_key, year, venue, doi, n_authors, counted, tie (None: a real paper; a
+    # number: the weight of a co-authorship tie from an edge list or GML, which is no paper)
     paper_ids: list[tuple[str, str, int]] = field(default_factory=list)  # kind, value, paper
     authorships: list[tuple[int, int, int, str]] = field(default_factory=list)
     # ^ paper, position, author, raw name
     provenance: list[tuple[int, str]] = field(default_factory=list)  # paper, source_ref
     edges: dict[tuple[int, int], list[float]] = field(default_factory=dict)
     # ^ (a<b) -> [papers, weight, first_year, last_year] increments for new counted papers
+    ties: dict[tuple[int, int], float] = field(default_factory=dict)
+    # ^ (a<b) -> the strongest weight of the new ties of the pair (an edge of 0 papers unless
+    # papers join the two)
     evidence: list[tuple[int, str, str, str]] = field(default_factory=list)
     # ^ author, variant name, rule, detail
     duplicates: list[tuple[int, int, str, float]] = field(default_factory=list)

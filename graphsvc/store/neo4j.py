@@ -256,7 +256,7 @@ class Neo4jStore(NativeQueries):
     # -- reads ---------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         row = self._read("counts")[0]
-        return {k: int(row[k]) for k in ("authors", "papers", "edges", "excluded_papers")}
+        return {k: int(row[k]) for k in ("authors", "papers", "ties", "edges", "excluded_papers")}
 
     def author(self, author_id: int) -> dict[str, Any] | None:
         rows = self._read("author", id=int(author_id))
@@ -399,7 +399,7 @@ class Neo4jStore(NativeQueries):
             authors = np.fromiter((r[0] for r in tx.stream(load("memberships_authors"))),
                                   dtype=np.int64)
             papers = np.array(list(tx.stream(load("memberships_papers"))),
-                              dtype=np.int64).reshape(-1, 2)
+                              dtype=np.float64).reshape(-1, 3)
             ships = np.array(list(tx.stream(load("memberships_authorships"))),
                              dtype=np.int64).reshape(-1, 3)
             return {"authors": authors, "papers": papers, "ships": ships}
@@ -410,8 +410,9 @@ class Neo4jStore(NativeQueries):
         ships = ships[np.lexsort((ships[:, 1], ships[:, 0]))]  # by paper, then position
         return {
             "author_ids": np.sort(got["authors"]),
-            "paper_ids": papers[:, 0].copy(),
+            "paper_ids": papers[:, 0].astype(np.int64),
             "paper_year": papers[:, 1].astype(np.int32),
+            "paper_tie": papers[:, 2].copy(),
             "ship_paper": ships[:, 0].copy(),
             "ship_author": ships[:, 2].copy(),
         }
@@ -604,8 +605,8 @@ def batch_statements(batch: Batch) -> list[tuple[str, dict[str, Any]]]:
     ])
     add("write_papers", "rows", [
         {"id": p, "title": t, "title_key": tk, "year": y, "venue": ve, "doi": d,
-         "n_authors": n, "counted": bool(c)}
-        for p, t, tk, y, ve, d, n, c in batch.new_papers
+         "n_authors": n, "counted": bool(c), "tie": tie}
+        for p, t, tk, y, ve, d, n, c, tie in batch.new_papers
     ])
     add("write_paper_ids", "rows", [
         {"kind": k, "value": v, "paper": p} for (k, v), p in _first(
@@ -639,7 +640,7 @@ def batch_statements(batch: Batch) -> list[tuple[str, dict[str, Any]]]:
         if ref not in got:
             got.append(ref)
     add("write_provenance", "rows", [{"paper": p, "refs": r} for p, r in refs.items()])
-    add("write_edges", "pairs", [[a, b] for a, b in sorted(batch.edges)])
+    add("write_edges", "pairs", [[a, b] for a, b in sorted(set(batch.edges) | set(batch.ties))])
     add("write_evidence", "rows", [
         {"author": a, "variant": v, "rule": r, "detail": d}
         for (a, v, r), d in _first(((a, v, r), d) for a, v, r, d in batch.evidence).items()

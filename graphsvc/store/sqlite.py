@@ -24,17 +24,25 @@ from graphsvc.store.sqlite_schema import (
     edges_from_papers,
 )
 
+# an edge known only from ties (0 papers) takes the weight of its first joint papers instead
 _UPSERT_EDGE = """
 INSERT INTO coauthors (a, b, papers, weight, first_year, last_year) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (a, b) DO UPDATE SET
     papers = papers + excluded.papers,
-    weight = weight + excluded.weight,
+    weight = CASE WHEN papers = 0 THEN excluded.weight ELSE weight + excluded.weight END,
     first_year = CASE WHEN first_year IS NULL THEN excluded.first_year
                       WHEN excluded.first_year IS NULL THEN first_year
                       ELSE min(first_year, excluded.first_year) END,
     last_year = CASE WHEN last_year IS NULL THEN excluded.last_year
                      WHEN excluded.last_year IS NULL THEN last_year
                      ELSE max(last_year, excluded.last_year) END
+"""
+
+# a tie never adds to an edge with papers, and a pair's ties count once (the strongest)
+_UPSERT_TIE = """
+INSERT INTO coauthors (a, b, papers, weight, first_year, last_year) VALUES (?, ?, 0, ?, NULL, NULL)
+ON CONFLICT (a, b) DO UPDATE SET
+    weight = CASE WHEN papers = 0 THEN max(weight, excluded.weight) ELSE weight END
 """
 
 
@@ -70,6 +78,9 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(authorships)")}
         if "source" not in columns:  # a store written before authorships kept their source
             self.db.execute("ALTER TABLE authorships ADD COLUMN source TEXT")
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(papers)")}
+        if "tie" not in columns:  # a store written before ties were told from papers
+            self.db.execute("ALTER TABLE papers ADD COLUMN tie REAL")
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
 
@@ -173,7 +184,10 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
     def apply_batch(self, batch: Batch) -> None:
         """Write one batch in a single transaction: a crash leaves the store as before it."""
         db = self.db
-        papers = _count_by_author(batch.authorships)
+        ties = {row[0] for row in batch.new_papers if row[8] is not None}
+        papers = _count_by_author(
+            [s for s in batch.authorships if s[0] not in ties] if ties else batch.authorships
+        )
         db.execute("BEGIN IMMEDIATE")
         try:
             # a new author's paper count is all in this batch: written with the row
@@ -196,8 +210,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             )
             self._index_names(batch)
             db.executemany(
-                "INSERT INTO papers (id, title, title_key, year, venue, doi, n_authors, counted) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO papers (id, title, title_key, year, venue, doi, n_authors, counted, "
+                "tie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 batch.new_papers,
             )
             db.executemany(
@@ -225,6 +239,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                     for (a, b), v in batch.edges.items()
                 ],
             )
+            db.executemany(_UPSERT_TIE, [(a, b, w) for (a, b), w in batch.ties.items()])
             db.executemany(
                 "INSERT OR IGNORE INTO evidence (author_id, variant, rule, detail) "
                 "VALUES (?, ?, ?, ?)",
@@ -333,7 +348,11 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         q = self.db.execute
         return {
             "authors": int(q("SELECT count(*) FROM authors").fetchone()[0]),
-            "papers": int(q("SELECT count(*) FROM papers").fetchone()[0]),
+            "papers": int(q("SELECT count(*) FROM papers WHERE tie IS NULL").fetchone()[0]),
+            "ties": int(
+                q("SELECT count(*) FROM papers WHERE tie IS NOT NULL AND n_authors = 2")
+                .fetchone()[0]
+            ),
             "edges": int(q("SELECT count(*) FROM coauthors").fetchone()[0]),
             "excluded_papers": int(
                 q("SELECT count(*) FROM papers WHERE NOT counted AND n_authors >= 2").fetchone()[0]
@@ -547,9 +566,14 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         n_papers = int(self.db.execute("SELECT count(*) FROM papers").fetchone()[0])
         paper_ids = np.empty(n_papers, dtype=np.int64)
         paper_year = np.empty(n_papers, dtype=np.int32)
-        for i, (pid, year) in enumerate(self.db.execute("SELECT id, year FROM papers ORDER BY id")):
+        paper_tie = np.zeros(n_papers, dtype=np.float64)
+        for i, (pid, year, tie) in enumerate(
+            self.db.execute("SELECT id, year, tie FROM papers ORDER BY id")
+        ):
             paper_ids[i] = pid
             paper_year[i] = year or 0
+            if tie is not None:
+                paper_tie[i] = tie
         n_ship = int(self.db.execute("SELECT count(*) FROM authorships").fetchone()[0])
         ship_paper = np.empty(n_ship, dtype=np.int64)
         ship_author = np.empty(n_ship, dtype=np.int64)
@@ -564,6 +588,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             "author_ids": author_ids,
             "paper_ids": paper_ids,
             "paper_year": paper_year,
+            "paper_tie": paper_tie,
             "ship_paper": ship_paper,
             "ship_author": ship_author,
         }

@@ -337,7 +337,8 @@ class SQLiteIdentityTx:
         db = self.db
         db.execute(
             f"UPDATE authors SET papers = (SELECT count(DISTINCT s.paper_id) FROM authorships s "
-            f"WHERE s.author_id = authors.id) WHERE id IN ({marks})",
+            f"JOIN papers p ON p.id = s.paper_id "
+            f"WHERE s.author_id = authors.id AND p.tie IS NULL) WHERE id IN ({marks})",
             ids,
         )
         db.execute(f"DELETE FROM name_tokens WHERE author_id IN ({marks})", ids)

@@ -34,7 +34,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary_trigrams USING fts5(token, tokeniz
 CREATE TABLE IF NOT EXISTS papers (
     id INTEGER PRIMARY KEY,
     title TEXT, title_key TEXT NOT NULL, year INTEGER, venue TEXT, doi TEXT,
-    n_authors INTEGER NOT NULL, counted INTEGER NOT NULL
+    n_authors INTEGER NOT NULL, counted INTEGER NOT NULL, tie REAL
 );
 CREATE INDEX IF NOT EXISTS papers_title ON papers (title_key, year);
 CREATE TABLE IF NOT EXISTS paper_ids (
@@ -92,12 +92,21 @@ _DEFERRABLE = {
 
 
 def edges_from_papers(where: str = "") -> str:
-    """The co-author edges of the counted papers, recomputed from authorships; ``where`` adds
-    a restriction (``AND …`` on ``p``, ``x`` and ``y``)."""
+    """The co-author edges of the counted papers and ties, recomputed from authorships;
+    ``where`` adds a restriction (``AND …`` on ``p``, ``x`` and ``y``).
+
+    ``papers`` counts real papers only. A pair with joint papers has their Newman weight and
+    years; a pair known only from ties (``papers.tie`` holds a tie's weight) has 0 papers,
+    the strongest tie's weight and no years (DESIGN.md "Ties without papers").
+    """
     return f"""
         INSERT INTO coauthors (a, b, papers, weight, first_year, last_year)
-        SELECT x.author_id, y.author_id, count(DISTINCT p.id),
-               sum(1.0 / (p.n_authors - 1)), min(p.year), max(p.year)
+        SELECT x.author_id, y.author_id,
+               count(DISTINCT CASE WHEN p.tie IS NULL THEN p.id END),
+               coalesce(sum(CASE WHEN p.tie IS NULL THEN 1.0 / (p.n_authors - 1) END),
+                        max(p.tie)),
+               min(CASE WHEN p.tie IS NULL THEN p.year END),
+               max(CASE WHEN p.tie IS NULL THEN p.year END)
         FROM papers p
         JOIN authorships x ON x.paper_id = p.id
         JOIN authorships y ON y.paper_id = p.id AND x.author_id < y.author_id
