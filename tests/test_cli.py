@@ -189,3 +189,25 @@ def test_serve_get_writes_binary_answers_byte_for_byte(data_dir):
     assert get("/docs/assets/favicon.png").stdout == asset_bytes("favicon.png")
     stats = get("/stats").stdout.decode("utf-8")
     assert stats.endswith("}\n") and json.loads(stats)["papers"] == 100
+
+
+def test_ingest_networkx_edge_list_of_names_and_nothing_read_exits_1(tmp_path, capsys):
+    nx = pytest.importorskip("networkx")
+    G = nx.Graph()
+    for u, v, w in [("María Jesús Garzarán", "Marc Snir", 2.0), ("Marc Snir", "Jan Vitek", 1.0),
+                    ("Jan Vitek", "Torsten Hoefler", 3.0), ("Torsten Hoefler", "Marc Snir", 1.0)]:
+        G.add_edge(u, v, weight=w)
+    f = tmp_path / "coauthors.txt"
+    nx.write_edgelist(G, f)  # networkx's default: space-separated, unquoted, dict data
+    d = str(tmp_path / "store")
+    code, out, err = run(capsys, "--data-dir", d, "ingest", str(f), "--json")
+    assert code == 0, err
+    rep = json.loads(out)
+    assert (rep["records"], rep["ties"], rep["papers"], rep["authors"]) == (4, 4, 0, 4)
+    assert rep["files"][0]["format"] == "edgelist"
+    code, out, _ = run(capsys, "--data-dir", d, "path", "María Jesús Garzarán", "Jan Vitek")
+    assert code == 0 and "co-author tie of weight 2, no papers" in out
+    bad = tmp_path / "bad.txt"
+    bad.write_text("a\tb\tc\td\n")
+    code, out, err = run(capsys, "--data-dir", d, "ingest", "--format", "edgelist", str(bad))
+    assert code == 1 and "bad-edge" in out and "nothing was read from this file" in err

@@ -57,7 +57,25 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             progress=progress(show),
         )
     emit(args, report.to_dict(), ingest_text)
-    return 0
+    empty = read_nothing(report.to_dict())
+    for path, fmt in empty:
+        print(f"graphsvc: {path}: nothing was read from this file ({fmt}); the skipped lines "
+              "above say why (force the format with --format)", file=sys.stderr)
+    return 1 if empty else 0
+
+
+def read_nothing(r: dict[str, Any]) -> list[tuple[str, str]]:
+    """(path, format) of every non-empty input file that gave no record at all."""
+    out = []
+    for f in r["files"]:
+        if f["records"]:
+            continue
+        paths = [Path(f["path"])] if Path(f["path"]).exists() else [
+            Path(x) for x in str(f["path"]).split(" + ")
+        ]
+        if any(x.is_file() and x.stat().st_size > 0 for x in paths):
+            out.append((str(f["path"]), str(f.get("format") or "unreadable")))
+    return out
 
 
 def ingest_text(r: dict[str, Any]) -> str:
@@ -66,7 +84,9 @@ def ingest_text(r: dict[str, Any]) -> str:
     for f in r["files"]:
         lines.append(
             f"{f['path']} ({f['format']}): {f['records']} records, "
-            f"{f['papers']} new papers, {f['skipped']} skipped"
+            f"{f['papers']} new papers, "
+            + (f"{f['ties']} new co-author ties, " if f.get("ties") else "")
+            + f"{f['skipped']} skipped"
         )
     lines.append(
         f"records {r['records']}  new papers {r['papers']}  already known {r['duplicates']}  "
@@ -87,8 +107,9 @@ def ingest_text(r: dict[str, Any]) -> str:
     if r["records"] == 0 and r["skipped_reasons"].get("no-author-lists"):
         lines.append("no author lists found: nothing to ingest from this input")
     t = r["totals"]
+    ties = f", {t['ties']} ties without papers" if t.get("ties") else ""
     lines.append(
-        f"store now: {t['authors']} authors, {t['papers']} papers, {t['edges']} edges "
+        f"store now: {t['authors']} authors, {t['papers']} papers{ties}, {t['edges']} edges "
         f"({r['seconds']} s)"
     )
     return "\n".join(lines)
@@ -98,7 +119,7 @@ def ingest_demo_if_empty(store: Any) -> None:
     """Load the bundled CC0 dblp sample into an empty store, so there is something to ask."""
     from graphsvc.ingest import ingest
 
-    if store.counts()["papers"]:
+    if store.counts()["authors"]:  # papers, or ties only (an edge list)
         return
     ref = resources.files("graphsvc") / "data" / "dblp-ppopp-socc.xml.gz"
     with resources.as_file(ref) as sample:

@@ -78,7 +78,9 @@ def collaborators_text(r: dict[str, Any]) -> str:
     a = r["author"]
     lines = [f"{a['name']} (id {a['id']}): {r['total']} collaborators"]
     for c in r["collaborators"]:
-        lines.append(f"{c['papers']:>5}  {c['name']}  (id {c['id']}, {years(c)})")
+        # a co-author known only from an edge list or GML: a tie, no papers
+        count = c["papers"] or "tie"
+        lines.append(f"{count:>5}  {c['name']}  (id {c['id']}, {years(c)})")
         for p in c.get("joint_papers", []):
             lines.append(f"         {p['year'] or '----'}  {p['title']}")
     return "\n".join(lines)
@@ -235,7 +237,11 @@ def path_text(r: dict[str, Any]) -> str:
         for hop, (a, b) in zip(
             p["hops"], zip(p["authors"], p["authors"][1:], strict=False), strict=True
         ):
-            lines.append(f"  {a['name']} – {b['name']} ({hop['joint_papers']} joint papers)")
+            what = (
+                f"{hop['joint_papers']} joint papers" if hop["joint_papers"]
+                else f"co-author tie of weight {hop.get('tie_weight', 1.0):g}, no papers"
+            )
+            lines.append(f"  {a['name']} – {b['name']} ({what})")
             for paper in hop["papers"][:3]:
                 ref = paper["doi"] and f"doi:{paper['doi']}" or paper["source_id"] or ""
                 lines.append(
