@@ -35,6 +35,7 @@ from graphsvc.sources import (
     read_records,
     reader_module,
 )
+from graphsvc.sources.base import MAX_AUTHORS
 from graphsvc.store.base import RESERVED_AUTHOR_ID, Batch, GraphStore
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,11 @@ BATCH_SIZE = 5000
 #: inputs from this size on are read in a second process (``ingest(read_ahead=None)``)
 READ_AHEAD_BYTES = 256 << 10
 MAX_EXAMPLES = 20
+#: skipped items kept with a run in the store (all of them are counted in the report)
+MAX_STORED_SKIPS = 100_000
+#: longer titles and venues are cut; longer names are dropped (no real one comes close)
+MAX_TEXT_CHARS = 4096
+MAX_NAME_CHARS = 1000
 
 
 @dataclass
@@ -279,6 +285,16 @@ class Ingestor:
     # -- one record ------------------------------------------------------------------------
     def add(self, rec: Record) -> None:
         self.report.records += 1
+        if len(rec.authors) > MAX_AUTHORS:
+            self._skip(Skipped(rec.source_ref, "too-many-authors",
+                               f"{len(rec.authors)} authors, more than {MAX_AUTHORS}"))
+            return
+        cut = [f for f in ("title", "venue") if len(getattr(rec, f) or "") > MAX_TEXT_CHARS]
+        for f in cut:
+            setattr(rec, f, getattr(rec, f)[:MAX_TEXT_CHARS])
+        if cut:
+            self._skip(Skipped(rec.source_ref, "field-too-large",
+                               f"{' and '.join(cut)} cut to {MAX_TEXT_CHARS} characters"))
         fixed = repair_record(rec)
         if fixed:
             self._skip(
@@ -291,6 +307,9 @@ class Ingestor:
         parsed = []
         bad_names = 0
         for given in rec.authors:
+            if len(given.name) > MAX_NAME_CHARS:
+                bad_names += 1
+                continue
             raw, p = self._parse(given)
             if not p.key and not raw.ids:
                 bad_names += 1
@@ -301,7 +320,8 @@ class Ingestor:
                 Skipped(
                     rec.source_ref,
                     "bad-author-name",
-                    f"{bad_names} author name(s) without letters dropped",
+                    f"{bad_names} author name(s) without letters, or over {MAX_NAME_CHARS} "
+                    "characters, dropped",
                 )
             )
         if not parsed:
@@ -464,7 +484,8 @@ class Ingestor:
     def _skip(self, item: Skipped) -> None:
         item = repair_skipped(item)
         self.report.skip(item)
-        self._skips.append((item.source_ref, item.reason, item.detail))
+        if len(self._skips) < MAX_STORED_SKIPS:  # a file of a million bad lines: counted all
+            self._skips.append((item.source_ref[:500], item.reason[:100], item.detail[:1000]))
 
     def skip(self, item: Skipped) -> None:
         self._skip(item)

@@ -714,7 +714,7 @@ def test_truncated_gzip_of_line_formats(store: SQLiteStore, tmp_path: Path, fmt:
     [
         ("gz", b"", "no-author-lists", 96),
         ("jsonl.gz", b'{"title": "', "bad-json", 96),
-        ("json.gz", b'["', "bad-json", 272),
+        ("json.gz", b'["', "record-too-large", 272),
         ("csv.gz", b"title,authors\n", "bad-row", 96),
     ],
 )
@@ -722,7 +722,7 @@ def test_gzip_bomb_without_line_breaks_is_read_in_bounded_memory(
     store: SQLiteStore, tmp_path: Path, suffix: str, head: bytes, reason: str, mb: int
 ) -> None:
     """A few hundred kB that decompress to ``mb`` MB of one line: lines are cut at 64 MiB
-    (``MAX_LINE``), a JSON document over 256 MiB is not loaded, so memory stays bounded."""
+    (``MAX_LINE``), a JSON value over 8 MiB is not built, so memory stays bounded."""
     path = tmp_path / f"bomb.{suffix}"
     co = zlib.compressobj(9, zlib.DEFLATED, 31)
     with path.open("wb") as f:

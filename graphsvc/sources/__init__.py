@@ -13,7 +13,14 @@ from types import ModuleType
 
 from graphsvc.errors import ParseError, UnknownFormat
 from graphsvc.model import Record, Skipped
-from graphsvc.sources.base import DAMAGED, ReaderOptions, decode_head, read_head, source_name
+from graphsvc.sources.base import (
+    DAMAGED,
+    ExpansionLimit,
+    ReaderOptions,
+    decode_head,
+    read_head,
+    source_name,
+)
 
 #: format name -> module under graphsvc.sources
 FORMATS: dict[str, str] = {
@@ -90,6 +97,11 @@ def read_records(
         for item in items:
             n += 1
             yield item
+    except ExpansionLimit as exc:
+        yield Skipped(
+            f"{source_name(path)}:0", "too-large",
+            f"reading stopped after {n} item(s): {exc}",
+        )
     except DAMAGED as exc:
         yield Skipped(
             f"{source_name(path)}:0",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,47 @@ READ_ERRORS: tuple[type[Exception], ...] = (OSError, *DAMAGED)
 #: the longest line a reader is given: a longer one is cut there and the rest of it skipped (no
 #: real line is this long; a gzip bomb without line breaks would otherwise be held in memory)
 MAX_LINE = 64 << 20
+#: the longest text of one field a reader keeps (dblp text nodes, JSON values): a longer one
+#: makes its record ``field-too-large``
+MAX_FIELD_CHARS = 1 << 20
+#: the most authors one record may name (the largest real papers name about 15,000)
+MAX_AUTHORS = 100_000
+#: a compressed file may expand to ``EXPANSION_FLOOR`` bytes, or ``MAX_EXPANSION`` times its
+#: own size when that is more; past it reading stops (``too-large``): real publication data
+#: compresses 5 to 20 times, a gzip bomb a thousand times
+EXPANSION_FLOOR = 2 << 30
+MAX_EXPANSION = 100
+
+
+class ExpansionLimit(EOFError):
+    """A compressed file expands past its limit (see ``MAX_EXPANSION``)."""
+
+
+class _BoundedGzip(gzip.GzipFile):
+    """A ``GzipFile`` that raises ``ExpansionLimit`` once it has produced ``limit`` bytes."""
+
+    def __init__(self, fileobj: BinaryIO, limit: int) -> None:
+        super().__init__(fileobj=fileobj, mode="rb")
+        self._limit = limit
+        self._produced = 0
+
+    def _count(self, data: bytes) -> bytes:
+        self._produced += len(data)
+        if self._produced > self._limit:
+            raise ExpansionLimit(
+                f"the compressed file expands past {self._limit >> 20} MiB "
+                f"(limit: {EXPANSION_FLOOR >> 20} MiB or {MAX_EXPANSION} times its size)"
+            )
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._count(super().read(size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._count(super().read1(size))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._count(super().readline(size))
 
 
 @dataclass(slots=True)
@@ -44,7 +86,8 @@ def open_binary(path: Path) -> BinaryIO:
     head = raw.read(2)
     raw.seek(0)
     if head == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        limit = max(EXPANSION_FLOOR, MAX_EXPANSION * os.fstat(raw.fileno()).st_size)
+        return _BoundedGzip(raw, limit)  # type: ignore[return-value]
     return raw
 
 

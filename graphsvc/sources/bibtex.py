@@ -56,6 +56,12 @@ FORMAT = "bibtex"
 
 #: an entry is never larger than this (a runaway unclosed brace is caught well before)
 MAX_ENTRY_CHARS = 4_000_000
+#: the longest value a field or an ``@string`` macro may have once its macros are expanded
+#: (``@string{b = a # a}``, ``@string{c = b # b}`` … doubles at each level: 40 levels of a
+#: 1 KB file would want a terabyte)
+MAX_VALUE_CHARS = 1 << 20
+#: all ``@string`` macros of one read together
+MAX_MACRO_CHARS = 16 << 20
 #: keys remembered per file to give a reused key's entry a line-based ``source_ref``
 MAX_TRACKED_KEYS = 2_000_000
 #: characters read at a time
@@ -168,7 +174,7 @@ def read_many(
     file it came from. ``options`` is accepted for the common reader signature; BibTeX has
     no options.
     """
-    strings: dict[str, str] = dict(MONTHS)
+    strings = _Macros(MONTHS)
     targets: set[str] = set()
     errors: dict[Path, str] = {}
     # small inputs are decoded once and kept for the second pass; large ones are read twice
@@ -452,9 +458,20 @@ def _close_quote(s: str, i: int) -> int:
     return -1
 
 
+class _Macros(dict[str, str]):
+    """``@string`` macros by lower-cased name, with the characters they hold in all."""
+
+    size = 0
+
+
 def _value(body: str, i: int, strings: dict[str, str]) -> tuple[str, int]:
-    """Parse the value starting at ``body[i]`` (parts joined by ``#``); return it and the end."""
+    """Parse the value starting at ``body[i]`` (parts joined by ``#``); return it and the end.
+
+    A value longer than ``MAX_VALUE_CHARS`` once its macros are expanded is refused before it
+    is built.
+    """
     parts: list[str] = []
+    size = 0
     n = len(body)
     while True:
         i = _skip(_WS, body, i)
@@ -481,11 +498,17 @@ def _value(body: str, i: int, strings: dict[str, str]) -> tuple[str, int]:
             # an undefined macro is empty, as in BibTeX (which only warns)
             parts.append(word if word.isdigit() else strings.get(word.lower(), ""))
             i = m.end()
+        size += len(parts[-1])
+        if size > MAX_VALUE_CHARS:
+            raise _BadEntry(
+                "value-too-large",
+                f"a value grows past {MAX_VALUE_CHARS} characters when its macros are expanded",
+            )
         i = _skip(_WS, body, i)
         if i < n and body[i] == "#":
             i += 1
             continue
-        return "".join(parts), i
+        return "".join(parts) if len(parts) > 1 else parts[0], i
 
 
 def _fields(body: str, i: int, strings: dict[str, str]) -> dict[str, str]:
@@ -495,6 +518,7 @@ def _fields(body: str, i: int, strings: dict[str, str]) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     n = len(body)
+    built = 0  # characters of values joined from several parts (the others are shared)
     fast = _FAST_FIELD.match
     while True:
         f = fast(body, i)
@@ -518,6 +542,12 @@ def _fields(body: str, i: int, strings: dict[str, str]) -> dict[str, str]:
             raise _BadEntry("syntax-error", f"expected 'field = value' at {snippet!r}")
         name = m.group(1).lower()
         value, i = _value(body, m.end(), strings)
+        built += len(value)
+        if built > MAX_ENTRY_CHARS:
+            raise _BadEntry(
+                "entry-too-large",
+                f"its values grow past {MAX_ENTRY_CHARS} characters when macros are expanded",
+            )
         # BibTeX keeps the first of two equal fields (and warns)
         out.setdefault(name, value)
         if i < n and body[i] not in ",%" and not body[i].isspace():
@@ -548,8 +578,16 @@ def _define_strings(text: str, strings: dict[str, str]) -> None:
     m = _HEAD.match(text)
     if m is None:  # pragma: no cover - chunks always start with a header
         return
+    size = getattr(strings, "size", 0)
     for name, value in _fields(text[m.end() : -1], 0, strings).items():
+        size += len(value) - len(strings.get(name, ""))
+        if size > MAX_MACRO_CHARS:
+            raise _BadEntry(
+                "value-too-large", f"@string macros hold over {MAX_MACRO_CHARS} characters"
+            )
         strings[name] = value
+    if isinstance(strings, _Macros):
+        strings.size = size
 
 
 # -- turning fields into a record ----------------------------------------------------------------

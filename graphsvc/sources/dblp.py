@@ -24,7 +24,14 @@ from typing import Any
 from xml.parsers import expat
 
 from graphsvc.model import RawAuthor, Record, Skipped
-from graphsvc.sources.base import READ_ERRORS, ReaderOptions, open_binary, source_name
+from graphsvc.sources.base import (
+    MAX_AUTHORS,
+    MAX_FIELD_CHARS,
+    READ_ERRORS,
+    ReaderOptions,
+    open_binary,
+    source_name,
+)
 from graphsvc.sources.ids import arxiv_id, bare_orcid, find_year, normalise_doi
 
 FORMAT = "dblp"
@@ -48,6 +55,25 @@ _DOI_URL = "https://doi.org/"
 _NAME2CHR = {name: chr(cp) for name, cp in html.entities.name2codepoint.items()}
 
 
+#: the pieces ``buf`` may hold before its length is checked (each is at most buffer_size)
+_MAX_PIECES = MAX_FIELD_CHARS >> 16
+#: the first piece of a text that was cut (compared by identity), and where a record notes it
+_TOO_LONG = "\x00(cut)"
+_OVERSIZE = " oversize"
+
+
+def _too_long(buf: list[str]) -> bool:
+    return buf[0] is _TOO_LONG or sum(map(len, buf)) > MAX_FIELD_CHARS
+
+
+#: the most bytes expat may hold for one token (a tag with its attributes, a comment)
+MAX_TOKEN = 16 << 20
+
+
+class _TokenTooLarge(Exception):
+    """Raised when expat buffers more than ``MAX_TOKEN`` bytes without an event."""
+
+
 class _EntityRefused(Exception):
     """Raised inside expat when the document declares an entity."""
 
@@ -63,7 +89,9 @@ def sniff(head: str, name: str) -> int:
     return 0
 
 
-def _install_handlers(parser: Any, ref_prefix: str, out: list[Record | Skipped]) -> None:
+def _install_handlers(
+    parser: Any, ref_prefix: str, out: list[Record | Skipped], buf: list[str]
+) -> None:
     """Set pyexpat callbacks that build one record at a time and append finished items to ``out``.
 
     Speed matters (a full dump has ~7 M records), hence closures over local state rather than
@@ -72,7 +100,6 @@ def _install_handlers(parser: Any, ref_prefix: str, out: list[Record | Skipped])
     nests them, and inline markup such as ``<i>`` inside a title is not a field name, so its text
     simply stays in the title's text.
     """
-    buf: list[str] = []
     tag: str | None = None  # the record element being read, None between records
     field: str | None = None
     line = 0
@@ -112,9 +139,14 @@ def _install_handlers(parser: Any, ref_prefix: str, out: list[Record | Skipped])
         if name != field:
             return  # inline markup inside a field
         field = None
+        if buf and buf[0] is _TOO_LONG:
+            values.setdefault(_OVERSIZE, f"<{name}> holds over {MAX_FIELD_CHARS} characters")
+            return
         value = "".join(buf).strip()
         if name == "author":
-            if value:
+            if len(authors) >= MAX_AUTHORS:
+                values.setdefault(_OVERSIZE, f"over {MAX_AUTHORS} <author> elements")
+            elif value:
                 ids = {"dblp": value}
                 if orcid:
                     bare = bare_orcid(orcid)
@@ -147,6 +179,8 @@ def _build(
     values: dict[str, str],
 ) -> Record | Skipped:
     ref = f"{ref_prefix}:{line}"
+    if _OVERSIZE in values:
+        return Skipped(ref, "field-too-large", f"{tag} {key}: {values[_OVERSIZE]}")
     if tag == "www":  # person pages (homepages/…) and a few web sites: not papers
         return Skipped(ref, "person-page" if key.startswith("homepages/") else "web-page", key)
     if not authors:
@@ -202,11 +236,13 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
     out: list[Record | Skipped] = []
-    _install_handlers(parser, name, out)
+    buf: list[str] = []  # text of the field being read, in pieces of at most buffer_size
+    _install_handlers(parser, name, out, buf)
     parser.EntityDeclHandler = _refuse_entity
     parser.ExternalEntityRefHandler = _load_nothing
     parser.UseForeignDTD(True)
     failure: Skipped | None = None
+    fed = 0
     with open_binary(path) as f:
         # read1: at most one underlying read per chunk, so a corrupt gzip tail loses little
         read_chunk = getattr(f, "read1", f.read)
@@ -214,6 +250,17 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
             while True:
                 chunk = read_chunk(CHUNK_SIZE)
                 parser.Parse(chunk, not chunk)
+                fed += len(chunk)
+                if fed - max(parser.CurrentByteIndex, 0) > MAX_TOKEN:
+                    # expat holds a whole tag, comment or attribute in memory until it ends
+                    raise _TokenTooLarge(
+                        f"line {parser.CurrentLineNumber}: one tag, attribute or comment runs "
+                        f"over {MAX_TOKEN >> 20} MiB"
+                    )
+                # a text node grows by at most a chunk per Parse: cut it once it is too long
+                # (a 1 MB .gz can hold a 1 GiB title), and remember that it was cut
+                if len(buf) > _MAX_PIECES and _too_long(buf):
+                    buf[:] = [_TOO_LONG]
                 if out:
                     yield from out
                     out.clear()
@@ -225,6 +272,8 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
                 "malformed-xml",
                 f"line {e.lineno}, column {e.offset}: {expat.ErrorString(e.code)}",
             )
+        except _TokenTooLarge as e:
+            failure = Skipped(f"{name}:{parser.CurrentLineNumber}", "too-large", str(e))
         except _EntityRefused as e:
             line = parser.CurrentLineNumber
             failure = Skipped(f"{name}:{line}", "entity-declaration-refused", f"line {line}: {e}")

@@ -36,6 +36,7 @@ from typing import Any
 from graphsvc.model import RawAuthor, Record, Skipped
 from graphsvc.sources.base import ReaderOptions, iter_lines, read_text, source_name
 from graphsvc.sources.ids import arxiv_id, bare_orcid, find_year, normalise_doi
+from graphsvc.sources.jsonstream import StreamError, array_items
 from graphsvc.sources.tabular import split_authors
 
 FORMAT = "json"
@@ -43,8 +44,10 @@ FORMAT = "json"
 _PROBE_LINES = 5
 _OPENALEX = "https://openalex.org/"
 _TOO_DEEP = "arrays and objects nested too deeply to parse"
-#: the largest single JSON document loaded whole (decompressed); JSON Lines are streamed instead
-MAX_DOCUMENT = 256 << 20
+#: the longest JSON value built whole: a line of JSON Lines, a document, or one element of a
+#: larger document that is an array (decoded one element at a time). Objects take up to about
+#: 20 times their text in memory (``[{},{}, …]``), so this bounds an ingest's memory.
+MAX_VALUE = 8 << 20
 _JSON_START = re.compile(r'^\s*(?:\{\s*["}]|\[\s*[\[{"\]])')
 
 
@@ -68,6 +71,8 @@ def _is_json_lines(path: Path) -> bool:
             return False
         seen += 1
         if text.startswith("{") and text.endswith("}"):
+            if len(text) > MAX_VALUE:
+                return True  # one object to a line; too large to parse, as the reader says
             try:
                 json.loads(text)
                 return True
@@ -85,6 +90,10 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
         for n, line in iter_lines(path):
             if not line.strip():
                 continue
+            if len(line) > MAX_VALUE:
+                yield Skipped(f"{name}:{n}", "record-too-large",
+                              f"line {n} is over {MAX_VALUE >> 20} MiB")
+                continue
             try:
                 obj = json.loads(line)
             except ValueError as e:
@@ -95,13 +104,18 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
                 continue
             yield from _items(obj, f"{name}:{n}", f"{name}:{n}[{{}}]")
         return
-    text = read_text(path, MAX_DOCUMENT)
-    if text is None:
-        yield Skipped(
-            f"{name}:1", "bad-json",
-            f"one JSON document over {MAX_DOCUMENT >> 20} MB is too large to load whole: "
-            "write it as JSON Lines (one object per line)",
-        )
+    text = read_text(path, MAX_VALUE)
+    if text is None:  # too large to build whole: its elements one at a time
+        i = 0
+        try:
+            for i, obj in enumerate(array_items(path, MAX_VALUE), 1):
+                yield from _items(obj, f"{name}:{i - 1}", f"{name}:{i - 1}[{{}}]")
+        except StreamError as e:
+            reason, detail = e.args
+            if i == 0 and reason == "bad-json":
+                detail = (f"{detail}; a JSON document over {MAX_VALUE >> 20} MiB that is not "
+                          "an array: write it as JSON Lines (one object per line)")
+            yield Skipped(f"{name}:{i}", reason, detail)
         return
     try:
         doc = json.loads(text)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from graphsvc.errors import ParseError
 from graphsvc.model import RawAuthor, Record, Skipped
-from graphsvc.sources.base import ReaderOptions, open_text, source_name
+from graphsvc.sources.base import MAX_FIELD_CHARS, ReaderOptions, open_text, source_name
 from graphsvc.sources.ids import find_year, normalise_doi
 
 AUTHOR_COLUMNS = ("authors", "author", "author_names", "af", "au", "creators", "author(s)")
@@ -270,6 +270,10 @@ def read(
             row.pop()  # a trailing delimiter
         if len(row) != width:
             yield Skipped(ref, "bad-row", f"line {start}: {len(row)} columns, header has {width}")
+            continue
+        if len(row[col_authors]) > MAX_FIELD_CHARS:  # would be millions of names
+            yield Skipped(ref, "field-too-large",
+                          f"line {start}: authors cell over {MAX_FIELD_CHARS} characters")
             continue
         names = split_authors(row[col_authors], opts.author_separator)
         if not names:
