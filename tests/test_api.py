@@ -381,6 +381,9 @@ def test_writes_refused_without_a_configured_key(store_dir: Path) -> None:
     with TestClient(create_app(Settings(data_dir=store_dir))) as c:
         body = problem(upload(c, BIB), 403, "forbidden")
         assert "GRAPHSVC_API_KEY" in body["detail"]
+        jobs = problem(c.get("/jobs"), 403, "forbidden")  # a read: not told about writes
+        assert "GRAPHSVC_API_KEY" in jobs["detail"] and "write" not in jobs["detail"].lower()
+        assert "write" not in jobs["title"].lower()
 
 
 def test_writes_need_the_right_key(writable: Settings) -> None:
@@ -391,7 +394,8 @@ def test_writes_need_the_right_key(writable: Settings) -> None:
         problem(upload(c, BIB, key="wrong"), 401)
         problem(c.post("/ingest", files={"file": ("a.bib", BIB)},
                        headers={"Authorization": f"Basic {KEY}"}), 401)
-        problem(c.get("/jobs"), 401)
+        jobs = problem(c.get("/jobs"), 401)
+        assert "write" not in jobs["detail"] and "list of ingest jobs" in jobs["detail"]
 
 
 def test_upload_runs_a_job_with_progress(writable: Settings) -> None:
@@ -575,3 +579,30 @@ def test_integers_are_digits_and_single_values_come_once(client: TestClient) -> 
     ok = client.get(f"/paths/shortest?from={top[0]['id']}&to={top[1]['id']}"
                     "&avoid=999999&avoid=999998")
     assert ok.status_code in (200, 404), ok.text  # repeating a list parameter is fine
+
+
+def test_problem_titles_are_prose(writable: Settings) -> None:
+    """A title is a short sentence ("Override not found"), never a class name or Title Case."""
+    import re
+
+    auth = {"Authorization": f"Bearer {KEY}"}
+    with TestClient(create_app(writable), raise_server_exceptions=False) as c:
+        answers = [
+            c.get("/no/such/route"), c.delete("/stats"), c.get("/authors/Zzyzx Qwerty"),
+            c.get("/authors/Li"), c.get("/paths/shortest?from=1"),
+            c.get("/authors?q=x&limit=100000"), c.get("/jobs/nope"), c.get("/jobs"),
+            c.post("/authors/unmerge", json={"ref": 999999}, headers=auth),
+            c.post("/authors/1/split", json={"papers": ["dblp:no/such"]}, headers=auth),
+            c.post("/authors/merge", json={"target": 1}, headers=auth),
+            upload(c, b"x" * 100_000),
+        ]
+    titles = {}
+    for r in answers:
+        body = r.json()
+        assert r.status_code >= 400 and {"type", "title"} <= set(body), r.text
+        titles[body["type"]] = body["title"]
+    assert {"override-not-found", "paper-not-found", "not-found", "unauthorized"} <= set(titles)
+    for type_, title in titles.items():
+        first, *rest = title.split()
+        assert first[0].isupper() and not re.search(r"[a-z][A-Z]", title), (type_, title)
+        assert all(w.islower() or w.isupper() for w in rest), (type_, title)

@@ -67,3 +67,38 @@ def test_split_moves_papers(client: TestClient) -> None:
     assert client.get(f"/authors/{pascal}").json()["papers"] == 1
     bad = client.post(f"/authors/{pascal}/split", json={"papers": []}, headers=AUTH)
     assert bad.status_code == 422
+
+
+def test_ids_are_numbers_or_strings_in_every_json_body(client: TestClient) -> None:
+    pascal, typo = ids(client, "Pascal Vincent"), ids(client, "P Vinsent")
+    hugo = ids(client, "Hugo Larochelle")
+    for body in ({"pairs": [{"from": pascal, "to": hugo}]},
+                 {"pairs": [{"from": str(pascal), "to": str(hugo)}]}):
+        r = client.post("/paths/batch", json=body)
+        assert r.status_code == 200 and r.json()["results"][0]["length"] == 1, r.text
+    for authors in ([pascal, hugo], [str(pascal), str(hugo)]):
+        r = client.post("/cohort", json={"authors": authors})
+        assert r.status_code == 200 and len(r.json()["edges"]) == 1, r.text
+
+    r = client.post("/authors/merge", json={"target": pascal, "source": typo}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    oid = r.json()["override"]["id"]
+    assert client.post("/authors/unmerge", json={"ref": oid}, headers=AUTH).status_code == 200
+    r = client.post("/authors/merge", json={"target": str(pascal), "source": str(typo)},
+                    headers=AUTH)
+    assert r.status_code == 200, r.text
+    oid = r.json()["override"]["id"]
+    assert client.post("/authors/unmerge", json={"ref": str(oid)}, headers=AUTH).status_code == 200
+
+    papers = client.get(f"/authors/{pascal}/collaborators", params={"papers": "true"}).json()
+    pid = papers["collaborators"][0]["joint_papers"][0]["id"]
+    r = client.post(f"/authors/{pascal}/split", json={"papers": [pid]}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    oid = r.json()["override"]["id"]
+    assert client.post("/authors/unmerge", json={"ref": oid}, headers=AUTH).status_code == 200
+    r = client.post(f"/authors/{pascal}/split", json={"papers": [str(pid)]}, headers=AUTH)
+    assert r.status_code == 200, r.text
+
+    # numbers, not anything that looks like one
+    for bad in ({"target": True, "source": typo}, {"target": 1.5, "source": typo}):
+        assert client.post("/authors/merge", json=bad, headers=AUTH).status_code == 422

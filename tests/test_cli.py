@@ -211,3 +211,33 @@ def test_ingest_networkx_edge_list_of_names_and_nothing_read_exits_1(tmp_path, c
     bad.write_text("a\tb\tc\td\n")
     code, out, err = run(capsys, "--data-dir", d, "ingest", "--format", "edgelist", str(bad))
     assert code == 1 and "bad-edge" in out and "nothing was read from this file" in err
+
+
+def test_undated_ties_print_no_empty_year_range(tmp_path, capsys):
+    from graphsvc.ingest import ingest_records
+    from graphsvc.model import RawAuthor, Record
+    from graphsvc.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "graphsvc.sqlite3")
+    ingest_records(store, [Record(title="Undated", year=None, source_ref="t:1", ids={"ref": "u1"},
+                                  authors=[RawAuthor("Ada Lovelace"), RawAuthor("Alan Turing")]),
+                           Record(title="Dated", year=1950, source_ref="t:2", ids={"ref": "u2"},
+                                  authors=[RawAuthor("Ada Lovelace"), RawAuthor("Grace Hopper")])])
+    store.close()
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "collaborators", "Ada Lovelace")
+    assert code == 0 and ", )" not in out
+    turing, = (line for line in out.splitlines() if "Alan Turing" in line)
+    hopper, = (line for line in out.splitlines() if "Grace Hopper" in line)
+    assert turing.endswith(")") and "(id " in turing and "," not in turing
+    assert hopper.endswith(", 1950)")
+
+
+def test_a_missing_authors_column_suggests_the_option(tmp_path, capsys):
+    table = tmp_path / "papers.csv"
+    table.write_text("title,writers,year\nA paper,Ada Lovelace; Alan Turing,1950\n")
+    code, out, err = run(capsys, "--data-dir", str(tmp_path / "s"), "ingest", str(table),
+                         "--format", "csv")
+    assert "--authors-column" in out + err and "'writers'" in out + err
+    code, out, err = run(capsys, "--data-dir", str(tmp_path / "s"), "ingest", str(table),
+                         "--format", "csv", "--authors-column", "writers", "--json")
+    assert code == 0 and json.loads(out)["papers"] == 1

@@ -497,3 +497,17 @@ def test_an_outage_does_not_disable_gds_for_good():
     runner.down = None
     runner.answers["gds_available"] = [{"found": 3}]
     assert store.gds_available() is True
+
+
+def test_the_views_answer_an_html_page_during_an_outage(fake):
+    """The front page, search and the network views say the store is away, as a page."""
+    server, client = fake
+    for url in ("/", "/view/search?q=ada", "/view/authors/1", "/view/path?from=1&to=2",
+                "/view/cohort?authors=1,2"):
+        r = timed_get(client, url)
+        assert r.status_code == 503, (url, r.status_code)
+        assert r.headers["content-type"].startswith("text/html"), (url, r.text[:200])
+        assert "cannot reach Neo4j" in r.text and PASSWORD not in r.text, url
+    bring_up(server, client)  # and the same app answers pages again
+    r = timed_get(client, "/view/search?q=ada")
+    assert r.status_code == 200 and "Ada Lovelace" in r.text

@@ -127,7 +127,7 @@ def _too_large_detail(limit: int, upload: bool) -> str:
 
 def _too_large(limit: int, upload: bool) -> Any:
     return problems.problem_response(413, "payload-too-large", _too_large_detail(limit, upload),
-                                     title="Payload Too Large")
+                                     title="Payload too large")
 
 
 @asynccontextmanager

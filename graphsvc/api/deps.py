@@ -270,9 +270,10 @@ _bearer = HTTPBearer(auto_error=False, description="The API key (`GRAPHSVC_API_K
                      "bearer token: `Authorization: Bearer <key>`.")
 
 
-def _check_key(expected: str, presented: str | None, what: str) -> None:
+def _check_key(expected: str, presented: str | None, need: str) -> None:
+    """``need`` says what needs the key (``"writes need"``): a read is never told it writes."""
     if presented is None:
-        raise ApiProblem(401, f"{what} need the API key: send 'Authorization: Bearer <key>'",
+        raise ApiProblem(401, f"{need} the API key: send 'Authorization: Bearer <key>'",
                          headers={"WWW-Authenticate": "Bearer"})
     if not hmac.compare_digest(presented.encode("utf-8"), expected.encode("utf-8")):
         raise ApiProblem(401, "the API key is wrong",
@@ -291,7 +292,25 @@ async def require_write_key(
             "server's environment and send it as 'Authorization: Bearer <key>'",
             title="Writes disabled",
         )
-    _check_key(options.api_key, credentials.credentials if credentials else None, "writes")
+    _check_key(options.api_key, credentials.credentials if credentials else None, "writes need")
+
+
+async def require_jobs_key(
+    options: OptionsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """The list of ingest jobs shows what was uploaded: it is for whoever may upload, the holder
+    of the API key, and says so in its own words (it is a read, not a write)."""
+    if not options.api_key:
+        raise ApiProblem(
+            403,
+            "the list of ingest jobs needs the API key, and no API key is configured: set "
+            "GRAPHSVC_API_KEY in the server's environment and send it as "
+            "'Authorization: Bearer <key>'",
+            title="Job list disabled",
+        )
+    _check_key(options.api_key, credentials.credentials if credentials else None,
+               "the list of ingest jobs needs")
 
 
 def _bearer_token(request: Request) -> str | None:
@@ -306,8 +325,9 @@ async def require_read_key(request: Request, options: OptionsDep) -> None:
     if not options.api_key:
         raise ApiProblem(403, "reads are protected (GRAPHSVC_PROTECT_READS) but no API key is "
                          "configured: set GRAPHSVC_API_KEY", title="Reads disabled")
-    _check_key(options.api_key, _bearer_token(request), "reads")
+    _check_key(options.api_key, _bearer_token(request), "reads need")
 
 
 ReadAuth = Depends(require_read_key)
 WriteAuth = Depends(require_write_key)
+JobsAuth = Depends(require_jobs_key)

@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 #: an author in a request body: an id (number or string), an external id or a name; strict, so
 #: that ``true`` or ``1.5`` is refused instead of being read as an id
 AuthorIn = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=500)] | StrictInt
+#: a paper in a request body: an id (number or string) or a ``kind:value`` source id
+PaperIn = AuthorIn
+#: an override id (number, string, ``#12``) or, with ``by_author``, an author
+RefIn = AuthorIn
 
 # -- shared pieces --------------------------------------------------------------------------
 

@@ -52,10 +52,18 @@ class ApiProblem(Exception):
 
 
 def _title(status: int) -> str:
+    """The status phrase as prose: ``"Not found"``, not ``"Not Found"``.
+
+    Examples
+    --------
+    >>> _title(404), _title(405), _title(599)
+    ('Not found', 'Method not allowed', 'Error')
+    """
     try:
-        return HTTPStatus(status).phrase
+        phrase = HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+    return phrase[:1] + phrase[1:].lower()
 
 
 def problem_body(status: int, type: str, detail: str, title: str | None = None,
@@ -85,7 +93,8 @@ async def graphsvc_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, NoPath):
         # "no path" is an answer, not a failure (routes that expect it answer it themselves)
         extra.update(length=None, reason=str(exc))
-    title = _LIBRARY_TITLES.get(exc.type) or type(exc).__name__
+    # a subclass without a title of its own reads its type as prose, never its class name
+    title = _LIBRARY_TITLES.get(exc.type) or exc.type.replace("-", " ").capitalize()
     # a store that cannot be reached is tried again about every second (store/runner.py)
     headers = {"Retry-After": "1"} if exc.http_status == 503 else None
     return problem_response(exc.http_status, exc.type, str(exc), title=title, headers=headers,
@@ -101,6 +110,8 @@ _LIBRARY_TITLES = {
     "no-path": "No collaboration path",
     "invalid-query": "Invalid query",
     "store-unavailable": "Store unavailable",
+    "override-not-found": "Override not found",
+    "job-cancelled": "Ingest job cancelled",
     "graphsvc-error": "Request failed",
 }
 
@@ -162,7 +173,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     """
     return problem_response(500, "internal-error",
                             "the server failed to answer this request; the error was logged",
-                            title="Internal Server Error")
+                            title="Internal server error")
 
 
 def install(app: FastAPI) -> None:

@@ -80,7 +80,8 @@ def collaborators_text(r: dict[str, Any]) -> str:
     for c in r["collaborators"]:
         # a co-author known only from an edge list or GML: a tie, no papers
         count = c["papers"] or "tie"
-        lines.append(f"{count:>5}  {c['name']}  (id {c['id']}, {years(c)})")
+        span = years(c)  # undated papers or a tie: no years, and no dangling comma
+        lines.append(f"{count:>5}  {c['name']}  (id {c['id']}{', ' + span if span else ''})")
         for p in c.get("joint_papers", []):
             lines.append(f"         {p['year'] or '----'}  {p['title']}")
     return "\n".join(lines)

@@ -242,6 +242,8 @@ def read(
         raise ParseError(
             f"{name}: no {wanted} in the header; columns found: "
             + ", ".join(repr(h.strip()) for h in header)
+            + "; say which holds the authors with --authors-column COLUMN "
+            "(an upload: the authors_column field)"
         )
     col_title = find_column(header, opts.title_column, TITLE_COLUMNS)
     col_year = find_column(header, opts.year_column, YEAR_COLUMNS)

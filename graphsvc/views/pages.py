@@ -297,11 +297,14 @@ def front_page(svc: GraphService, site: Site) -> Page:
     The counts come from the store (instant); the rest of the statistics (diameter, …) the
     page fetches from ``/stats``, which the API caches.
     """
-    counts = svc.store.counts()
+    try:
+        counts = svc.store.counts()
+        ranked = svc.rank("collaborators", top=8)["results"] if counts.get("authors") else []
+    except GraphsvcError as exc:  # the store is away: an error page, as the other views
+        raise Failed(exc) from exc
     top: list[dict[str, Any]] = []
     example = "Torsten Hoefler"
-    if counts.get("authors"):
-        ranked = svc.rank("collaborators", top=8)["results"]
+    if ranked:
         top = [{"name": r["name"], "score": r["score"], "url": site.author(r["id"])}
                for r in ranked if r["score"]]
         if top:
@@ -312,7 +315,10 @@ def front_page(svc: GraphService, site: Site) -> Page:
 
 def search_page(svc: GraphService, site: Site, q: str, limit: int = 50) -> Page:
     q = q.strip()
-    hits = svc.search(q, limit=limit) if q else []
+    try:
+        hits = svc.search(q, limit=limit) if q else []
+    except GraphsvcError as exc:
+        raise Failed(exc) from exc
     rows = [{**h, "url": site.author(h["id"])} for h in hits]
     return Page(_html("search.html", site, title=f"Search: {q}", nav="search", q=q, hits=rows,
                       json_url=site.url("/authors", {"q": q, "limit": limit})))

@@ -60,7 +60,8 @@ def _window(params: Mapping[str, str]) -> Window:
 # -- pages ----------------------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse, dependencies=Read)
 def front(request: Request, svc: ServiceDep) -> HTMLResponse:
-    return _respond(pages.front_page(svc, _site(request)))
+    site = _site(request)
+    return _respond(pages.answer(site, lambda: pages.front_page(svc, site)))
 
 
 @router.get("/view/search", response_class=HTMLResponse, dependencies=Read)
@@ -68,7 +69,7 @@ def search(request: Request, svc: ServiceDep, q: str = "") -> Response:
     site = _site(request)
     if not q.strip():
         return RedirectResponse(site.base + "/", status_code=303)
-    return _respond(pages.search_page(svc, site, q[:200]))
+    return _respond(pages.answer(site, lambda: pages.search_page(svc, site, q[:200])))
 
 
 @router.get("/view/authors/{author}", response_class=HTMLResponse, dependencies=Read)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep, WriteAuth
+from graphsvc.api.models import AuthorIn, PaperIn, RefIn
 from graphsvc.api.params import AuthorPath
 from graphsvc.api.problems import responses
 
@@ -17,8 +18,10 @@ router = APIRouter(tags=["identity"])
 class MergeRequest(BaseModel):
     """Merge ``source`` into ``target``: ``target`` keeps its id, ``source`` becomes an alias."""
 
-    target: str = Field(description="author id or name that stays", examples=["8"])
-    source: str = Field(description="author id or name merged into the target", examples=["27"])
+    target: AuthorIn = Field(description="author id (number or string) or name that stays",
+                             examples=[8])
+    source: AuthorIn = Field(description="author id or name merged into the target",
+                             examples=["27"])
     why: str | None = Field(default=None, max_length=2000, description="reason, for the audit")
     who: str | None = Field(default=None, max_length=200, description="who decided")
 
@@ -26,8 +29,9 @@ class MergeRequest(BaseModel):
 class SplitRequest(BaseModel):
     """Move some papers of an author to a new author."""
 
-    papers: list[str] = Field(min_length=1, max_length=10_000,
-                              description="paper ids or kind:value source ids",
+    papers: list[PaperIn] = Field(min_length=1, max_length=10_000,
+                                  description="paper ids (numbers or strings) or kind:value "
+                                  "source ids",
                               examples=[["dblp:conf/ppopp/JinWTHLZ20"]])
     why: str | None = Field(default=None, max_length=2000)
     who: str | None = Field(default=None, max_length=200)
@@ -36,7 +40,8 @@ class SplitRequest(BaseModel):
 class UnmergeRequest(BaseModel):
     """Undo an override by its id (``12``), or the latest merge of an author."""
 
-    ref: str = Field(description="override id, or an author with by_author", examples=["1"])
+    ref: RefIn = Field(description="override id (number or string), or an author with "
+                       "by_author", examples=[1])
     by_author: bool = False
     why: str | None = Field(default=None, max_length=2000)
     who: str | None = Field(default=None, max_length=200)

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from graphsvc.api.deps import OptionsDep, ReadAuth, WriteAuth
+from graphsvc.api.deps import JobsAuth, OptionsDep, ReadAuth, WriteAuth
 from graphsvc.api.jobs import JobManager, safe_filename
 from graphsvc.api.models import Job, JobList
 from graphsvc.api.params import MAX_PAGE, QInt, next_offset
@@ -141,7 +141,7 @@ def get_job(
     return job
 
 
-@router.get("/jobs", response_model=JobList, dependencies=[WriteAuth],
+@router.get("/jobs", response_model=JobList, dependencies=[JobsAuth],
             responses=responses(401, 403, 422), summary="Recent ingest jobs, newest first")
 def list_jobs(
     request: Request,
