@@ -195,13 +195,14 @@ def test_reads_route_to_readers_of_the_configured_database():
         "next_ids": [{"next_author": 7, "next_paper": 3}],
         "author_by_external": [{"id": 5}],
         "paper_by_external": [],
-        "counts": [{"authors": 3, "papers": 2, "edges": 1, "excluded_papers": 0}],
+        "counts": [{"authors": 3, "papers": 2, "ties": 0, "edges": 1, "excluded_papers": 0}],
     })
     assert store.generation() == 42
     assert store.next_ids() == (7, 3)
     assert store.author_by_external("orcid", HOSTILE) == 5
     assert store.paper_by_external("doi", HOSTILE) is None
-    assert store.counts() == {"authors": 3, "papers": 2, "edges": 1, "excluded_papers": 0}
+    assert store.counts() == {"authors": 3, "papers": 2, "ties": 0, "edges": 1,
+                              "excluded_papers": 0}
     assert runner.names() == ["get_meta", "next_ids", "author_by_external", "paper_by_external",
                               "counts"]
     assert {(c.routing, c.database) for c in runner.calls} == {("r", "graphdb")}
@@ -275,7 +276,8 @@ def test_authors_by_name_includes_homonyms_only_for_plain_names():
 def test_memberships_arrays_are_read_in_one_transaction_and_sorted():
     store, runner = store_with({
         "memberships_authors": [{"id": 3}, {"id": 1}, {"id": 2}],
-        "memberships_papers": [{"id": 20, "year": 0}, {"id": 10, "year": 2001}],
+        "memberships_papers": [{"id": 20, "year": 0, "tie": 1.5},
+                               {"id": 10, "year": 2001, "tie": 0.0}],
         "memberships_authorships": [
             {"paper": 20, "position": 1, "author": 1}, {"paper": 10, "position": 1, "author": 2},
             {"paper": 20, "position": 0, "author": 3}, {"paper": 10, "position": 0, "author": 1},
@@ -286,6 +288,7 @@ def test_memberships_arrays_are_read_in_one_transaction_and_sorted():
     assert arr["author_ids"].tolist() == [1, 2, 3]
     assert arr["paper_ids"].tolist() == [10, 20]
     assert arr["paper_year"].tolist() == [2001, 0] and arr["paper_year"].dtype == np.int32
+    assert arr["paper_tie"].tolist() == [0.0, 1.5]  # paper 20 is a tie (edge list, GML)
     assert arr["ship_paper"].tolist() == [10, 10, 20, 20]
     assert arr["ship_author"].tolist() == [1, 2, 3, 1]
 
@@ -297,8 +300,8 @@ def test_memberships_match_the_embedded_store_shape(tmp_path):
     db = sq.db
     store, _ = store_with({
         "memberships_authors": [{"id": a} for (a,) in db.execute("SELECT id FROM authors")],
-        "memberships_papers": [{"id": p, "year": y or 0}
-                               for p, y in db.execute("SELECT id, year FROM papers")],
+        "memberships_papers": [{"id": p, "year": y or 0, "tie": t or 0.0}
+                               for p, y, t in db.execute("SELECT id, year, tie FROM papers")],
         "memberships_authorships": [
             {"paper": p, "position": pos, "author": a}
             for p, pos, a in db.execute("SELECT paper_id, position, author_id FROM authorships "
@@ -330,8 +333,8 @@ def sample_batch() -> Batch:
     b = Batch()
     b.new_authors = [(1, "Ada Lovelace", "lovelace|ada"), (2, HOSTILE, "hostile|robert")]
     b.author_ids = [("orcid", "0000-0001", 1), ("orcid", "0000-0001", 2), ("dblp", "Ada", 1)]
-    b.new_papers = [(10, "Graphs", "graphs", 2001, None, "10.1/x", 2, True),
-                    (11, "More", "more", None, "V", None, 2, True)]
+    b.new_papers = [(10, "Graphs", "graphs", 2001, None, "10.1/x", 2, True, None),
+                    (11, "More", "more", None, "V", None, 2, True, None)]
     b.paper_ids = [("doi", "10.1/x", 10), ("ref", "a.bib#2", 11), ("doi", "10.1/x", 11)]
     # Ada is "Ada Lovelace" from bibtex on paper 10 and from dblp on paper 11
     b.variants = [(1, "Ada Lovelace", "lovelace|ada", "lovelace|a", "bibtex", False),
@@ -431,7 +434,7 @@ def test_ingest_runs_and_skipped():
 
 
 def test_init_schema_and_cli_handler(monkeypatch, capsys):
-    counts = [{"authors": 0, "papers": 0, "edges": 0, "excluded_papers": 0}]
+    counts = [{"authors": 0, "papers": 0, "ties": 0, "edges": 0, "excluded_papers": 0}]
     runner = RecordingRunner({"counts": counts})
     monkeypatch.setattr("graphsvc.store.neo4j.connect", lambda settings: runner)
     settings = Settings(store="neo4j", neo4j_uri="bolt://db:7687")
