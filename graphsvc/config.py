@@ -17,12 +17,13 @@ class Settings:
 
     data_dir: Path = DEFAULT_DATA_DIR
     store: str = "embedded"  # or "neo4j"
-    neo4j_uri: str | None = None
+    # secrets stay out of repr(): a repr ends up in logs and tracebacks
+    neo4j_uri: str | None = field(default=None, repr=False)
     neo4j_user: str = "neo4j"
-    neo4j_password: str = ""
+    neo4j_password: str = field(default="", repr=False)
     neo4j_database: str = "neo4j"
     max_team_size: int = DEFAULT_MAX_TEAM_SIZE
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -678,13 +678,14 @@ def cmd_init_store(args: argparse.Namespace, settings: Settings) -> int:
         counts = store.counts()
     finally:
         store.close()
-    out = {"store": "neo4j", "uri": settings.neo4j_uri, "database": settings.neo4j_database,
+    where = safe_uri(settings.neo4j_uri or "")
+    out = {"store": "neo4j", "uri": where, "database": settings.neo4j_database,
            "schema_version": SCHEMA_VERSION, "statements": len(SCHEMA) + 1, **counts}
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
         sys.stdout.write(
-            f"Neo4j schema ready at {settings.neo4j_uri} (database {settings.neo4j_database}): "
+            f"Neo4j schema ready at {where} (database {settings.neo4j_database}): "
             f"{len(SCHEMA)} constraints and indexes; {counts['authors']} authors, "
             f"{counts['papers']} papers, {counts['edges']} edges\n"
         )

@@ -321,7 +321,10 @@ def connect(
         )
     except (ValueError, ConfigurationError) as exc:
         why = _one_line(exc).replace(uri, where)
-        raise StoreUnavailable(f"bad GRAPHSVC_NEO4J_URI {where!r}: {why}") from exc
+        if settings.neo4j_password:
+            why = why.replace(settings.neo4j_password, "***")
+        # not chained: the driver's own message, in a logged traceback, would name the URI
+        raise StoreUnavailable(f"bad GRAPHSVC_NEO4J_URI {where!r}: {why}") from None
     try:
         with translated_errors(where, settings.neo4j_database):
             driver.verify_connectivity()
@@ -355,7 +358,7 @@ not belong in the URI: set GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD
             f"bad GRAPHSVC_NEO4J_URI {safe_uri(uri)!r}: use bolt://host:7687 or "
             "neo4j://host:7687 (+s / +ssc for TLS)"
         )
-    if "@" in re.split(r"[/?#]", rest, maxsplit=1)[0]:
+    if "@" in rest:  # a password may hold '/', '?', '#' and '@': see ``safe_uri``
         raise StoreUnavailable(
             f"bad GRAPHSVC_NEO4J_URI {safe_uri(uri)!r}: credentials do not belong in the URI: "
             "set GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD"
@@ -366,17 +369,27 @@ not belong in the URI: set GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD
 def safe_uri(uri: str) -> str:
     """``scheme://host:port`` of a URI, fit for messages: no credentials, path or options.
 
+    Whatever precedes the last ``@`` is taken for credentials, whatever characters it holds:
+    a password is not percent-encoded by everyone who writes one into a URI, and ``/``, ``?``
+    or ``#`` in it would end the authority for ``urllib.parse`` and leave the rest of the
+    password in what it calls the host (``bolt://neo4j:pa/ss@db`` has host ``neo4j:pa``).
+
     Examples
     --------
     >>> safe_uri("neo4j+s://neo4j:s3cret@db.example.org:7687/x?policy=eu")
     'neo4j+s://db.example.org:7687'
     >>> safe_uri("bolt://localhost:7687"), safe_uri("user:pw@host")
     ('bolt://localhost:7687', 'host')
+    >>> safe_uri("bolt://neo4j:a/b?c#d@e@db:7687/neo4j")
+    'bolt://db:7687'
+    >>> safe_uri("bolt://neo4j:pa ss@[::1]:7687"), safe_uri("bolt://:@"), safe_uri("")
+    ('bolt://[::1]:7687', 'bolt://', '')
     """
     scheme, sep, rest = uri.partition("://")
     if not sep:
         scheme, rest = "", uri
-    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")[2]
+    host = re.split(r"[/?#\\]", rest.rpartition("@")[2], maxsplit=1)[0]
+    host = "".join(ch for ch in host if ch.isprintable() and not ch.isspace())
     return f"{scheme}://{host}" if sep else host
 
 
