@@ -185,6 +185,28 @@ def test_search_top_hits(store, reference):
     assert top["nobody here"] is None
 
 
+def test_search_initials_and_typos_that_are_other_authors_words(store):
+    ingest_records(store, [
+        rec("Fast MPI", ["Jan Vitek", "Torsten Hoefler", "Ana Vázquez"], "s:1"),
+        rec("Spin waves", ["Ludovic Vásquez-Sancho", "Pedro Sancho"], "s:2"),
+        rec("Adaptive MPI", ["Jiří Vítek", "Tomas Hoeflinger"], "s:3"),
+    ])
+
+    def names(q: str) -> list[str]:
+        return [h["name"] for h in store.search_authors(q)]
+
+    # initial + surname, the way people type a name
+    assert names("J. Vitek") == ["Jan Vitek", "Jiří Vítek"]
+    assert names("T. Hoefler") == ["Torsten Hoefler"]
+    assert names("Vitek, J.") == ["Jan Vitek", "Jiří Vítek"]
+    # "vazquez" is Ana Vázquez's word, yet it still finds Vásquez-Sancho as a typo
+    assert names("vazquez-sancho") == ["Ludovic Vásquez-Sancho"]
+    assert names("vazquez") == ["Ana Vázquez"]  # as typed: a name's word is no typo first
+    assert names("hoefler") == ["Torsten Hoefler"]  # not a prefix unless typed last
+    svc = GraphService(store)
+    assert svc.resolve("T. Hoefler") == svc.resolve("Torsten Hoefler")
+
+
 def test_collaborators_order(store, reference):
     ingest_both(store, reference, RECORDS)
     got = assert_same(store, reference)

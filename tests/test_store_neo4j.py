@@ -478,8 +478,10 @@ def test_lucene_query_escapes_every_special_character():
     q = lucene_query(['a+b-c&&d||e!(f){g}[h]^"i"~j*k?l:m\\n/o'], [False])
     assert q.count("\\") >= 20
     assert lucene_query(["ada", "lov"], [False, False]) == "+(ada) +(lov lov*)"
-    assert lucene_query(["lovelase"], [True]) == "+(lovelase~2)"
-    assert lucene_query(["smyth", "j"], [True, False]) == "+(smyth~1) +(j j*)"
+    assert lucene_query(["lovelase"], [True]) == "+(lovelase lovelase* lovelase~2)"
+    assert lucene_query(["smyth", "j"], [True, False]) == "+(smyth smyth~1) +(j j*)"
+    assert lucene_query(["j", "vitek"], [False, True], [True, False]) == (
+        "+(j j*) +(vitek vitek* vitek~1)")
 
 
 def search_store(authors: list[tuple[int, str, int, str]], known: set[str]):
@@ -520,10 +522,28 @@ def test_search_scores_exact_prefix_and_typo():
     runner.calls.clear()
     # "lovelase" is in no name: typo tolerance (budget 2 for 8+ letters)
     got = store.search_authors("lovelase ada")
-    assert runner.calls[-1].params["lucene"] == "+(lovelase~2) +(ada ada*)"
+    assert runner.calls[-1].params["lucene"] == "+(lovelase lovelase~2) +(ada ada*)"
     assert [(h["id"], h["score"]) for h in got] == [(1, 1.6)]  # "lovelock" is 3 edits away
     assert store.search_authors("zz") == [] and store.search_authors("  ") == []
     assert store.search_authors("ada lovel", offset=1, limit=1)[0]["id"] == 1
+
+
+def test_search_initials_and_typos_that_are_other_authors_words():
+    authors = [(1, "Jan Vitek", 3, "jan vitek"), (2, "Ana Vázquez", 2, "ana vazquez"),
+               (3, "Ludovic Vásquez-Sancho", 1, "ludovic sancho vasquez"),
+               (4, "Torsten Hoefler", 5, "hoefler torsten")]
+    store, runner = search_store(authors, {"jan", "vitek", "ana", "vazquez", "ludovic",
+                                           "sancho", "vasquez", "hoefler", "torsten"})
+    assert [h["id"] for h in store.search_authors("J. Vitek")] == [1]
+    assert runner.calls[-1].params["lucene"] == "+(j j*) +(vitek vitek*)"
+    assert [h["id"] for h in store.search_authors("T. Hoefler")] == [4]
+    # "vazquez" is Ana's word, yet the typo still finds Vásquez-Sancho (a second reading
+    # with typos everywhere, as the first finds nobody)
+    runner.calls.clear()
+    assert [h["id"] for h in store.search_authors("vazquez-sancho")] == [3]
+    assert [c.params["lucene"] for c in runner.calls if c.name == "search_authors"] == [
+        "+(vazquez) +(sancho sancho*)", "+(vazquez vazquez~1) +(sancho sancho* sancho~1)"]
+    assert [h["id"] for h in store.search_authors("vazquez")] == [2]
 
 
 # -- native queries -------------------------------------------------------------------------------

@@ -378,27 +378,32 @@ def _term(tok: str) -> str:
     return _LUCENE_SPECIAL.sub(r"\\\1", tok)
 
 
-def lucene_query(tokens: list[str], fuzzy: list[bool]) -> str:
-    """The Lucene query requiring every token: exact, or (last token) as a prefix, or within
-    the typo budget where ``fuzzy`` says so. Tokens are escaped: they are data, never syntax.
+def lucene_query(tokens: list[str], fuzzy: list[bool],
+                 initials: list[bool] | None = None) -> str:
+    """The Lucene query requiring every token: exact, or (last token, initial) as a prefix, or
+    within the typo budget where ``fuzzy`` says so. Tokens are escaped: they are data, never
+    syntax.
 
     Examples
     --------
     >>> lucene_query(["ada", "love"], [False, False])
     '+(ada) +(love love*)'
     >>> lucene_query(["lovelace", "a+b"], [True, False])
-    '+(lovelace~2) +(a\\\\+b a\\\\+b*)'
+    '+(lovelace lovelace~2) +(a\\\\+b a\\\\+b*)'
+    >>> lucene_query(["j", "vitek"], [False, True], [True, False])
+    '+(j j*) +(vitek vitek* vitek~1)'
     """
     last = len(tokens) - 1
+    inits = initials or [False] * len(tokens)
     parts = []
-    for i, (tok, fz) in enumerate(zip(tokens, fuzzy, strict=True)):
+    for i, (tok, fz, ini) in enumerate(zip(tokens, fuzzy, inits, strict=True)):
         term = _term(tok)
+        alts = [term]
+        if i == last or ini:
+            alts.append(f"{term}*")
         if fz:
-            parts.append(f"+({term}~{_budget(tok)})")
-        elif i == last:
-            parts.append(f"+({term} {term}*)")
-        else:
-            parts.append(f"+({term})")
+            alts.append(f"{term}~{_budget(tok)}")
+        parts.append("+(" + " ".join(alts) + ")")
     return " ".join(parts)
 
 
@@ -408,27 +413,47 @@ def _budget(tok: str) -> int:
 
 def search_authors(runner: QueryRunner, query: str, *, limit: int = 20,
                    offset: int = 0) -> list[dict[str, Any]]:
-    """``SQLiteStore.search_authors`` on the full-text index (see the module docstring)."""
+    """``SQLiteStore.search_authors`` on the full-text index (see the module docstring).
+
+    A one-letter token beside words is an initial and matches any word it starts ("J. Vitek"
+    finds "Jan Vitek"). Typos are looked for in the tokens that are no name's word; when that
+    finds nobody, in every token of four letters or more (a misspelt name can be another
+    author's word: "vazquez-sancho" finds "Vásquez-Sancho").
+    """
     from graphsvc.names import fold
 
     tokens = [t for t in fold(query).split() if t]
     if not tokens:
         return []
     last = len(tokens) - 1
-    probes = [f"{_term(t)} {_term(t)}*" if i == last else _term(t) for i, t in enumerate(tokens)]
+    initials = [len(t) == 1 and t.isalpha() for t in tokens]
+    if all(initials):
+        initials = [False] * len(tokens)
+    probes = [f"{_term(t)} {_term(t)}*" if i == last or initials[i] else _term(t)
+              for i, t in enumerate(tokens)]
     hits = {r["probe"]: int(r["hits"]) for r in runner.execute_query(
         load("search_probe"), {"probes": probes}, routing=RoutingControl.READ)}
     fuzzy = [hits.get(p, 0) == 0 for p in probes]
     if any(f and len(t) < 4 for t, f in zip(tokens, fuzzy, strict=True)):
         return []  # a token that matches nothing and is too short for typo tolerance
+    found = _search(runner, tokens, fuzzy, initials, limit, offset)
+    every = [f or len(t) >= 4 for t, f in zip(tokens, fuzzy, strict=True)]
+    if found or every == fuzzy:
+        return found
+    return _search(runner, tokens, every, initials, limit, offset)
+
+
+def _search(runner: QueryRunner, tokens: list[str], fuzzy: list[bool], initials: list[bool],
+            limit: int, offset: int) -> list[dict[str, Any]]:
     rows = runner.execute_query(
         load("search_authors"),
-        {"lucene": lucene_query(tokens, fuzzy), "cap": max(SEARCH_CAP, offset + limit)},
+        {"lucene": lucene_query(tokens, fuzzy, initials),
+         "cap": max(SEARCH_CAP, offset + limit)},
         routing=RoutingControl.READ,
     )
     scored = []
     for r in rows:
-        score = _score(tokens, fuzzy, set(str(r["tokens"] or "").split()))
+        score = _score(tokens, fuzzy, set(str(r["tokens"] or "").split()), initials)
         if score is not None:
             scored.append((score, int(r["papers"]), str(r["name"]), int(r["id"])))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2], x[3]))
@@ -436,14 +461,16 @@ def search_authors(runner: QueryRunner, query: str, *, limit: int = 20,
             for s, p, n, a in scored[offset: offset + limit]]
 
 
-def _score(tokens: list[str], fuzzy: list[bool], have: set[str]) -> float | None:
+def _score(tokens: list[str], fuzzy: list[bool], have: set[str],
+           initials: list[bool] | None = None) -> float | None:
     """The embedded store's score of one author, or None when a token does not match."""
     total = 0.0
     last = len(tokens) - 1
-    for i, (tok, fz) in enumerate(zip(tokens, fuzzy, strict=True)):
+    inits = initials or [False] * len(tokens)
+    for i, (tok, fz, ini) in enumerate(zip(tokens, fuzzy, inits, strict=True)):
         if tok in have:
             total += 1.0
-        elif i == last and any(t.startswith(tok) for t in have):
+        elif (i == last or ini) and any(t.startswith(tok) for t in have):
             total += 0.8
         elif fz and any(abs(len(t) - len(tok)) <= _budget(tok)
                         and edit_distance_at_most(tok, t, _budget(tok)) for t in have):

@@ -459,8 +459,12 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         """Accent-, case- and order-insensitive, typo-tolerant author search.
 
         Every query token must match a name token of the author exactly, as a prefix (the last
-        token, for type-ahead) or within a small edit distance (typos); results are ranked by
-        how exact the match was, then by number of papers.
+        token, for type-ahead) or within a small edit distance (typos); a one-letter token is
+        an initial and matches any name word it starts ("J. Vitek" finds "Jan Vitek"). A token
+        that is some name's word is read as typed first; when that finds nobody, every token
+        may be a typo (so "vazquez-sancho" finds "Vásquez-Sancho" although "vazquez" is
+        another author's word). Results are ranked by how exact the match was, then by number
+        of papers.
 
         The authors of the most selective token (fewest candidate words, then the longest) are
         read first; the other tokens are only checked against those authors, inside SQLite, so
@@ -469,11 +473,25 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         tokens = _tokens(query)
         if not tokens:
             return []
-        cands = [self._token_candidates(t, prefix=i == len(tokens) - 1)
-                 for i, t in enumerate(tokens)]
-        if not all(cands):
+        return self._search(tokens, False, limit, offset) or self._search(
+            tokens, True, limit, offset)
+
+    def _search(self, tokens: list[str], typos: bool, limit: int,
+                offset: int) -> list[dict[str, Any]]:
+        """``search_authors`` of folded tokens; ``typos``: look for typos of every token, not
+        only of those that are no name's word."""
+        last = len(tokens) - 1
+        # initials are checked last, against the authors the words found (a letter alone
+        # would pull in every name starting with it)
+        initials = [i for i, t in enumerate(tokens) if len(t) == 1 and t.isalpha()]
+        if len(initials) == len(tokens):
+            initials = []
+        words = [i for i in range(len(tokens)) if i not in initials]
+        cands = {i: self._token_candidates(tokens[i], prefix=i == last, typos=typos)
+                 for i in words}
+        if not all(cands.values()):
             return []
-        order = sorted(range(len(tokens)), key=lambda i: (len(cands[i]), -len(tokens[i]), i))
+        order = sorted(words, key=lambda i: (len(cands[i]), -len(tokens[i]), i))
         total: dict[int, float] = {}
         for cand, score in cands[order[0]].items():
             for (aid,) in self.db.execute(
@@ -481,19 +499,29 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             ):
                 if total.get(aid, -1.0) < score:
                     total[aid] = score
-        for i in order[1:]:
+        for i in order[1:] + initials:
             if not total:
                 return []
             best: dict[int, float] = {}
-            words = list(cands[i])
-            marks = ",".join("?" * len(words))
-            # ``author_id + 0``: look the candidate words up by token and test the author
-            # against the list, rather than seek every (word, author) pair (2x faster)
-            for t, aid in self._rows_in(
-                f"SELECT token, author_id FROM name_tokens WHERE token IN ({marks}) "
-                "AND author_id + 0 IN", total, prefix=words,
-            ):
-                score = cands[i][t]
+            if i in cands:
+                words_i = list(cands[i])
+                marks = ",".join("?" * len(words_i))
+                # ``author_id + 0``: look the candidate words up by token and test the author
+                # against the list, rather than seek every (word, author) pair (2x faster)
+                rows = self._rows_in(
+                    f"SELECT token, author_id FROM name_tokens WHERE token IN ({marks}) "
+                    "AND author_id + 0 IN", total, prefix=words_i,
+                )
+                scores = cands[i]
+            else:
+                t = tokens[i]
+                rows = self._rows_in(
+                    "SELECT token, author_id FROM name_tokens WHERE token >= ? AND token < ? "
+                    "AND author_id + 0 IN", total, prefix=[t, t + "\uffff"],
+                )
+                scores = {t: 1.0}
+            for t, aid in rows:
+                score = scores.get(t, 0.8)  # an initial of a whole word
                 if best.get(aid, -1.0) < score:
                     best[aid] = score
             total = {a: s + best[a] for a, s in total.items() if a in best}
@@ -521,7 +549,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             yield from self.db.execute(f"{sql} ({','.join('?' * len(chunk))})",
                                        [*prefix, *chunk])
 
-    def _token_candidates(self, tok: str, prefix: bool) -> dict[str, float]:
+    def _token_candidates(self, tok: str, prefix: bool, typos: bool = False) -> dict[str, float]:
         out: dict[str, float] = {}
         if self.db.execute("SELECT 1 FROM vocabulary WHERE token = ?", (tok,)).fetchone():
             out[tok] = 1.0
@@ -531,7 +559,9 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                 (tok, tok + "\uffff"),
             ):
                 out.setdefault(t, 0.8)
-        if len(tok) >= 4 and not out:
+        # with ``typos``, also when the token is a word of some name: a misspelt name can be
+        # another author's word ("vazquez" for "Vásquez")
+        if len(tok) >= 4 and (typos or not out):
             budget = 1 if len(tok) < 8 else 2
             grams = {tok[i : i + 3] for i in range(len(tok) - 2)}
             expr = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
