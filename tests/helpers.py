@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import networkx as nx
 import numpy as np
+import pytest
 
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.model import RawAuthor, Record
@@ -42,6 +45,33 @@ def weighted_memberships(seed: int = 7, n: int = 500, p: int = 1600) -> Membersh
         pick = np.where(rng.random(k) < 0.85, local, far)
         papers.append(ids[np.unique(pick)].tolist())
     return Memberships.from_papers(ids.tolist(), papers, years=[2000] * p)
+
+
+# ----------------------------------------------------------------------------- a live Neo4j
+def neo4j_required() -> bool:
+    """True when a missing Neo4j server is a failure, not a skip: in CI, and whenever
+    ``scripts/test.sh`` started the test server (``GRAPHSVC_NEO4J_TEST_SERVER=1``)."""
+    return (os.environ.get("CI", "").lower() in ("1", "true")
+            or os.environ.get("GRAPHSVC_NEO4J_TEST_SERVER") == "1")
+
+
+def require_neo4j(*, wipes: bool = True) -> None:
+    """Skip (fail where a server is required) unless a Neo4j server is configured for tests.
+
+    ``wipes``: the test empties the database, which ``GRAPHSVC_NEO4J_TEST_WIPE=1`` must allow
+    (``scripts/test.sh`` sets it for the server it starts; never point it at real data).
+    """
+    why = None
+    if not os.environ.get("GRAPHSVC_NEO4J_URI"):
+        why = ("GRAPHSVC_NEO4J_URI not set: no Neo4j server configured "
+               "(eval \"$(scripts/neo4j.sh start)\")")
+    elif wipes and os.environ.get("GRAPHSVC_NEO4J_TEST_WIPE") != "1":
+        why = "GRAPHSVC_NEO4J_TEST_WIPE=1 not set: this test empties the Neo4j database"
+    if why is None:
+        return
+    if neo4j_required():
+        pytest.fail(f"a Neo4j server is required here (CI or scripts/test.sh): {why}")
+    pytest.skip(why)
 
 
 # ----------------------------------------------------------------------------- paper-level oracle

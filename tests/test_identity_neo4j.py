@@ -10,7 +10,6 @@ give the same answers.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from graphsvc.store.base import IdentityStore
 from graphsvc.store.cypher import load, names
 from graphsvc.store.neo4j import SCHEMA, Neo4jStore
 from graphsvc.store.sqlite import SQLiteStore
+from tests.helpers import require_neo4j
 from tests.test_overrides import RECORDS
 from tests.test_store_contract import answers
 from tests.test_store_neo4j import RecordingRunner, assert_values_only_as_parameters
@@ -286,10 +286,7 @@ def test_listings_and_explain_run_on_the_neo4j_store():
 # -- against a real server -------------------------------------------------------------------------
 @pytest.mark.neo4j
 def test_overrides_give_the_same_answers_on_both_stores(tmp_path: Path):
-    if not os.environ.get("GRAPHSVC_NEO4J_URI"):
-        pytest.skip("GRAPHSVC_NEO4J_URI not set: no Neo4j server configured")
-    if os.environ.get("GRAPHSVC_NEO4J_TEST_WIPE") != "1":
-        pytest.skip("GRAPHSVC_NEO4J_TEST_WIPE=1 not set: this test empties the Neo4j database")
+    require_neo4j()
     neo = Neo4jStore.from_settings(Settings.from_env(store="neo4j"))
     neo.wipe()
     neo.init_schema()

@@ -252,7 +252,8 @@ class FaultyRunner(RecordingRunner):
             "author_summaries": lambda p: [{"id": i, "name": AUTHORS[i], "papers": 2}
                                            for i in p["ids"] if i in AUTHORS],
             "search_probe": search_probe,
-            "search_authors": [{"id": i, "name": n, "papers": 2, "tokens": n.lower()}
+            "search_authors": [{"id": i, "name": n, "papers": 2, "tokens": n.lower(),
+                                "key": "|".join(reversed(n.lower().split(maxsplit=1)))}
                                for i, n in AUTHORS.items()],
             "count_shortest_paths": [{"paths": 1, "length": 2}],
             "shortest_paths": lambda p: [{"ids": [1, 3, 2], "papers": [1, 1]}][: p["limit"]],

@@ -3,7 +3,7 @@ MATCH (a:Author {id: $id})
 RETURN a.id AS id, a.name AS name, a.key AS key, a.papers AS papers,
        COLLECT {
          MATCH (a)-[:HAS_VARIANT]->(v:Variant)
-         RETURN v {.name, .source, .count} ORDER BY v.count DESC, v.name
+         RETURN v {.name, .source, .count} ORDER BY v.count DESC, v.name, v.source
        } AS variants,
        COLLECT {
          MATCH (a)-[:HAS_ID]->(x:AuthorId)

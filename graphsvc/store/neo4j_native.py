@@ -36,7 +36,7 @@ from neo4j.exceptions import ClientError
 from graphsvc.errors import AuthorNotFound, InvalidQuery, NoPath
 from graphsvc.store.cypher import load
 from graphsvc.store.runner import QueryRunner, RoutingControl, Tx
-from graphsvc.store.search import edit_distance_at_most
+from graphsvc.store.search import edit_distance_at_most, key_tokens
 
 __all__ = ["MAX_HOPS", "NativeQueries", "lucene_query", "search_authors"]
 
@@ -452,9 +452,12 @@ def _search(runner: QueryRunner, tokens: list[str], fuzzy: list[bool], initials:
         routing=RoutingControl.READ,
     )
     scored = []
+    wanted = sorted(tokens)
     for r in rows:
         score = _score(tokens, fuzzy, set(str(r["tokens"] or "").split()), initials)
         if score is not None:
+            if sorted(key_tokens(str(r["key"] or ""))) == wanted:
+                score += 0.5  # the whole name, as in the embedded store
             scored.append((score, int(r["papers"]), str(r["name"]), int(r["id"])))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2], x[3]))
     return [{"id": a, "name": n, "papers": p, "score": round(s, 3)}

@@ -422,6 +422,9 @@ def driver_config(
         "max_transaction_retry_time": retry,
         "initial_retry_delay": timeouts.first_delay,
         "retry_delay_multiplier": 2.0,
+        # The server's notifications (a property key no data has used yet, as on an empty
+        # store) are hints for a person at a console; the driver would log each as a warning.
+        "notifications_min_severity": "OFF",
     }
 
 

@@ -14,7 +14,7 @@ from graphsvc.errors import StoreUnavailable
 from graphsvc.identity.resolver import conflict_keys
 from graphsvc.names import fold
 from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
-from graphsvc.store.search import edit_distance_at_most
+from graphsvc.store.search import edit_distance_at_most, key_tokens
 from graphsvc.store.sqlite_identity import SQLiteIdentityQueries
 from graphsvc.store.sqlite_runs import SQLiteIngestRuns
 from graphsvc.store.sqlite_schema import (
@@ -49,13 +49,6 @@ ON CONFLICT (a, b) DO UPDATE SET
 def _tokens(name: str) -> list[str]:
     return [t for t in fold(name).split() if t]
 
-
-def key_tokens(key: str) -> list[str]:
-    """Search tokens of a match key (``"o heigeartaigh|sean#0001"`` → o, heigeartaigh, sean).
-
-    They equal the folded tokens of the name, without parsing the name a second time.
-    """
-    return key.split("#", 1)[0].replace("|", " ").split()
 
 
 class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
@@ -369,7 +362,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             {"name": n, "source": s, "count": c}
             for n, s, c in self.db.execute(
                 "SELECT name, source, count FROM variants WHERE author_id = ? "
-                "ORDER BY count DESC, name",
+                "ORDER BY count DESC, name, source",
                 (author_id,),
             )
         ]
