@@ -136,14 +136,16 @@ def _encode(item: Item) -> Any:
         return (
             item.title,
             [(a.name, a.family, a.given, a.suffix, a.ids) for a in item.authors],
-            item.source_ref, item.year, item.venue, item.doi, item.ids, item.source,
+            item.source_ref, item.year, item.venue, item.doi, item.ids, item.source, item.tie,
         )
     return item
 
 
 def _decode(t: tuple[Any, ...]) -> Record:
-    title, authors, ref, year, venue, doi, ids, source = t
-    return Record(title, [RawAuthor(*a) for a in authors], ref, year, venue, doi, ids, source)
+    # every field of Record: one left out is silently lost on the way (a tie became a paper)
+    title, authors, ref, year, venue, doi, ids, source, tie = t
+    return Record(title, [RawAuthor(*a) for a in authors], ref, year, venue, doi, ids, source,
+                  tie)
 
 
 _PR_SET_PDEATHSIG = 1
