@@ -426,9 +426,9 @@ class GraphService:
                     "papers": _newest_first(
                         [dict(by_idx[i]) for i in joint[a, b].tolist() if i in by_idx]
                     ),
+                    # a tie from an edge list or GML, without papers: its weight
+                    "tie_weight": None if g.papers[slot] else float(g.weight[slot]),
                 }
-                if not hop["joint_papers"]:  # a tie from an edge list or GML: no papers
-                    hop["tie_weight"] = float(g.weight[slot])
                 hops.append(hop)
             authors = [int(g.author_ids[v]) for v in chain]
             out.append(
@@ -536,6 +536,7 @@ class GraphService:
                     "to": h["target"],
                     "joint_papers": h["papers"],
                     "papers": h["joint_papers"],
+                    "tie_weight": h.get("tie_weight"),
                 }
                 for h in raw
             ]
