@@ -10,7 +10,10 @@
     ├── PaperNotFound         no paper matches an id
     ├── NoPath                two authors are not connected (within the limits asked)
     ├── InvalidQuery          arguments that cannot be answered (radius too large, bad window …)
-    └── StoreUnavailable      the configured store cannot be reached
+    ├── StoreUnavailable      the configured store cannot be reached
+    │   └── StoreBusy         another writer holds the store longer than a caller waits
+    ├── StoreCorrupt          the store file is damaged (``graphsvc check`` says where)
+    └── ConfigError           a ``GRAPHSVC_*`` variable or flag has a value that cannot work
 """
 
 from __future__ import annotations
@@ -83,3 +86,23 @@ class StoreUnavailable(GraphsvcError):
     type = "store-unavailable"
     exit_code = 5
     http_status = 503
+
+
+class StoreBusy(StoreUnavailable):
+    """Another write (an ingest, a merge) holds the store's writer lock; try again later."""
+
+    type = "store-busy"
+
+
+class StoreCorrupt(GraphsvcError):
+    """The store file is not a database, is truncated, or has damaged pages."""
+
+    type = "store-corrupt"
+    exit_code = 6
+    http_status = 503
+
+
+class ConfigError(GraphsvcError):
+    type = "config-error"
+    exit_code = 2
+    http_status = 500

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -619,6 +619,20 @@ def _run(
     jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]],
     max_team_size: int | None,
 ) -> IngestReport:
+    # the whole run holds the store's writer lock: what the ingest learns about the store in
+    # memory (author ids by name, next free ids, papers seen) stays true between its batches,
+    # because no other ingest, merge or split can write meanwhile (they wait for it)
+    writing = getattr(store, "writing", None)
+    lock = writing(f"ingest {', '.join(label for label, _ in jobs)}") if writing else nullcontext()
+    with lock:
+        return _run_locked(store, jobs, max_team_size)
+
+
+def _run_locked(
+    store: GraphStore,
+    jobs: list[tuple[str, Callable[[Ingestor], dict[str, Any]]]],
+    max_team_size: int | None,
+) -> IngestReport:
     started = time.perf_counter()
     stored_cap = store.get_meta("max_team_size")
     cap = (
@@ -649,9 +663,12 @@ def _run(
                 if isinstance(first, GraphsvcError):
                     raise first
                 raise ParseError(_one_line(first)) from first
-        finally:
+        except BaseException:
             if deferred:
-                store.restore_indexes()  # type: ignore[attr-defined]
+                _restore_after_failure(store)
+            raise
+        if deferred:
+            store.restore_indexes()  # type: ignore[attr-defined]
         if stored_cap is not None and int(stored_cap) != cap:
             store.rebuild_edges(cap)
         status = "done"
@@ -661,8 +678,28 @@ def _run(
         rep.edges = after["edges"] - before["edges"]
         rep.totals = after
         rep.seconds = time.perf_counter() - started
-        _finish_run(store, run_id, status, rep, ing._skips)
+        try:
+            _finish_run(store, run_id, status, rep, ing._skips)
+        except Exception as exc:
+            if status == "done":
+                raise
+            # e.g. the disk is still full: the run's own error is the one to report
+            log.warning("the failed run could not be recorded: %s", exc)
     return rep
+
+
+def _restore_after_failure(store: GraphStore) -> None:
+    """Rebuild the deferred indexes after a failed bulk load, if that is possible at all.
+
+    On a full disk it is not: the store stays readable without them (every query works, some
+    slower), opening it later rebuilds them, and the run's own error (the one the user can act
+    on) is the one reported.
+    """
+    try:
+        store.restore_indexes()  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - the load's own error matters more
+        log.warning("indexes not rebuilt after the failed load (the next open of the store "
+                    "rebuilds them): %s", exc)
 
 
 def _ingest_file(

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from graphsvc.errors import AuthorNotFound, InvalidQuery
+from graphsvc.errors import AuthorNotFound, InvalidQuery, StoreUnavailable
 from graphsvc.graph.service import GraphService
 from graphsvc.identity import overrides
 from graphsvc.ingest import ingest_records
@@ -201,7 +201,7 @@ def test_a_failed_override_changes_nothing(store, monkeypatch):
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr("graphsvc.store.sqlite_identity.SQLiteIdentityTx.add_override", boom)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreUnavailable, match="disk I/O error"):  # one line naming the file
         overrides.merge(store, pascal, short)
     assert snapshot(store) == before
 

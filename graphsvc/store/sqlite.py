@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 
-from graphsvc.errors import StoreUnavailable
+from graphsvc.errors import StoreBusy, StoreUnavailable
+from graphsvc.store.sqlite_errors import store_error
+from graphsvc.store.sqlite_lock import WriteLock, exclusive
 from graphsvc.identity.resolver import conflict_keys
 from graphsvc.names import fold
 from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
@@ -21,8 +26,31 @@ from graphsvc.store.sqlite_schema import (
     _DEFERRABLE,
     SCHEMA,
     SCHEMA_VERSION,
+    add_foreign_keys,
     edges_from_papers,
 )
+
+log = logging.getLogger("graphsvc.store")
+#: meta key set while a bulk load has the secondary indexes dropped
+_DEFERRED_FLAG = "indexes_deferred"
+
+
+def _needs_upgrade(db: sqlite3.Connection, have: set[str]) -> bool:
+    """Whether an existing store lacks an index, a column or its foreign keys."""
+    wanted = {m.group(1) for m in re.finditer(r"CREATE (?:TABLE|INDEX|VIRTUAL TABLE) IF NOT "
+                                              r"EXISTS (\w+)", SCHEMA)}
+    if wanted - have:
+        return True
+    for table, column in (("authorships", "source"), ("papers", "tie")):
+        if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+            return True
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return row is None or row[0] != SCHEMA_VERSION
+
+
+def _cannot_write(exc: sqlite3.Error) -> bool:
+    low = str(exc).lower()
+    return "readonly" in low or "read-only" in low or "full" in low
 
 # an edge known only from ties (0 papers) takes the weight of its first joint papers instead
 _UPSERT_EDGE = """
@@ -54,28 +82,75 @@ def _tokens(name: str) -> list[str]:
 class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
     """Papers, authors, variants, authorships, co-author edges and ingest runs in one file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, write_wait: float | None = None) -> None:
         self.path = Path(path)
         self._vocabulary: set[str] | None = None
         self._run_lock: BinaryIO | None = None
+        #: seconds a write waits for another writer's lock before ``StoreBusy`` (None: no limit)
+        self.write_wait = write_wait
+        self.write_lock = WriteLock(self.path, memory=str(self.path) == ":memory:")
+        #: False when the file cannot be written (read-only file or directory, full disk)
+        self.writable = True
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot create the data directory {self.path.parent}: {exc.strerror}") from exc
+        try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(f"cannot open the embedded store at {self.path}: {exc}") from exc
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=OFF")
-        self.db.execute("PRAGMA cache_size=-200000")
-        self.db.executescript(SCHEMA)
-        columns = {r[1] for r in self.db.execute("PRAGMA table_info(authorships)")}
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
+        try:
+            self._open()
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise store_error(exc, self.path) from exc
+
+    def _open(self) -> None:
+        db = self.db
+        db.execute("PRAGMA foreign_keys=OFF")  # a migration may rebuild tables first
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cache_size=-200000")
+        have = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        if "authorships" not in have:  # a new store
+            with self.writing("create the store"):
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(SCHEMA)
+                self.set_meta("schema_version", SCHEMA_VERSION)
+        elif _needs_upgrade(db, have):
+            # indexes a bulk load that never finished left dropped, or an older schema; not
+            # while another writer (a bulk load) holds the store: it restores them itself
+            try:
+                with self.write_lock.held("upgrade the store", 0):
+                    self._upgrade()
+            except StoreBusy:
+                pass
+            except sqlite3.OperationalError as exc:
+                if not _cannot_write(exc):
+                    raise
+                # a read-only or full disk: the data is all there, reads work (some slower)
+                self.writable = False
+                log.warning("%s", store_error(exc, self.path))
+        db.execute("PRAGMA foreign_keys=ON")
+
+    def _upgrade(self) -> None:
+        db = self.db
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(SCHEMA)
+        columns = {r[1] for r in db.execute("PRAGMA table_info(authorships)")}
         if "source" not in columns:  # a store written before authorships kept their source
-            self.db.execute("ALTER TABLE authorships ADD COLUMN source TEXT")
-        columns = {r[1] for r in self.db.execute("PRAGMA table_info(papers)")}
+            db.execute("ALTER TABLE authorships ADD COLUMN source TEXT")
+        columns = {r[1] for r in db.execute("PRAGMA table_info(papers)")}
         if "tie" not in columns:  # a store written before ties were told from papers
-            self.db.execute("ALTER TABLE papers ADD COLUMN tie REAL")
-        if self.get_meta("schema_version") is None:
-            self.set_meta("schema_version", SCHEMA_VERSION)
+            db.execute("ALTER TABLE papers ADD COLUMN tie REAL")
+        add_foreign_keys(db)
+        self.set_meta("schema_version", SCHEMA_VERSION)
+        db.execute("DELETE FROM meta WHERE key = ?", (_DEFERRED_FLAG,))
+
+    def writing(self, what: str) -> AbstractContextManager[None]:
+        """Hold the store's writer lock while the block runs (see ``sqlite_lock``)."""
+        return self.write_lock.held(what, self.write_wait)
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -174,6 +249,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         return out
 
     # -- writes --------------------------------------------------------------------------------
+    @exclusive("write a batch")
     def apply_batch(self, batch: Batch) -> None:
         """Write one batch in a single transaction: a crash leaves the store as before it."""
         db = self.db
@@ -277,6 +353,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             "INSERT INTO vocabulary_trigrams (token) VALUES (?)", [(t,) for t in new if len(t) >= 3]
         )
 
+    @exclusive("start a bulk load")
     def defer_indexes(self) -> bool:
         """Drop the secondary indexes if the store is empty, for a bulk load; True if dropped.
 
@@ -293,12 +370,15 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             if empty:
                 for name in _DEFERRABLE:
                     db.execute(f"DROP INDEX IF EXISTS {name}")
+                # ``graphsvc check`` tells a load in progress (or killed) by this flag
+                self.set_meta(_DEFERRED_FLAG, "1")
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         return bool(empty)
 
+    @exclusive("restore the indexes")
     def restore_indexes(self) -> None:
         """Create the secondary indexes ``defer_indexes`` dropped (no-op if they exist)."""
         db = self.db
@@ -306,11 +386,13 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         try:
             for sql in _DEFERRABLE.values():
                 db.execute(sql)
+            db.execute("DELETE FROM meta WHERE key = ?", (_DEFERRED_FLAG,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
 
+    @exclusive("rebuild the co-author edges")
     def rebuild_edges(self, max_team_size: int) -> None:
         """Recompute ``papers.counted`` and every co-author edge for a new team-size cap."""
         db = self.db

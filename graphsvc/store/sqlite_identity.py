@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from graphsvc.store.base import RESERVED_AUTHOR_ID, IdentityTx, Mention, T, VariantRow
+from graphsvc.store.sqlite_lock import exclusive
 from graphsvc.store.sqlite_schema import edges_from_papers
 
 _OVERRIDE_COLUMNS = (
@@ -45,6 +46,7 @@ class SQLiteIdentityQueries:
                      prefix: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]: ...
 
     # -- identity: overrides, explanations, duplicates -----------------------------------------
+    @exclusive("change an author's identity")
     def identity_write(self, work: Callable[[IdentityTx], T]) -> T:
         """Run one manual merge, split or undo in a single transaction."""
         db = self.db

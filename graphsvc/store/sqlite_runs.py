@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from graphsvc.store.sqlite_lock import exclusive
+
 
 class SQLiteIngestRuns:
     """Mixin of ``SQLiteStore``: ``ingest_runs`` and ``skipped`` rows, and the run lock file."""
@@ -16,6 +18,7 @@ class SQLiteIngestRuns:
     _run_lock: BinaryIO | None
 
     # -- ingest runs -------------------------------------------------------------------------
+    @exclusive("start an ingest run")
     def start_run(self, paths: Sequence[str], started: str) -> int:
         """Record a new ingest run; runs left 'running' by a killed process become 'interrupted'.
 
@@ -30,6 +33,7 @@ class SQLiteIngestRuns:
         )
         return int(cur.lastrowid or 0)
 
+    @exclusive("finish an ingest run")
     def finish_run(self, run_id: int, finished: str, status: str, report_json: str) -> None:
         self.db.execute(
             "UPDATE ingest_runs SET finished = ?, status = ?, report = ? WHERE id = ?",
@@ -66,6 +70,7 @@ class SQLiteIngestRuns:
             self._run_lock.close()
             self._run_lock = None
 
+    @exclusive("record skipped entries")
     def record_skipped(self, run_id: int, rows: Iterable[tuple[str, str, str]]) -> None:
         self.db.executemany(
             "INSERT INTO skipped (run_id, source_ref, reason, detail) VALUES (?, ?, ?, ?)",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
-SCHEMA_VERSION = "1"
+#: 2: foreign keys from every row about an author or a paper to it (``migrate`` adds them)
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -15,12 +17,14 @@ CREATE TABLE IF NOT EXISTS authors (
     papers INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS author_ids (
-    kind TEXT NOT NULL, value TEXT NOT NULL, author_id INTEGER NOT NULL,
+    kind TEXT NOT NULL, value TEXT NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
     PRIMARY KEY (kind, value)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS author_ids_author ON author_ids (author_id);
 CREATE TABLE IF NOT EXISTS variants (
-    author_id INTEGER NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
+    name TEXT NOT NULL, source TEXT NOT NULL,
     key TEXT NOT NULL, sig TEXT NOT NULL, initials_only INTEGER NOT NULL, count INTEGER NOT NULL,
     PRIMARY KEY (author_id, name, source)
 ) WITHOUT ROWID;
@@ -38,28 +42,38 @@ CREATE TABLE IF NOT EXISTS papers (
 );
 CREATE INDEX IF NOT EXISTS papers_title ON papers (title_key, year);
 CREATE TABLE IF NOT EXISTS paper_ids (
-    kind TEXT NOT NULL, value TEXT NOT NULL, paper_id INTEGER NOT NULL, PRIMARY KEY (kind, value)
+    kind TEXT NOT NULL, value TEXT NOT NULL,
+    paper_id INTEGER NOT NULL REFERENCES papers (id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (kind, value)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS paper_ids_paper ON paper_ids (paper_id);
 CREATE TABLE IF NOT EXISTS provenance (
-    paper_id INTEGER NOT NULL, source_ref TEXT NOT NULL, PRIMARY KEY (paper_id, source_ref)
+    paper_id INTEGER NOT NULL REFERENCES papers (id) DEFERRABLE INITIALLY DEFERRED,
+    source_ref TEXT NOT NULL, PRIMARY KEY (paper_id, source_ref)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS authorships (
-    paper_id INTEGER NOT NULL, position INTEGER NOT NULL, author_id INTEGER NOT NULL,
+    paper_id INTEGER NOT NULL REFERENCES papers (id) DEFERRABLE INITIALLY DEFERRED,
+    position INTEGER NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
     raw_name TEXT NOT NULL, source TEXT, PRIMARY KEY (paper_id, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS authorships_author ON authorships (author_id, paper_id);
 CREATE TABLE IF NOT EXISTS coauthors (
-    a INTEGER NOT NULL, b INTEGER NOT NULL, papers INTEGER NOT NULL, weight REAL NOT NULL,
+    a INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
+    b INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
+    papers INTEGER NOT NULL, weight REAL NOT NULL,
     first_year INTEGER, last_year INTEGER, PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS coauthors_b ON coauthors (b, a);
 CREATE TABLE IF NOT EXISTS evidence (
-    author_id INTEGER NOT NULL, variant TEXT NOT NULL, rule TEXT NOT NULL, detail TEXT NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
+    variant TEXT NOT NULL, rule TEXT NOT NULL, detail TEXT NOT NULL,
     PRIMARY KEY (author_id, variant, rule)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS duplicates (
-    a INTEGER NOT NULL, b INTEGER NOT NULL, reason TEXT NOT NULL, score REAL NOT NULL,
+    a INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
+    b INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
+    reason TEXT NOT NULL, score REAL NOT NULL,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS overrides (
@@ -113,3 +127,48 @@ def edges_from_papers(where: str = "") -> str:
         WHERE p.counted {where}
         GROUP BY x.author_id, y.author_id
         """
+
+
+#: the tables whose rows name an author or a paper (``SCHEMA`` gives them foreign keys)
+REFERRING = ("author_ids", "variants", "paper_ids", "provenance", "authorships", "coauthors",
+             "evidence", "duplicates")
+
+
+def table_sql(table: str) -> str:
+    """The ``CREATE TABLE`` statement of one table of ``SCHEMA``."""
+    m = re.search(rf"CREATE TABLE IF NOT EXISTS {table} \((.*?)\)( WITHOUT ROWID)?;",
+                  SCHEMA, re.S)
+    if m is None:  # pragma: no cover - a table name of this module
+        raise KeyError(table)
+    return m.group(0)
+
+
+def add_foreign_keys(db: sqlite3.Connection) -> bool:
+    """Rebuild the tables of a store written before schema 2 with their foreign keys (the
+    12-step table change SQLite documents); True if anything was rebuilt.
+
+    Rows that point nowhere (left by the concurrent-writer bug of older versions) are kept as
+    they are: ``graphsvc check`` lists them. The caller runs this with foreign keys off.
+    """
+    todo = [t for t in REFERRING
+            if not db.execute(f"PRAGMA foreign_key_list({t})").fetchall()
+            and db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           (t,)).fetchone()]
+    if not todo:
+        return False
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for t in todo:
+            cols = ", ".join(f'"{r[1]}"' for r in db.execute(f"PRAGMA table_info({t})"))
+            new = table_sql(t).replace(f"IF NOT EXISTS {t} (", f"{t}__fk (", 1)
+            db.execute(new)
+            db.execute(f"INSERT INTO {t}__fk ({cols}) SELECT {cols} FROM {t}")
+            db.execute(f"DROP TABLE {t}")
+            db.execute(f"ALTER TABLE {t}__fk RENAME TO {t}")
+        for m in re.finditer(r"CREATE INDEX IF NOT EXISTS [^;]+", SCHEMA):
+            db.execute(m.group(0))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return True

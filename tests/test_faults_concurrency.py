@@ -1,0 +1,265 @@
+"""Fault catalogue, concurrency: many writers on one embedded store never corrupt it.
+
+Each test runs real writers at once (processes, or threads with their own connections) and ends
+with ``graphsvc check`` finding nothing. The writers serialise on the store's writer lock
+(``graphsvc/store/sqlite_lock.py``); the result is compared, without store ids, with the same
+work done one writer after the other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphsvc.errors import StoreBusy
+from graphsvc.identity import overrides
+from graphsvc.ingest import ingest
+from graphsvc.store.sqlite import SQLiteStore
+from graphsvc.store.sqlite_check import check_store
+from tests.test_crash import generate
+
+STORE_FILE = "graphsvc.sqlite3"
+N = 12_000
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs flock")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two dblp files of distinct papers by one community of (overlapping) names."""
+    d = tmp_path_factory.mktemp("conc")
+    a, b = d / "a.xml", d / "b.xml"
+    generate(a, N, seed=1)
+    generate(b, N, seed=2)
+    b.write_text(b.read_text().replace('key="conf/crash/P', 'key="conf/crash/Q'))
+    return a, b
+
+
+def canonical(db: Path) -> dict[str, Any]:
+    """Authors, papers, authorships and edges of a store, without its ids."""
+    con = sqlite3.connect(db)
+    try:
+        q = con.execute
+        names = dict(q("SELECT id, name FROM authors").fetchall())
+        authors = sorted(q("SELECT name, key, papers FROM authors").fetchall())
+        papers = sorted(q("SELECT title, year, venue, n_authors, counted FROM papers").fetchall())
+        ships = sorted(
+            (t, pos, names.get(a, f"<missing {a}>")) for t, pos, a in q(
+                "SELECT p.title, s.position, s.author_id FROM authorships s "
+                "JOIN papers p ON p.id = s.paper_id"))
+        edges = sorted(
+            (*sorted((names.get(a, f"<missing {a}>"), names.get(b, f"<missing {b}>"))), n,
+             round(w, 9), f, la)
+            for a, b, n, w, f, la in q("SELECT a, b, papers, weight, first_year, last_year "
+                                       "FROM coauthors"))
+        return {"authors": authors, "papers": papers, "authorships": ships, "edges": edges}
+    finally:
+        con.close()
+
+
+def sequential(tmp: Path, paths: list[Path]) -> dict[str, Any]:
+    store = SQLiteStore(tmp / STORE_FILE)
+    try:
+        for p in paths:
+            ingest(store, [p])
+    finally:
+        store.close()
+    return canonical(tmp / STORE_FILE)
+
+
+def cli(data_dir: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "graphsvc", "--data-dir", str(data_dir), *args]
+
+
+def run_order(db: Path) -> list[str]:
+    con = sqlite3.connect(db)
+    try:
+        return [Path(p).name for (p,) in con.execute("SELECT paths FROM ingest_runs ORDER BY id")]
+    finally:
+        con.close()
+
+
+def test_two_ingest_processes_into_one_data_dir_equal_one_after_the_other(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = files
+    data = tmp_path / "shared"
+    procs = [subprocess.Popen(cli(data, "ingest", str(p), "--no-progress"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for p in (a, b)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (_out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err[-2000:]
+        assert "Traceback" not in err
+    assert any("waiting for another write" in err for _o, err in outs)  # they did overlap
+    db = data / STORE_FILE
+    assert check_store(db) == []
+    order = run_order(db)
+    assert sorted(order) == ["a.xml", "b.xml"]
+    first = [a, b] if order[0] == "a.xml" else [b, a]
+    assert canonical(db) == sequential(tmp_path / "seq", first)
+
+
+def _wait_for_papers(db: Path, more_than: int, proc_alive: Any) -> None:
+    deadline = time.monotonic() + 120
+    while proc_alive():
+        try:
+            con = sqlite3.connect(db, timeout=10)
+            try:
+                n = con.execute("SELECT count(*) FROM papers").fetchone()[0]
+            finally:
+                con.close()
+        except sqlite3.OperationalError:
+            n = 0
+        if n > more_than:
+            return
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def _busiest_pair(db: Path) -> tuple[int, int]:
+    """Two authors with papers in the store: the merge's target and source."""
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT id FROM authors ORDER BY papers DESC, id LIMIT 2").fetchall()
+        return int(rows[0][0]), int(rows[1][0])
+    finally:
+        con.close()
+
+
+def test_a_merge_during_an_ingest_leaves_nothing_on_the_merged_away_author(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The reported bug: the ingest holds the merged-away id in its caches and kept writing
+    authorships and edges on it. Now the merge waits for the ingest (threads, own stores)."""
+    a, b = files
+    db = tmp_path / "live" / STORE_FILE
+    first = SQLiteStore(db)
+    ingest(first, [a])
+    first.close()
+    target, source = _busiest_pair(db)
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM papers").fetchone()[0]
+    done = threading.Event()
+    errors: list[BaseException] = []
+    ended: list[float] = []
+
+    def run_ingest() -> None:
+        store = SQLiteStore(db)
+        try:
+            ingest(store, [b])  # b's papers name the same people: source gets new papers
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            ended.append(time.monotonic())
+            store.close()
+            done.set()
+
+    t = threading.Thread(target=run_ingest)
+    t.start()
+    _wait_for_papers(db, before, lambda: not done.is_set())
+    assert not done.is_set(), "the ingest ended before the merge could start"
+    merger = SQLiteStore(db)
+    try:
+        got = overrides.merge(merger, target, source, who="test", why="concurrent")
+        merged_at = time.monotonic()
+    finally:
+        merger.close()
+    t.join()
+    assert not errors, errors
+    assert got["kind"] == "merge"
+    assert merged_at >= ended[0]  # the merge waited for the ingest's last batch
+    assert check_store(db) == []
+    con = sqlite3.connect(db)
+    for table, col in (("authorships", "author_id"), ("coauthors", "a"), ("coauthors", "b"),
+                       ("variants", "author_id"), ("author_ids", "author_id")):
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE {col} = ?",
+                           (source,)).fetchone() == (0,), table
+    con.close()
+    # the same as ingesting both files and then merging
+    ref_db = tmp_path / "ref" / STORE_FILE
+    ref = SQLiteStore(ref_db)
+    try:
+        ingest(ref, [a])
+        ingest(ref, [b])
+        overrides.merge(ref, target, source, who="test", why="after")
+    finally:
+        ref.close()
+    assert canonical(db) == canonical(ref_db)
+
+
+def test_a_cli_merge_during_a_cli_ingest_waits_and_succeeds(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = files
+    data = tmp_path / "cli"
+    db = data / STORE_FILE
+    assert subprocess.run(cli(data, "ingest", str(a), "--no-progress"),
+                          capture_output=True, timeout=300).returncode == 0
+    target, source = _busiest_pair(db)
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM papers").fetchone()[0]
+    ing = subprocess.Popen(cli(data, "ingest", str(b), "--no-progress"),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_papers(db, before, lambda: ing.poll() is None)
+    merge = subprocess.run(cli(data, "merge", str(target), str(source), "--why", "test"),
+                           capture_output=True, text=True, timeout=300)
+    _out, err = ing.communicate(timeout=300)
+    assert ing.returncode == 0, err[-2000:]
+    assert merge.returncode == 0, merge.stderr[-2000:]
+    assert "Traceback" not in merge.stderr + err
+    assert check_store(db) == []
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM authorships WHERE author_id = ?",
+                                       (source,)).fetchone() == (0,)
+    check = subprocess.run(cli(data, "check"), capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_writer_that_cannot_wait_gets_a_one_line_busy_error(tmp_path: Path) -> None:
+    """The API waits a bounded time for the lock and answers 503 store-busy, never a hang."""
+    db = tmp_path / STORE_FILE
+    holder, other = SQLiteStore(db), SQLiteStore(db, write_wait=0.2)
+    try:
+        with holder.writing("a long ingest"):
+            started = time.monotonic()
+            with pytest.raises(StoreBusy, match="busy with another write") as info:
+                overrides.merge(other, 1, 2)
+            assert time.monotonic() - started < 5
+            assert "\n" not in str(info.value) and "a long ingest" in str(info.value)
+    finally:
+        holder.close()
+        other.close()
+
+
+def test_two_threads_ingesting_with_their_own_stores_serialise(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, b = files
+    db = tmp_path / "threads" / STORE_FILE
+    SQLiteStore(db).close()
+    errors: list[BaseException] = []
+
+    def run(p: Path) -> None:
+        store = SQLiteStore(db)
+        try:
+            ingest(store, [p])
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert check_store(db) == []
+    order = run_order(db)
+    first = [a, b] if order[0] == "a.xml" else [b, a]
+    assert canonical(db) == sequential(tmp_path / "seq", first)
