@@ -102,7 +102,9 @@ class StoreCorrupt(GraphsvcError):
     http_status = 503
 
 
-class ConfigError(GraphsvcError):
+class ConfigError(GraphsvcError, ValueError):
+    """A setting with a value that cannot work (a ``ValueError`` too, for callers that parse)."""
+
     type = "config-error"
     exit_code = 2
     http_status = 500

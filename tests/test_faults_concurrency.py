@@ -26,7 +26,7 @@ from graphsvc.store.sqlite_check import check_store
 from tests.test_crash import generate
 
 STORE_FILE = "graphsvc.sqlite3"
-N = 12_000
+N = 8_000
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs flock")
 
@@ -263,3 +263,53 @@ def test_two_threads_ingesting_with_their_own_stores_serialise(
     order = run_order(db)
     first = [a, b] if order[0] == "a.xml" else [b, a]
     assert canonical(db) == sequential(tmp_path / "seq", first)
+
+
+def test_a_store_of_schema_1_gains_foreign_keys_and_keeps_every_row(tmp_path: Path) -> None:
+    """Stores written before the foreign keys are rebuilt with them on first open; a row left
+    on a deleted author by the old concurrent-writer bug is kept, and ``check`` names it."""
+    import re
+
+    from graphsvc.store.sqlite_schema import SCHEMA
+
+    src = Path(__file__).parent / "data" / "dblp-ppopp-socc-100.xml"
+    new = SQLiteStore(tmp_path / "new" / STORE_FILE)
+    ingest(new, [src])
+    new.close()
+    old_db = tmp_path / "old" / STORE_FILE
+    old_db.parent.mkdir()
+    con = sqlite3.connect(old_db)
+    con.executescript(re.sub(r" REFERENCES \w+ \(id\) DEFERRABLE INITIALLY DEFERRED", "",
+                             SCHEMA))
+    con.execute("ATTACH ? AS n", (str(tmp_path / "new" / STORE_FILE),))
+    for (t,) in con.execute("SELECT name FROM n.sqlite_master WHERE type = 'table' AND name "
+                            "NOT LIKE 'vocabulary_trigrams%' AND name NOT LIKE 'sqlite%'"
+                            ).fetchall():
+        con.execute(f"INSERT INTO main.{t} SELECT * FROM n.{t}")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.execute("INSERT INTO authorships VALUES (1, 999, 987654, 'Ghost', 'dblp')")  # the bug
+    con.commit()
+    con.execute("DETACH n")
+    assert con.execute("PRAGMA foreign_key_list(authorships)").fetchall() == []
+    con.close()
+    before = canonical(old_db)
+    store = SQLiteStore(old_db)
+    try:
+        assert store.get_meta("schema_version") == "2"
+        fks = store.db.execute("PRAGMA foreign_key_list(authorships)").fetchall()
+        assert {r[2] for r in fks} == {"authors", "papers"}
+        with pytest.raises(sqlite3.IntegrityError):  # new orphans are refused from now on
+            store.db.execute("BEGIN")
+            try:
+                store.db.execute("INSERT INTO coauthors VALUES (1, 987655, 1, 1.0, NULL, NULL)")
+                store.db.execute("COMMIT")
+            finally:
+                if store.db.in_transaction:
+                    store.db.execute("ROLLBACK")
+    finally:
+        store.close()
+    assert canonical(old_db) == before
+    problems = check_store(old_db)
+    # the ghost row, the paper whose author count it breaks, the edges it would add
+    assert [p.check for p in problems] == ["references", "papers", "edges"]
+    assert "missing author(s) by author_id: 987654" in problems[0].message

@@ -34,7 +34,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from graphsvc.api.problems import ApiProblem
 from graphsvc.config import Settings
-from graphsvc.errors import AuthorNotFound, PaperNotFound, StoreUnavailable
+from graphsvc.errors import AuthorNotFound, ConfigError, PaperNotFound, StoreUnavailable
 from graphsvc.graph.service import GraphService
 
 DEFAULT_MAX_UPLOAD_MB = 200
@@ -88,19 +88,19 @@ class ApiOptions:
         try:
             mb = float(x.get("max_upload_mb", DEFAULT_MAX_UPLOAD_MB))
         except (TypeError, ValueError):
-            raise ValueError(
+            raise ConfigError(
                 f"GRAPHSVC_MAX_UPLOAD_MB must be a number, not {x.get('max_upload_mb')!r}"
             ) from None
         access = str(x.get("store_access", "per-thread"))
         if access not in ("per-thread", "lock"):
-            raise ValueError(f"GRAPHSVC_STORE_ACCESS must be per-thread or lock, not {access!r}")
+            raise ConfigError(f"GRAPHSVC_STORE_ACCESS must be per-thread or lock, not {access!r}")
         raw = x.get("threads")
         try:
             threads = DEFAULT_THREADS if raw in (None, "") else int(raw)
         except (TypeError, ValueError):
             threads = -1
         if threads < 0:
-            raise ValueError(f"GRAPHSVC_THREADS must be 0 or a positive integer, not {raw!r}")
+            raise ConfigError(f"GRAPHSVC_THREADS must be 0 or a positive integer, not {raw!r}")
         return cls(
             threads=threads or DEFAULT_THREADS,
             inline=threads == 0 or raw in (None, ""),
@@ -114,7 +114,14 @@ class ApiOptions:
 
 def _truthy(v: Any) -> bool:
     if isinstance(v, str):
-        return v.strip().lower() in ("1", "true", "yes", "on")
+        word = v.strip().lower()
+        if word in ("1", "true", "yes", "on"):
+            return True
+        if word in ("", "0", "false", "no", "off"):
+            return False
+        # a typo must not leave reads open while the operator thinks they are protected
+        raise ConfigError(f"GRAPHSVC_PROTECT_READS must be true or false (1/0, yes/no, on/off), "
+                          f"not {v!r}")
     return bool(v)
 
 

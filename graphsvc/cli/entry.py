@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -13,6 +14,7 @@ from graphsvc import __version__
 from graphsvc.cli.registry import COMMANDS
 from graphsvc.config import Settings
 from graphsvc.errors import AmbiguousAuthor, GraphsvcError, NoPath
+from graphsvc.store.sqlite_errors import store_error
 
 #: The command modules, in the order ``graphsvc --help`` lists their commands.
 #: A new command group is a module in this package that uses ``@command``, named here.
@@ -25,6 +27,7 @@ MODULES: tuple[str, ...] = (
     "identity",
     "serve",
     "demo",
+    "check",
 )
 
 
@@ -78,11 +81,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    settings = Settings.from_env(
-        data_dir=Path(args.data_dir) if args.data_dir else None, store=args.store
-    )
     try:
-        return COMMANDS[args.command].run(args, settings)
+        settings = Settings.from_env(
+            data_dir=Path(args.data_dir) if args.data_dir else None, store=args.store
+        )
+        try:
+            return COMMANDS[args.command].run(args, settings)
+        except sqlite3.Error as exc:  # about the store file itself: full, read-only, damaged
+            raise store_error(exc, settings.db_path) from exc
     except AmbiguousAuthor as exc:
         if getattr(args, "json", False):
             print(

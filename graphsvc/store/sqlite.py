@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from collections import Counter
@@ -14,13 +15,13 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from graphsvc.errors import StoreBusy, StoreUnavailable
-from graphsvc.store.sqlite_errors import store_error
-from graphsvc.store.sqlite_lock import WriteLock, exclusive
 from graphsvc.identity.resolver import conflict_keys
 from graphsvc.names import fold
 from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
 from graphsvc.store.search import edit_distance_at_most, key_tokens
+from graphsvc.store.sqlite_errors import store_error
 from graphsvc.store.sqlite_identity import SQLiteIdentityQueries
+from graphsvc.store.sqlite_lock import WriteLock, exclusive
 from graphsvc.store.sqlite_runs import SQLiteIngestRuns
 from graphsvc.store.sqlite_schema import (
     _DEFERRABLE,
@@ -46,6 +47,11 @@ def _needs_upgrade(db: sqlite3.Connection, have: set[str]) -> bool:
             return True
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return row is None or row[0] != SCHEMA_VERSION
+
+
+def _read_only_place(path: Path) -> bool:
+    """Whether the store file exists but it or its directory cannot be written."""
+    return path.is_file() and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK))
 
 
 def _cannot_write(exc: sqlite3.Error) -> bool:
@@ -104,7 +110,24 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             self._open()
         except sqlite3.Error as exc:
             self.db.close()
-            raise store_error(exc, self.path) from exc
+            if not _read_only_place(self.path):
+                raise store_error(exc, self.path) from exc
+            self._open_read_only(exc)
+
+    def _open_read_only(self, why: sqlite3.Error) -> None:
+        """A store on a read-only disk or in a read-only directory, opened for reading.
+
+        SQLite cannot open a WAL database there the usual way (it needs to create the -shm
+        file); nobody can write to it either, so it is opened as immutable.
+        """
+        try:
+            self.db = sqlite3.connect(f"file:{self.path}?immutable=1", uri=True,
+                                      isolation_level=None, check_same_thread=False)
+            self.db.execute("SELECT count(*) FROM authorships").fetchone()
+        except sqlite3.Error as exc:
+            raise store_error(why, self.path) from exc
+        self.writable = False
+        log.info("%s is in a read-only place: opened for reading only", self.path)
 
     def _open(self) -> None:
         db = self.db
@@ -328,7 +351,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                 )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                db.execute("ROLLBACK")
             self._vocabulary = None  # may hold tokens of the rolled-back batch
             raise
 
@@ -374,7 +398,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                 self.set_meta(_DEFERRED_FLAG, "1")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                db.execute("ROLLBACK")
             raise
         return bool(empty)
 
@@ -389,7 +414,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             db.execute("DELETE FROM meta WHERE key = ?", (_DEFERRED_FLAG,))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                db.execute("ROLLBACK")
             raise
 
     @exclusive("rebuild the co-author edges")
@@ -415,7 +441,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                db.execute("ROLLBACK")
             raise
 
     # -- reads ---------------------------------------------------------------------------------

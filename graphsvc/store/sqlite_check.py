@@ -16,6 +16,7 @@ The store is opened read-only: checking never changes it.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
@@ -63,8 +64,10 @@ def check_store(path: Path, *, quick: bool = False) -> list[Problem]:
     head = _header(path)
     if isinstance(head, Problem):
         return [head]
+    # read-only; immutable where SQLite could not open the WAL (a read-only disk or directory)
+    mode = "mode=ro" if os.access(path.parent, os.W_OK) else "immutable=1"
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        db = sqlite3.connect(f"file:{path}?{mode}", uri=True, isolation_level=None)
     except sqlite3.Error as exc:
         return [Problem("open", 1, f"{path}: cannot open the store: {exc}")]
     try:

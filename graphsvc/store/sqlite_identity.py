@@ -55,7 +55,8 @@ class SQLiteIdentityQueries:
             out = work(SQLiteIdentityTx(self))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                db.execute("ROLLBACK")
             self._vocabulary = None
             raise
         return out

@@ -169,6 +169,7 @@ def add_foreign_keys(db: sqlite3.Connection) -> bool:
             db.execute(m.group(0))
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # SQLite may have rolled back already (disk full)
+            db.execute("ROLLBACK")
         raise
     return True
