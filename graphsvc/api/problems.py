@@ -7,6 +7,7 @@ author adds ``candidates``. Nothing here ever puts a stack trace into a response
 
 from __future__ import annotations
 
+import sqlite3
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -101,6 +102,16 @@ async def graphsvc_error(request: Request, exc: Exception) -> JSONResponse:
                             **extra)
 
 
+async def store_file_error(request: Request, exc: Exception) -> JSONResponse:
+    """An SQLite error about the embedded store's file (full, read-only, damaged), as the
+    library's one-line error naming the file."""
+    from graphsvc.store.sqlite_errors import store_error
+
+    settings = getattr(request.app.state, "settings", None)
+    path = settings.db_path if settings is not None else "the embedded store"
+    return await graphsvc_error(request, store_error(cast(sqlite3.Error, exc), path))
+
+
 _LIBRARY_TITLES = {
     "parse-error": "The input could not be read",
     "unknown-format": "Unknown input format",
@@ -112,6 +123,9 @@ _LIBRARY_TITLES = {
     "store-unavailable": "Store unavailable",
     "override-not-found": "Override not found",
     "job-cancelled": "Ingest job cancelled",
+    "store-busy": "Store busy with another write",
+    "store-corrupt": "Store damaged",
+    "config-error": "Server misconfigured",
     "graphsvc-error": "Request failed",
 }
 
@@ -179,6 +193,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
     app.add_exception_handler(GraphsvcError, graphsvc_error)
+    app.add_exception_handler(sqlite3.Error, store_file_error)
     app.add_exception_handler(ApiProblem, api_problem)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

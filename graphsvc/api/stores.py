@@ -108,6 +108,10 @@ class LockedStore:
             self._store.close()
 
 
+#: seconds a merge, split or unmerge request waits for another writer (an ingest job) to finish
+WRITE_WAIT = 10.0
+
+
 def shared_store(settings: Any, access: str = "per-thread") -> Any:
     """The store the API's request threads use, for ``settings`` (see the module docstring).
 
@@ -124,8 +128,15 @@ def shared_store(settings: Any, access: str = "per-thread") -> Any:
         return Neo4jStore.for_service(settings)
     if settings.store != "embedded":
         return open_store(settings)
+
+    def open_for_requests() -> Any:
+        store = open_store(settings)
+        # a merge behind a long ingest job answers 503 store-busy instead of holding a thread
+        store.write_wait = float(settings.extra.get("write_wait", WRITE_WAIT))
+        return store
+
     if access == "lock":
-        return LockedStore(open_store(settings))
-    pool = PerThreadStore(lambda: open_store(settings))
+        return LockedStore(open_for_requests())
+    pool = PerThreadStore(open_for_requests)
     pool.current()  # open (and create) the file now, so a bad data dir fails at start-up
     return pool
