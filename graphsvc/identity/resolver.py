@@ -167,6 +167,26 @@ class SignatureBlock:
     #: initials of the given name of the author's own key -> authors
     by_initials: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
 
+    #: the authors that are not initials-only, as of ``_flips`` and the first ``_scanned``
+    #: authors (see ``full_authors``)
+    _full: list[AuthorCandidate] = field(default_factory=list)
+    _scanned: int = 0
+    _flips: int = -1
+
+    def full_authors(self, flips: int) -> list[AuthorCandidate]:
+        """The authors that are not initials-only, in order; ``flips`` counts the authors
+        that ever stopped being initials-only (then every author is looked at again).
+
+        Kept up to date from the authors added since the last call, so that k initials-only
+        "Smith, J." mentions do not each scan the k authors before them.
+        """
+        if flips != self._flips:
+            self._full, self._scanned, self._flips = [], 0, flips
+        if self._scanned < len(self.authors):
+            self._full.extend(c for c in self.authors[self._scanned:] if not c.initials_only)
+            self._scanned = len(self.authors)
+        return self._full
+
     def add(self, c: AuthorCandidate) -> None:
         self.authors.append(c)
         self.ids.add(c.id)
@@ -232,6 +252,8 @@ class AuthorResolver:
     #: (author, key, initials only) ``note_variant`` has made the caches know (repeats are
     #: no-ops)
     _noted: set[tuple[int, str, bool]] = field(default_factory=set)
+    #: authors that stopped being initials-only (``SignatureBlock.full_authors``)
+    _flips: int = 0
 
     def follow(self, author_id: int) -> int:
         """Where an author id went through manual merges (itself when it was not merged)."""
@@ -327,18 +349,22 @@ class AuthorResolver:
                 return Resolved(found, f"same {kind}", value)
         if not parsed.key:
             return None
-        fitting = [c for c in self._by_key(parsed.key) if self._may_join(c, raw, parsed)]
-        if fitting:
-            return Resolved(fitting[0].id, "same match key", parsed.key)
+        # the first author that fits, not all of them: k mentions of one key (4,000 x
+        # "Smith, J.") would otherwise check every one of k authors each, k^2 in all
+        fitting = next(
+            (c for c in self._by_key(parsed.key) if self._may_join(c, raw, parsed)), None
+        )
+        if fitting is not None:
+            return Resolved(fitting.id, "same match key", parsed.key)
         words = sorted(parsed.key.replace("|", " ").split())
         for alt in alternative_keys(parsed):
-            fitting = [
+            fitting = next((
                 c for c in self._by_key(alt)
                 if self._may_join(c, raw, parsed,
                                   sorted(c.key.replace("|", " ").split()) == words)
-            ]
-            if fitting:
-                return Resolved(fitting[0].id, "same name, read differently",
+            ), None)
+            if fitting is not None:
+                return Resolved(fitting.id, "same name, read differently",
                                 f"{parsed.key} = {alt}")
         return None
 
@@ -369,9 +395,8 @@ class AuthorResolver:
         self._apart = None
         full = [
             c
-            for c in self._by_sig(signature(parsed))
-            if not c.initials_only
-            and not _conflicts(c.ids, raw.ids)
+            for c in self._by_sig(signature(parsed)).full_authors(self._flips)
+            if not _conflicts(c.ids, raw.ids)
             and initials_fit(parsed.initials, split_key(c.key)[1])
         ]
         if len(full) != 1:
@@ -518,12 +543,14 @@ class AuthorResolver:
         if cand is None:
             return  # an author of an earlier run: the store answers for it
         self._noted.add(noted)
-        if not parsed.initials_only:
+        if not parsed.initials_only and cand.initials_only:
             cand.initials_only = False
+            self._flips += 1
         if not parsed.key:
             return
         got = self._by_key(parsed.key)
-        if all(c.id != aid for c in got):
+        # newest last: the author ``create`` just added is found at once, not after k others
+        if all(c.id != aid for c in reversed(got)):
             got.append(cand)
         block = self._by_sig(signature(parsed))
         if aid not in block.ids:
