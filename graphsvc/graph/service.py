@@ -466,6 +466,9 @@ class GraphService:
             and not avoid_papers
             and year_from is None
             and year_to is None
+            # without GDS the store's strongest path searches a bounded projection, which can
+            # miss the optimum (or any chain) that the engine finds on the whole graph
+            and (not strongest or self.store.gds_available())
         ):
             return self._path_native(
                 a, b, all=all, limit=limit, strongest=strongest, max_length=max_length
@@ -560,14 +563,16 @@ class GraphService:
             {"authors": chain, "hops": hops(st.hops_native([x["id"] for x in chain]))}
             for chain in r["paths"]
         ]
-        return {
+        out = {
             **base,
             "mode": "all" if all else "shortest",
             "length": r["length"],
             "count": r["count"],
-            "count_exact": r.get("count_exact", True),
             "paths": paths,
         }
+        if not r.get("count_exact", True):  # the engine's counts are exact: said only when not
+            out["count_exact"] = False
+        return out
 
     def path_pairs(
         self,

@@ -51,8 +51,9 @@ FILES: tuple[BulkFile, ...] = (
              "SELECT id, name, key, papers FROM authors ORDER BY id"),
     BulkFile("papers.csv", "nodes",
              ("id:ID(Paper)", "title", "title_key", "year:int", "venue", "doi", "n_authors:int",
-              "counted:boolean", "sources:string[]", ":LABEL"),
+              "counted:boolean", "tie:double", "sources:string[]", ":LABEL"),
              "SELECT p.id, p.title, p.title_key, p.year, p.venue, p.doi, p.n_authors, p.counted, "
+             "p.tie, "
              "(SELECT group_concat(source_ref, char(31)) FROM (SELECT source_ref FROM provenance "
              " WHERE paper_id = p.id ORDER BY source_ref)) FROM papers p ORDER BY p.id"),
     BulkFile("author_ids.csv", "nodes",
@@ -166,8 +167,9 @@ def _rows(db: sqlite3.Connection, f: BulkFile) -> Iterator[list[Any]]:
             text = pending[1] if pending is not None and pending[0] == aid else ""
             yield [aid, name, name.casefold(), key, papers, text, "Author"]
     elif f.name == "papers.csv":
-        for pid, title, tkey, year, venue, doi, n, counted, refs in cur:
+        for pid, title, tkey, year, venue, doi, n, counted, tie, refs in cur:
             yield [pid, title, tkey, year, venue, doi, n, _bool(counted),
+                   None if tie is None else float(tie),
                    _array((refs or "").split("\x1f") if refs else []), "Paper"]
     elif f.name in ("author_ids.csv", "paper_ids.csv"):
         label = "AuthorId" if f.name == "author_ids.csv" else "PaperId"
@@ -193,11 +195,12 @@ def _rows(db: sqlite3.Connection, f: BulkFile) -> Iterator[list[Any]]:
             yield [aid, pid, pos, raw, source or "unknown", "AUTHORED"]
     elif f.name == "coauthor.csv":
         for a, b, papers, weight, first, last in cur:
-            yield [a, b, papers, repr(float(weight)), repr(1.0 / papers), first, last,
-                   "COAUTHOR"]
+            # a pair known only from ties (0 papers) costs 1 / its tie weight (write_edges)
+            cost = 1.0 / papers if papers else 1.0 / float(weight)
+            yield [a, b, papers, float(weight), cost, first, last, "COAUTHOR"]
     elif f.name == "possible_duplicate.csv":
         for a, b, reason, score in cur:
-            yield [a, b, reason, repr(float(score)), "POSSIBLE_DUPLICATE"]
+            yield [a, b, reason, float(score), "POSSIBLE_DUPLICATE"]
     else:  # the HAS_* files: the n-th row joins the n-th node of its node file
         rel = {"author_has_id.csv": "HAS_ID", "paper_has_id.csv": "HAS_ID",
                "has_variant.csv": "HAS_VARIANT", "has_evidence.csv": "HAS_EVIDENCE"}[f.name]

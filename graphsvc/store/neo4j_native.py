@@ -183,6 +183,12 @@ class NativeQueries:
         nodes, dist, cut = self._ego_nodes(center, radius, int(min_papers), max_nodes, window)
         info = self._summaries(nodes)
         windowed, lo, hi = window
+        # papers and degree as the engine's graph of the window counts them
+        stats = (self._read("ego_node_stats_window", ids=nodes, year_from=lo, year_to=hi)
+                 if windowed else self._read("ego_node_stats", ids=nodes))
+        for r in stats:
+            if int(r["id"]) in info:
+                info[int(r["id"])].update(papers=int(r["papers"]), degree=int(r["degree"]))
         if windowed:
             rows = self._read("ego_edges_window", ids=nodes, min_papers=int(min_papers),
                               year_from=lo, year_to=hi)

@@ -47,6 +47,8 @@ const propertyKeys = [
   'title', 'title_key', 'year', 'venue', 'doi', 'n_authors', 'counted', 'sources',
   // AuthorId / PaperId
   'kind', 'value', 'author', 'paper',
+  // Paper: a co-authorship tie from an edge list or GML (its weight), not a paper
+  'tie',
   // Variant
   'source', 'sig', 'initials_only', 'tokens', 'count',
   // AUTHORED
