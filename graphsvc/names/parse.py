@@ -18,6 +18,9 @@ PARTICLES = frozenset({
     "dos", "das", "du", "la", "le", "les", "ter", "ten", "te", "vander", "vande", "zu", "zum",
     "zur", "af", "av", "op", "y", "bin", "binti", "bint", "ibn",
 })  # fmt: skip
+#: the conjunctions that join two family names ("Ortega y Gasset", Catalan "Fontcuberta i
+#: Morral"): the family name starts one word before them
+_CONJUNCTIONS = frozenset({"y", "i"})
 #: Gaelic surname prefixes, particles even when capitalised ("Seán Ó hÉigeartaigh")
 _GAELIC = frozenset({
     "Ó", "Ní", "Nic", "Uí", "Ua", "Mac", "Mc", "Mhic", "ó", "ní", "nic", "uí", "ua", "mac", "mc",
@@ -293,7 +296,7 @@ def parse_name(
     if _has_letter(fam_d) or _has_letter(giv_d):
         key = f"{family_key}|{given_key}" if homonym is None else (
             f"{family_key}|{given_key}#{homonym}")
-    display = _display(giv_d, fam_d, suf_d, s, family_key, given_key)
+    display = _display(giv_d, fam_d, suf_d)
     return ParsedName(
         original=name,
         display=display,
@@ -347,8 +350,8 @@ def _title(token: str) -> str:
 def _title_family(tokens: list[str]) -> list[str]:
     """Title-case an all-caps family part; particles before the last word go lower case."""
     last = len(tokens) - 1
-    return [t.lower() if i < last and t.lower() in PARTICLES else _title(t)
-            for i, t in enumerate(tokens)]  # fmt: skip
+    return [t.lower() if i < last and (t.lower() in PARTICLES or (i and t.lower() in _CONJUNCTIONS))
+            else _title(t) for i, t in enumerate(tokens)]  # fmt: skip
 
 
 def _caps_initials(token: str) -> list[str]:
@@ -376,6 +379,9 @@ def _from_parts(fam: str, giv: str, suf: str, upper: bool) -> tuple[str, str, st
     # "F. Eastman, Lester": a middle initial written before the surname
     while len(ftoks) > 1 and len(ftoks[0]) == 2 and ftoks[0][1] == "." and ftoks[0][0].isalpha():
         gtoks.append(ftoks.pop(0))
+    # "Fontcuberta I Morral": a capitalised conjunction between two family names
+    ftoks = [t.lower() if 0 < i < len(ftoks) - 1 and t.lower() in _CONJUNCTIONS else t
+             for i, t in enumerate(ftoks)]
     if ftoks:
         # "Beethoven, Ludwig van" -> "van Beethoven"
         while len(gtoks) > 1 and gtoks[-1] in PARTICLES:
@@ -478,6 +484,8 @@ def _family_start(tokens: list[str], cased: bool) -> int:
             before in _GAELIC_PLAIN or (here in PARTICLES and before.lower() in PARTICLES)
         ):
             start -= 1
+        elif here in _CONJUNCTIONS and start + 1 < n:
+            start -= 1  # "José Ortega y Gasset": "Ortega y Gasset" is the family name
     return start
 
 
@@ -499,17 +507,8 @@ def _glued(initials: str, surname: str, rest: list[str], upper: bool) -> tuple[s
     return " ".join(gtoks), " ".join(ftoks), suffix
 
 
-def _display(giv: str, fam: str, suf: str, s: str, family_key: str, given_key: str) -> str:
-    """Display as "Given Family Suffix", or "Family, Given, Suffix" if that reads back wrong."""
-    display = " ".join(p for p in (giv, fam, suf) if p)
-    if display == s or not display:
-        return display
-    g, f, _ = _split(display)
-    if (g, f) == (giv, fam) or (_fold_clean(f), _fold_clean(g)) == (family_key, given_key):
-        return display
-    # e.g. "Martínez Alonso, Héctor" or "De Napoli, M.": "Given Family" would move the split
-    alt = ", ".join(p for p in (fam, giv, suf) if p) if giv else f"{fam}, {suf}" if suf else fam
-    g, f, _ = _split(alt)
-    if (g, f) == (giv, fam) or (_fold_clean(f), _fold_clean(g)) == (family_key, given_key):
-        return alt
-    return display
+def _display(giv: str, fam: str, suf: str) -> str:
+    """Display as "Given Family Suffix", always: a multi-word family name stays whole in the
+    parts ("Héctor Martínez Alonso" has family "Martínez Alonso"), even where the display
+    alone would read back another way."""
+    return " ".join(p for p in (giv, fam, suf) if p)
