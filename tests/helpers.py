@@ -103,7 +103,8 @@ def synthetic_papers(seed: int = 3, papers: int = 160) -> list[tuple[str, int, l
 def nx_from_papers(papers: list[tuple[str, int, list[str]]], year_from: int | None = None,
                    year_to: int | None = None) -> nx.Graph:
     """The oracle co-author graph over names: every author of a paper in the window is a node,
-    every pair of co-authors an edge with ``papers`` = joint papers in the window."""
+    every pair of co-authors an edge with ``papers`` = joint papers in the window and
+    ``newman`` = the sum of 1 / (authors - 1) over them (Newman's collaboration weight)."""
     H = nx.Graph()
     for _, year, authors in papers:
         if (year_from is not None and year < year_from) or (year_to is not None and year > year_to):
@@ -111,8 +112,9 @@ def nx_from_papers(papers: list[tuple[str, int, list[str]]], year_from: int | No
         H.add_nodes_from(authors)
         for i, a in enumerate(authors):
             for b in authors[i + 1:]:
-                w = H.get_edge_data(a, b, {"papers": 0})["papers"]
-                H.add_edge(a, b, papers=w + 1)
+                d = H.get_edge_data(a, b, {"papers": 0, "newman": 0.0})
+                H.add_edge(a, b, papers=d["papers"] + 1,
+                           newman=d["newman"] + 1.0 / (len(authors) - 1))
     return H
 
 

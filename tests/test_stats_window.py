@@ -80,3 +80,46 @@ def test_cli_and_api_stats_in_a_window(client: TestClient, store_dir: Path,
     params = {k: v for k, v in (("from_year", lo), ("to_year", hi)) if v is not None}
     got = client.get("/stats", params=params).json()
     assert {k: got[k] for k in want} == want
+
+
+# -- the same class: every whole-graph answer in a window is about the window's authors ----------
+WINDOW = (1993, 1996)
+
+
+def test_distances_count_only_the_window_s_authors(svc: GraphService) -> None:
+    H = nx_from_papers(PAPERS, *WINDOW)
+    for c in sorted(H, key=lambda a: (-H.degree(a), a))[:3] + [nx.isolates(H).__next__()]:
+        got = svc.distances(c, year_from=WINDOW[0], year_to=WINDOW[1])
+        reach = nx.single_source_shortest_path_length(H, c)
+        profile = [sum(1 for d in reach.values() if d == k) for k in range(1, max(reach.values())
+                                                                              + 1)]
+        assert [p["authors"] for p in got["profile"]] == profile
+        assert got["unreachable"] == H.number_of_nodes() - len(reach)
+
+
+@pytest.mark.parametrize("by", ["papers", "collaborators", "betweenness", "closeness",
+                                "pagerank"])
+def test_rank_in_a_window_matches_networkx_on_the_window_s_graph(svc: GraphService,
+                                                                 by: str) -> None:
+    H = nx_from_papers(PAPERS, *WINDOW)
+    papers = {a: sum(1 for _, y, names in PAPERS if a in names and WINDOW[0] <= y <= WINDOW[1])
+              for a in H}
+    want = {
+        "papers": papers,
+        "collaborators": dict(H.degree()),
+        "betweenness": nx.betweenness_centrality(H),
+        "closeness": nx.closeness_centrality(H),
+        "pagerank": nx.pagerank(H, weight="newman", tol=1e-13),
+    }[by]
+    got = svc.rank(by, top=100, year_from=WINDOW[0], year_to=WINDOW[1])["results"]
+    assert len(got) == H.number_of_nodes()  # nobody from outside the window
+    assert {r["name"]: r["score"] for r in got} == pytest.approx(want, abs=1e-9)
+
+
+def test_communities_in_a_window_partition_the_window_s_authors(svc: GraphService) -> None:
+    H = nx_from_papers(PAPERS, *WINDOW)
+    res = svc.communities(year_from=WINDOW[0], year_to=WINDOW[1], limit=1000)
+    assert sum(c["size"] for c in res["communities"]) == H.number_of_nodes()
+    assert res["count"] >= nx.number_connected_components(H)
+    central = {m["name"] for c in res["communities"] for m in c["central"]}
+    assert central <= set(H)

@@ -686,20 +686,15 @@ def stats(
     >>> s["edges"], s["triangles"], s["components"], s["diameter"], s["diameter_method"]
     (4, 1, 2, 2, 'exact')
     """
+    G = G.window_only()  # a year window's graph has the window's authors only
     indptr, indices = _csr(G.indptr, G.indices)
+    n = int(G.n)
     deg = np.diff(indptr)
     count, labels = component_labels(indptr, indices)
-    # a year window's graph keeps every author of the store as a node; only those with a paper
-    # in the window belong to it (the others have no edge, so each is a component of its own)
-    windowed = G.year_from is not None or G.year_to is not None
-    active = G.paper_counts() > 0 if windowed else np.ones(int(G.n), dtype=bool)
-    n = int(np.count_nonzero(active))
-    count -= int(G.n) - n
-    lcc = largest_component(labels) if n else np.zeros(0, dtype=np.int64)
+    lcc = largest_component(labels)
     tri = triangles_per_node(indptr, indices)
     pairs_at = deg * (deg - 1) // 2
-    clustering = np.divide(tri, pairs_at, out=np.zeros(deg.size, dtype=np.float64),
-                           where=pairs_at > 0)
+    clustering = np.divide(tri, pairs_at, out=np.zeros(n, dtype=np.float64), where=pairs_at > 0)
     wedges = int(pairs_at.sum())
 
     out: dict[str, Any] = {
@@ -708,14 +703,14 @@ def stats(
         "counted_papers": int(np.count_nonzero(G.paper_counted)),
         "excluded_papers": int(G.excluded_papers),
         "edges": int(indices.size // 2),
-        "isolated_authors": int(np.count_nonzero((deg == 0) & active)),
+        "isolated_authors": int(np.count_nonzero(deg == 0)),
         "components": count,
         "largest_component": {"authors": int(lcc.size), "edges": int(deg[lcc].sum() // 2)},
-        "avg_clustering": float(clustering[active].mean()) if n else 0.0,
+        "avg_clustering": float(clustering.mean()) if n else 0.0,
         "triangles": int(tri.sum() // 3),
         "transitivity": float(tri.sum() / wedges) if wedges else 0.0,
     }
-    allowed = np.zeros(int(G.n), dtype=bool)
+    allowed = np.zeros(n, dtype=bool)
     allowed[lcc] = True
     if lcc.size <= exact_limit:
         bfs = multi_source_bfs(indptr, indices, lcc, allowed=allowed)

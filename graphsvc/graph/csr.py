@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -709,3 +709,59 @@ class CoauthorGraph:
             self.author_paper_list(u), self.author_paper_list(v), assume_unique=True
         )
         return both[self.paper_counted[both]]
+
+    # ------------------------------------------------------------------ year windows
+    @property
+    def windowed(self) -> bool:
+        """Whether this is the graph of a year window."""
+        return self.year_from is not None or self.year_to is not None
+
+    def in_window(self) -> np.ndarray:
+        """Which nodes belong to the graph asked about (bool, (n,)).
+
+        Every store author is a node of every window's graph, so that node indices stay the
+        same; an author belongs to a window only with a paper or a tie in it. Without a window
+        every author belongs.
+
+        Examples
+        --------
+        >>> m = Memberships.from_papers([1, 2, 3], [[1, 2], [3]], years=[2001, 2005])
+        >>> CoauthorGraph.build(m, year_to=2002).in_window().tolist()
+        [True, True, False]
+        """
+        if not self.windowed:
+            return np.ones(self.n, dtype=bool)
+        return (self.paper_counts() > 0) | (np.diff(self.indptr) > 0)
+
+    def window_only(self) -> CoauthorGraph:
+        """This graph without the nodes outside its year window, renumbered (itself when it has
+        no such node): for whole-graph measures whose values depend on the number of authors
+        (stats, centralities, communities), so that they describe the window's graph.
+
+        Node ``i`` of the result is author ``author_ids[i]`` of the result; paper indices (and
+        ``memberships``' per-paper arrays) are unchanged, ``memberships.paper_members`` still
+        numbers the nodes of the full graph.
+
+        Examples
+        --------
+        >>> m = Memberships.from_papers([1, 2, 3], [[1, 3], [2]], years=[2001, 2005])
+        >>> w = CoauthorGraph.build(m, year_to=2002).window_only()
+        >>> w.n, w.author_ids.tolist(), w.neighbours(0).tolist(), w.paper_counts().tolist()
+        (2, [1, 3], [1], [1, 1])
+        """
+        keep = np.flatnonzero(self.in_window())
+        if keep.size == self.n:
+            return self
+        local = np.full(self.n, -1, dtype=np.int64)
+        local[keep] = np.arange(keep.size)
+        # the nodes left out have no edge and no paper: their rows are empty, so the kept rows'
+        # slots and paper lists stay where they are and only the offsets and numbers change
+        ends = np.append(keep, self.n)
+        return replace(
+            self,
+            n=int(keep.size),
+            author_ids=_readonly(np.asarray(self.author_ids)[keep]),
+            indptr=_readonly(np.asarray(self.indptr)[ends]),
+            indices=_readonly(local[self.indices].astype(self.indices.dtype)),
+            author_paper_ptr=_readonly(np.asarray(self.author_paper_ptr)[ends]),
+        )

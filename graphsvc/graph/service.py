@@ -607,7 +607,12 @@ class GraphService:
 
         aid = self.resolve(author)
         g = self.graph(year_from, year_to)
-        counts, unreachable = distance_profile(g, self._node(g, aid))
+        u = self._node(g, aid)
+        # in a window only its authors count, reached or not (the author asked about always)
+        mask = g.in_window() if g.windowed else None
+        if mask is not None:
+            mask[u] = True
+        counts, unreachable = distance_profile(g, u, node_mask=mask)
         return {
             "author": self.author_ref(aid),
             "profile": [{"distance": d, "authors": int(c)} for d, c in enumerate(counts) if d],
@@ -674,6 +679,8 @@ class GraphService:
             sub = self.cohort(cohort, year_from=year_from, year_to=year_to)
             nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
             scope = f"cohort of {len(nodes)} authors"
+        if nodes is None:  # the whole graph: in a window, its authors only
+            g = g.window_only()
         parts = communities(g, method=method, nodes=nodes, seed=seed)  # type: ignore[arg-type]
         rows = []
         for i, part in enumerate(parts[:limit]):
@@ -713,7 +720,8 @@ class GraphService:
                 "by must be papers, collaborators, betweenness, closeness or pagerank"
             )
         top = _check_limit(top)
-        g = self.graph(year_from, year_to)
+        # in a window, its authors only: normalisations and PageRank depend on how many there are
+        g = self.graph(year_from, year_to).window_only()
         rows, meta = rank(g, by, top=top, sample=sample, seed=seed)  # type: ignore[arg-type]
         ids = [int(g.author_ids[v]) for v, _ in rows]
         names = self.store.author_names(ids)
