@@ -8,8 +8,8 @@ Layout::
     ingest.py     ingest                      queries.py    search, collaborators, author, ego,
     analytics.py  stats, communities, rank                  path, distances, cohort
     view.py       view (offline HTML files)   identity.py   explain, duplicates, merge, split,
-    serve.py      serve, init-store                         unmerge, overrides
-    demo.py       demo
+    export.py     export (graph files)                      unmerge, overrides
+    serve.py      serve, init-store           demo.py       demo
 
 Adding a command:
 
