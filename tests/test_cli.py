@@ -185,8 +185,12 @@ def test_serve_get_writes_binary_answers_byte_for_byte(data_dir):
     got = zipfile.ZipFile(io.BytesIO(csv_zip))
     assert got.testzip() is None and got.namelist() == want.namelist()
     assert [got.read(n) for n in got.namelist()] == [want.read(n) for n in want.namelist()]
-    # a zip carries its write time: a file that does not shows the bytes are exactly the server's
+    # a zip carries its write time: files that do not show the bytes are exactly the server's
     assert get("/docs/assets/favicon.png").stdout == asset_bytes("favicon.png")
+    with TestClient(create_app(Settings(data_dir=data_dir))) as client:
+        for fmt in ("graphml", "pajek"):
+            want_bytes = client.get(f"/export?format={fmt}").content
+            assert get(f"/export?format={fmt}").stdout == want_bytes, fmt
     stats = get("/stats").stdout.decode("utf-8")
     assert stats.endswith("}\n") and json.loads(stats)["papers"] == 100
 

@@ -361,19 +361,6 @@ def serve_get_bytes(settings: Settings, path: str, *,
     return status, ctype, body
 
 
-def is_text(ctype: str) -> bool:
-    """Whether a response of this content type is text meant for a terminal.
-
-    Examples
-    --------
-    >>> [is_text(t) for t in ("application/json", "text/csv; charset=utf-8", "application/zip")]
-    [True, True, False]
-    """
-    media = ctype.split(";", 1)[0].strip().lower()
-    return media.startswith("text/") or media.endswith(("json", "+xml")) or media in (
-        "application/xml", "application/javascript")
-
-
 async def _request(app: Any, method: str, target: str, headers: dict[str, str],
                    body: bytes = b"") -> tuple[int, dict[str, str], bytes]:
     """One request through ``app`` with its lifespan around it, as a server would do it."""

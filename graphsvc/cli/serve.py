@@ -29,16 +29,15 @@ def _serve_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_serve_arguments,
 )
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from graphsvc.api.serve import is_text, run_serve, serve_get_bytes, urls
+    from graphsvc.api.serve import run_serve, serve_get_bytes, urls
 
     if args.get:
         status, ctype, body = serve_get_bytes(settings, args.get)
+        sys.stdout.flush()
         out = sys.stdout.buffer
-        if is_text(ctype):
-            sys.stdout.flush()
-            out.write(body if body.endswith(b"\n") else body + b"\n")
-        else:  # a zip export and the like: the server's bytes, nothing added
-            out.write(body)
+        # JSON is pretty-printed for a terminal, so it ends with a newline like printed text;
+        # anything else (a zip, GraphML, a page) is the server's bytes, nothing added
+        out.write(body + b"\n" if "json" in ctype else body)
         out.flush()
         return 0 if status < 400 else (3 if status in (404, 409) else 1)
     if settings.store == "embedded" and not args.no_demo:
