@@ -513,5 +513,6 @@ def _check_limit(limit: int) -> None:
 
 
 def _no_path(s: int, t: int, max_length: int | None) -> NoPath:
-    why = f"within {max_length} hops" if max_length is not None else f"within {MAX_HOPS} hops"
-    return NoPath(f"no collaboration path between author {s} and author {t} {why}")
+    """The engine's message (``GraphService.no_path``), word for word."""
+    why = "not connected" if max_length is None else f"no path of length ≤ {max_length}"
+    return NoPath(f"no collaboration path between author {s} and author {t}: {why}")
