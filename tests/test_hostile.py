@@ -243,16 +243,22 @@ def test_dblp_external_dtd_is_never_fetched(store: SQLiteStore) -> None:
 
 
 def test_bibtex_unbalanced_braces_and_quotes(store: SQLiteStore) -> None:
+    """Damage outside the author list loses only the damaged field (issue 16 item 11); a
+    damaged author list loses the entry."""
     rep = run(store, HOSTILE / "bibtex-unbalanced.bib")
-    assert reasons(rep) == {"unbalanced-braces": 2, "syntax-error": 1}
-    got = {(e["source_ref"], e["reason"], e["detail"].split(":", 1)[0]) for e in rep.examples}
+    assert reasons(rep) == {"damaged-field": 2, "syntax-error": 1}
+    got = {(e["source_ref"], e["reason"], e["detail"].split(";", 1)[-1].strip())
+           for e in rep.examples}
     assert got == {
-        ("bibtex-unbalanced.bib:9", "unbalanced-braces", "missing_close"),
-        ("bibtex-unbalanced.bib:15", "unbalanced-braces", "extra_close"),
-        ("bibtex-unbalanced.bib:21", "syntax-error", "unclosed_quote"),
+        ("bibtex-unbalanced.bib#missing_close", "damaged-field",
+         "the entry is kept, field(s) title lost"),
+        ("bibtex-unbalanced.bib#extra_close", "damaged-field", "the entry is kept, no field lost"),
+        ("bibtex-unbalanced.bib:21", "syntax-error",
+         "unclosed_quote: a quoted value is not closed"),
     }
-    assert titles(store) == GOOD
-    assert names(store) == GOOD_AUTHORS
+    assert titles(store) == GOOD | {None, "An extra brace ends the entry early"}
+    assert names(store) == GOOD_AUTHORS | {"Caroline Herschel", "William Herschel",
+                                           "Emmy Noether", "Hermann Weyl"}
     assert_consistent(store)
 
 

@@ -48,17 +48,20 @@ def edge() -> list[Record | Skipped]:
 def test_edge_cases_every_entry_accounted_for(edge: list[Record | Skipped]) -> None:
     assert [i.source_ref for i in edge] == [
         "edge-cases.bib#concat",
-        "edge-cases.bib:23",
+        "edge-cases.bib#broken-missing-close",  # the warning: its title is lost
+        "edge-cases.bib#broken-missing-close",  # the entry, kept without its title
         "edge-cases.bib#after-broken",
         "edge-cases.bib#conf99",
         "edge-cases.bib#child-before-parent",  # held back until its parent was read
         "edge-cases.bib#edited-volume",
         "edge-cases.bib#paren-entry",
         "edge-cases.bib#DBLP:conf/ppopp/Example16",
-        "edge-cases.bib:72",
+        "edge-cases.bib#extra-close",  # the warning
+        "edge-cases.bib#extra-close",  # the entry, all its fields
         "edge-cases.bib:78",
         "edge-cases.bib#missing-comma",
-        "edge-cases.bib:90",
+        "edge-cases.bib#syntax-bad",  # the warning: its title is lost
+        "edge-cases.bib#syntax-bad",
         "edge-cases.bib:96",  # a key used twice: the second entry is named by its line
         "edge-cases.bib#last-one",
     ]
@@ -73,18 +76,51 @@ def test_string_macros_concatenation_and_months(edge: list[Record | Skipped]) ->
 
 
 def test_unbalanced_braces_resync_at_next_entry(edge: list[Record | Skipped]) -> None:
-    skip = skips(edge)["edge-cases.bib:23"]
-    assert skip.reason == "unbalanced-braces"
-    assert "broken-missing-close" in skip.detail
+    skip = skips(edge)["edge-cases.bib#broken-missing-close"]
+    assert skip.reason == "damaged-field"
+    assert skip.detail == ("entry on line 23 is not closed before the next entry; "
+                           "the entry is kept, field(s) title lost")
+    kept = records(edge)["edge-cases.bib#broken-missing-close"]  # only the damaged title lost
+    assert (names(kept), kept.title, kept.year) == (["Smith, Alan"], None, 2001)
     # the entry right after the broken one is read normally
     rec = records(edge)["edge-cases.bib#after-broken"]
     assert rec.title == 'The "Quoted" Word and Braces'
 
 
 def test_extra_closing_brace_is_reported_not_truncated(edge: list[Record | Skipped]) -> None:
-    skip = skips(edge)["edge-cases.bib:72"]
-    assert skip.reason == "unbalanced-braces"
-    assert skip.detail.startswith("extra-close:")
+    skip = skips(edge)["edge-cases.bib#extra-close"]
+    assert skip.reason == "damaged-field"
+    assert skip.detail.startswith("an extra '}' ends the entry on line 72")
+    kept = records(edge)["edge-cases.bib#extra-close"]  # the fields after the brace too
+    assert (names(kept), kept.title, kept.year) == (["Early, Ending"], "One Brace Too Many", 2010)
+
+
+@pytest.mark.parametrize(
+    "publisher",
+    ["{Springer, Berlin", "{Springer}}, Berlin", "{Spr{inger", '"Springer'],
+    ids=["missing-close", "extra-close", "nested-open", "open-quote"],
+)
+def test_damage_outside_the_authors_loses_only_that_field(tmp_path: Path, publisher: str) -> None:
+    path = write(tmp_path, (
+        "@book{damaged,\n  author = {Newman, Mark and Barab{\\'a}si, Albert-L{\\'a}szl{\\'o}},\n"
+        f"  publisher = {publisher},\n"
+        "  title = {The Structure and Dynamics of Networks},\n  year = {2006},\n}\n"
+        "@misc{next, author = {Doe, Jane}, title = {Next}, year = 2007}\n"
+    ))
+    items = read(path)
+    [warn] = [i for i in items if isinstance(i, Skipped)]
+    assert (warn.source_ref, warn.reason) == ("t.bib#damaged", "damaged-field")
+    recs = records(items)
+    kept = recs["t.bib#damaged"]
+    assert names(kept) == ["Newman, Mark", "Barab{\\'a}si, Albert-L{\\'a}szl{\\'o}"]
+    assert (kept.title, kept.year) == ("The Structure and Dynamics of Networks", 2006)
+    assert recs["t.bib#next"].title == "Next"  # reading goes on
+
+
+def test_damaged_author_field_still_loses_the_entry(tmp_path: Path) -> None:
+    path = write(tmp_path, "@book{a,\n  author = {Newman, Mark and {Barab,\n  year = 2006,\n}\n")
+    [item] = read(path)
+    assert isinstance(item, Skipped) and item.reason == "unbalanced-braces"
 
 
 def test_biblatex_fields_doi_and_arxiv(edge: list[Record | Skipped]) -> None:
@@ -133,9 +169,12 @@ def test_commented_out_entry_is_not_read(edge: list[Record | Skipped]) -> None:
 def test_missing_key_missing_comma_and_syntax_error(edge: list[Record | Skipped]) -> None:
     assert records(edge)["edge-cases.bib:78"].title == "An Entry Without a Key"
     assert records(edge)["edge-cases.bib#missing-comma"].year == 2013
-    bad = skips(edge)["edge-cases.bib:90"]
-    assert bad.reason == "syntax-error"
-    assert bad.detail.startswith("syntax-bad:")
+    bad = skips(edge)["edge-cases.bib#syntax-bad"]  # junk after the title: the title lost
+    assert bad.reason == "damaged-field"
+    assert bad.detail == ("unexpected text after field 'title': 'junk,'; "
+                          "the entry is kept, field(s) title lost")
+    kept = records(edge)["edge-cases.bib#syntax-bad"]
+    assert (names(kept), kept.title, kept.year) == (["Bad, Bert"], None, 2014)
     assert records(edge)["edge-cases.bib#last-one"].title == "Still Read After All That"
 
 

@@ -24,7 +24,10 @@ What a record takes from an entry:
   with ``archiveprefix``/``eprinttype`` arXiv) and ``dblp`` (``DBLP:`` keys, dblp ``biburl``).
 
 Bad entries become ``Skipped`` with a stable reason: ``unbalanced-braces`` (reading resumes
-at the next line starting with ``@``), ``syntax-error``, ``entry-too-large``, ``no-authors``;
+at the next line starting with ``@``), ``syntax-error``, ``entry-too-large``, ``no-authors``.
+Damage outside the author list (a brace missing or one too many in ``publisher``) keeps the
+entry: its fields are read line by line, the damaged one is lost, and a ``damaged-field``
+warning names it;
 a damaged ``.gz`` ends its file with ``read-error`` after the entries read before the damage.
 """
 
@@ -206,6 +209,8 @@ class _Chunk:
     text: str
     problem: str = ""
     detail: str = ""
+    #: a damaged entry's text up to where reading resumes, for ``_salvage``
+    full: str = ""
 
 
 def _read_lines(f: BinaryIO, size: int) -> tuple[bytes, str | None]:
@@ -327,6 +332,7 @@ def _chunks(blocks: Iterable[str]) -> Iterator[_Chunk]:
         if m is None:
             if pending is not None and not pending.problem and _cut_short(buf[pos:]):
                 pending.problem, pending.detail = _EXTRA_BRACE, _extra_detail(pending)
+                pending.full = (pending.text + buf[pos:])[:MAX_ENTRY_CHARS]
             # keep a last line like "@article" whose "{" is on the next line
             tail = _HEAD_TAIL.search(buf, pos)
             keep = tail.start() if tail else len(buf)
@@ -340,6 +346,7 @@ def _chunks(blocks: Iterable[str]) -> Iterator[_Chunk]:
         if pending is not None:
             if not pending.problem and _cut_short(buf[pos:start]):
                 pending.problem, pending.detail = _EXTRA_BRACE, _extra_detail(pending)
+                pending.full = (pending.text + buf[pos:start])[:MAX_ENTRY_CHARS]
             yield pending
             pending = None
         count_line += buf.count("\n", count_pos, start)
@@ -363,6 +370,7 @@ def _chunks(blocks: Iterable[str]) -> Iterator[_Chunk]:
             pending = _Chunk(
                 count_line, kind, buf[start : start + 200], "unbalanced-braces",
                 f"entry on line {count_line} is not closed before the next entry",
+                buf[start:limit][:MAX_ENTRY_CHARS],
             )
             pos = limit
             continue
@@ -379,6 +387,7 @@ def _chunks(blocks: Iterable[str]) -> Iterator[_Chunk]:
             pending = _Chunk(
                 count_line, kind, buf[start : start + 200], "unbalanced-braces",
                 f"entry on line {count_line} is not closed at the end of the file",
+                buf[start:][:MAX_ENTRY_CHARS],
             )
             break
         buf = buf[start:] + block
@@ -572,6 +581,53 @@ def _parse(text: str, strings: dict[str, str]) -> tuple[str, str, dict[str, str]
     if km is not None:
         key, i = km.group(1), km.end()
     return kind, key, _fields(body, i, strings)
+
+
+#: a field name at the start of a line (a damaged entry's fields are found line by line)
+_LINE_FIELD = re.compile(r"(?m)^[ \t,]*([A-Za-z][\w-]*)[ \t]*=[ \t]*")
+#: what may follow a sound value in its stretch of a damaged entry (a stray ``}`` included)
+_VALUE_REST = re.compile(r"[\s,})]*")
+
+
+def _salvage(
+    text: str, strings: dict[str, str]
+) -> tuple[str, str, dict[str, str], list[str]] | None:
+    r"""``(type, key, fields, lost)`` of a damaged entry (a brace missing or one too many):
+    its fields are found at line starts and parsed one by one, so a damaged ``publisher``
+    loses only itself (its name is in ``lost``). None when the authors cannot be read: then
+    the entry is lost as a whole.
+
+    Examples
+    --------
+    >>> t = "@book{k,\n author = {Doe, J.},\n publisher = {Springer,\n year = 2001\n"
+    >>> _salvage(t, {})
+    ('book', 'k', {'author': 'Doe, J.', 'year': '2001'}, ['publisher'])
+    """
+    m = _HEAD.match(text)
+    if m is None:
+        return None
+    kind = m.group(1).lower()
+    km = _KEY.match(text, m.end())
+    key = km.group(1) if km is not None and "=" not in km.group(1) else ""
+    starts = list(_LINE_FIELD.finditer(text, m.end()))
+    fields: dict[str, str] = {}
+    lost: list[str] = []
+    for n, f in enumerate(starts):
+        name = f.group(1).lower()
+        end = starts[n + 1].start() if n + 1 < len(starts) else len(text)
+        stretch = text[f.end() : end]
+        try:
+            value, i = _value(stretch, 0, strings)
+        except _BadEntry:
+            lost.append(name)
+            continue
+        if _VALUE_REST.match(stretch, i).end() != len(stretch):  # type: ignore[union-attr]
+            lost.append(name)
+            continue
+        fields.setdefault(name, value)
+    if "author" not in fields or not split_authors(fields["author"]):
+        return None
+    return kind, key, fields, lost
 
 
 def _define_strings(text: str, strings: dict[str, str]) -> None:
@@ -800,7 +856,16 @@ class _Reader:
         seen: set[str] = set()
         for chunk in _chunks(blocks):
             if chunk.problem:
-                yield Skipped(f"{name}:{chunk.line}", chunk.problem, _with_key(chunk, chunk.detail))
+                got = (
+                    _salvage(chunk.full, self.strings)
+                    if chunk.full and chunk.kind not in IGNORED_TYPES and chunk.kind != "string"
+                    else None
+                )
+                if got is None:
+                    yield Skipped(f"{name}:{chunk.line}", chunk.problem,
+                                  _with_key(chunk, chunk.detail))
+                    continue
+                yield from self._salvaged(name, chunk, chunk.detail, got, seen)
                 continue
             if chunk.kind in IGNORED_TYPES:
                 continue
@@ -813,21 +878,42 @@ class _Reader:
             try:
                 kind, key, fields = _parse(chunk.text, self.strings)
             except _BadEntry as exc:
-                yield Skipped(f"{name}:{chunk.line}", exc.args[0], _with_key(chunk, exc.args[1]))
+                got = (_salvage(chunk.text, self.strings)
+                       if exc.args[0] in ("syntax-error", "unbalanced-braces") else None)
+                if got is None:
+                    yield Skipped(f"{name}:{chunk.line}", exc.args[0],
+                                  _with_key(chunk, exc.args[1]))
+                    continue
+                yield from self._salvaged(name, chunk, exc.args[1], got, seen)
                 continue
-            lkey = key.lower()
-            if key and lkey not in seen:
-                ref = f"{name}#{key}"
-                if len(seen) < MAX_TRACKED_KEYS:
-                    seen.add(lkey)
-            else:
-                # no key, or a key used before in this file (BibTeX would drop the entry;
-                # real files reuse keys for different papers): the line keeps refs unique
-                ref = f"{name}:{chunk.line}"
-            yield from self._entry(kind, key, fields, ref)
+            yield from self._entry(kind, key, fields, self._ref(name, key, chunk.line, seen))
         damage = self.errors.get(path)
         if damage is not None:
             yield Skipped(f"{name}:0", "read-error", f"damaged data, reading stopped: {damage}")
+
+    def _salvaged(
+        self, name: str, chunk: _Chunk, why: str,
+        got: tuple[str, str, dict[str, str], list[str]], seen: set[str],
+    ) -> Iterator[Record | Skipped]:
+        """A damaged entry whose authors could be read: a ``damaged-field`` warning naming
+        the lost fields, then the entry without them."""
+        kind, key, fields, lost = got
+        ref = self._ref(name, key, chunk.line, seen)
+        what = f"field(s) {', '.join(lost)} lost" if lost else "no field lost"
+        yield Skipped(ref, "damaged-field", f"{why}; the entry is kept, {what}")
+        yield from self._entry(kind, key, fields, ref)
+
+    @staticmethod
+    def _ref(name: str, key: str, line: int, seen: set[str]) -> str:
+        """An entry's ``source_ref``: its key, or its line when it has none or a key used
+        before in this file (BibTeX would drop the entry; real files reuse keys for
+        different papers): the line keeps refs unique."""
+        lkey = key.lower()
+        if key and lkey not in seen:
+            if len(seen) < MAX_TRACKED_KEYS:
+                seen.add(lkey)
+            return f"{name}#{key}"
+        return f"{name}:{line}"
 
     def _entry(
         self, kind: str, key: str, fields: dict[str, str], ref: str
