@@ -1,8 +1,14 @@
 """Identity quality on the shared real data, against naive baselines, in one run.
 
-    python bench/identity.py [--data ../shared/data] [--json]
+    python bench/identity.py [--data ../shared/data] [--json] [--aliases-every N] [--only-aliases]
 
-Prints (see ``graphsvc.identity.evaluate`` for the definitions):
+Prints (see ``graphsvc.identity.evaluate`` and ``graphsvc.identity.alias_eval`` for the
+definitions):
+
+0. dblp's alias table (``dblp-aliases/dblp-aliases-half-a.csv.gz``, pairs dblp knows to be one
+   person): recall per category without and with one shared co-author, the share of the
+   misses listed by ``duplicates``, and the pairwise precision of all its strings in one store
+   with the authors holding two homonym numbers of one name (targets of issue 15 item 1);
 
 1. the dblp sample with homonym numbers, dblp ids and ORCIDs stripped, and with only the ids and
    ORCIDs stripped: pairwise precision / recall / F1 and B-cubed precision / recall / F1 of
@@ -29,6 +35,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from graphsvc.identity.alias_eval import (  # noqa: E402
+    evaluate_aliases,
+    load_aliases,
+    one_store_precision,
+    sample,
+)
 from graphsvc.identity.conflation import assess  # noqa: E402
 from graphsvc.identity.duplicates import find_duplicates  # noqa: E402
 from graphsvc.identity.evaluate import (  # noqa: E402
@@ -181,12 +193,56 @@ def all_sources(data: Path) -> dict[str, Any]:
     return out
 
 
+def aliases(path: Path, every: int) -> dict[str, Any]:
+    pairs = sample(load_aliases(path), every)
+    started = time.perf_counter()
+    rep = evaluate_aliases(pairs)
+    pair_s = time.perf_counter() - started
+    started = time.perf_counter()
+    prec = one_store_precision(pairs)
+    prec_s = time.perf_counter() - started
+    return {"pairs": len(pairs), "table": rep.table(), "missed": rep.missed,
+            "precision": prec, "seconds": [round(pair_s, 1), round(prec_s, 1)]}
+
+
+def print_aliases(path: Path, out: dict[str, Any]) -> None:
+    print(f"dblp alias table: {path} ({out['pairs']} pairs; {out['seconds'][0]} s for the pairs, "
+          f"{out['seconds'][1]} s for one store)")
+    head = (f"{'category':<26} {'pairs':>6} {'recall':>8} {'+shared co-author':>18} "
+            f"{'misses listed':>14}")
+    print(head)
+    print("-" * len(head))
+    for r in out["table"]:
+        print(f"{r['category']:<26} {r['pairs']:6d} {r['recall']:8.4f} {r['recall_shared']:18.4f} "
+              f"{r['misses_listed']:14.4f}")
+    p = out["precision"]
+    print(f"all {p['strings']} strings in one store: {p['authors']} authors, {p['joined_pairs']} "
+          f"joined pairs, pairwise precision {p['precision']:.5f}, authors holding two homonym "
+          f"numbers: {p['homonym_merges']}" + (f" {p['homonym_examples']}" if
+                                                p['homonym_merges'] else ""))
+    if p["wrong_examples"]:
+        print("  wrong joins, e.g.: " + "; ".join(" + ".join(w) for w in p["wrong_examples"][:8]))
+    for cat, miss in out["missed"].items():
+        if miss:
+            print(f"  missed {cat}, e.g.: " + "; ".join(" / ".join(m) for m in miss[:4]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--json", action="store_true", help="print the numbers as JSON at the end")
+    ap.add_argument("--aliases-every", type=int, default=1,
+                    help="evaluate every N-th pair of the alias table (1: all, about 6 minutes)")
+    ap.add_argument("--only-aliases", action="store_true", help="print the alias table only")
     args = ap.parse_args()
     data = Path(args.data)
+    table = data / "dblp-aliases" / "dblp-aliases-half-a.csv.gz"
+    alias = aliases(table, args.aliases_every)
+    print_aliases(table, alias)
+    if args.only_aliases:
+        if args.json:
+            print(json.dumps(alias, indent=2, ensure_ascii=False))
+        return
     dblp = data / "dblp" / "dblp-ppopp-socc.xml.gz"
     records = [r for r in read_dblp(dblp) if isinstance(r, Record)]
     print(f"dblp sample: {dblp} ({len(records)} records)")
@@ -210,7 +266,8 @@ def main() -> None:
                 return [plain(v) for v in x]
             return x
 
-        print(json.dumps(plain({"dblp": tables, "pairs": pair_rows, "checks": checks,
+        print(json.dumps(plain({"aliases": alias, "dblp": tables, "pairs": pair_rows,
+                                "checks": checks,
                                 "all_sources": every}), indent=2, ensure_ascii=False))
 
 

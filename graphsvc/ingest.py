@@ -36,7 +36,7 @@ from graphsvc.sources import (
     reader_module,
 )
 from graphsvc.sources.base import MAX_AUTHORS
-from graphsvc.store.base import RESERVED_AUTHOR_ID, Batch, GraphStore
+from graphsvc.store.base import RESERVED_AUTHOR_ID, AuthorCandidate, Batch, GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -383,40 +383,44 @@ class Ingestor:
     def _resolve_authors(
         self, parsed: list[tuple[Any, ParsedName]], sigs: list[str], rec: Record
     ) -> list[tuple[int, str]]:
-        """Resolve every mention of one paper: names the hard rules decide first, then new full
-        names, then initials-only names, each with the co-authors resolved before it as
-        evidence."""
+        """Resolve every mention of one paper: names the hard rules decide first, then the names
+        that need evidence, each against the co-authors of this paper: those resolved, and the
+        candidates of its other names that need evidence (two initials-only names of one paper
+        support each other whichever comes first)."""
         r = self.resolver
         b = self._batch
         out: dict[int, tuple[int, str]] = {}
         seen: set[int] = set()
-        coauthors = _Coauthors(seen)
         source = rec.source or "unknown"
-        full: list[int] = []
-        initials: list[int] = []
+        pending: list[tuple[int, list[tuple[AuthorCandidate, str]]]] = []
         for i, (raw, p) in enumerate(parsed):
             res = r.resolve_hard(raw, p)
             if res is None:
-                if not raw.ids:
-                    (initials if p.initials_only else full).append(i)
-                    continue
-                res = self._create(raw, p)
+                pending.append((i, r.evidence_candidates(p, raw)))
+                continue
             self._accept(i, raw, p, sigs[i], res, source, out, seen)
-        for group, is_full in ((full, True), (initials, False)):
-            for i in group:
-                raw, p = parsed[i]
-                if is_full:
-                    res, dups = r.resolve_full(p, raw, coauthors, display_name)
-                else:
-                    res, dups = r.resolve_initials(p, raw, coauthors)
-                if res is None:
-                    res = self._create(raw, p)
-                    for d in dups:
-                        b.duplicates.append((min(d, res.author_id), max(d, res.author_id),
-                                             "initials-only name fits this full name", 0.5))
-                elif res.rename:
-                    b.renames.append((res.author_id, res.rename))
-                self._accept(i, raw, p, sigs[i], res, source, out, seen)
+        if not pending:
+            return [out[i] for i in sorted(out)]
+        pool = set(seen)
+        for _i, cands in pending:
+            pool.update(c.id for c, _rel in cands)
+        for i, cands in pending:
+            raw, p = parsed[i]
+            mine = {c.id for c, _rel in cands}
+            fitting = [(c, rel) for c, rel in cands if c.id not in seen]
+            res = None
+            if fitting:
+                res = r.decide(p, raw, fitting, _Coauthors(pool - mine), display_name)
+            if res is None:
+                res = self._create(raw, p)
+                for c, rel in fitting:
+                    d = c.id
+                    b.duplicates.append((min(d, res.author_id), max(d, res.author_id),
+                                         f"{rel}: {p.key} ~ {c.key}, no co-author in common",
+                                         0.5))
+            elif res.rename:
+                b.renames.append((res.author_id, res.rename))
+            self._accept(i, raw, p, sigs[i], res, source, out, seen)
         return [out[i] for i in sorted(out)]
 
     def _create(self, raw: Any, p: ParsedName) -> Resolved:

@@ -81,7 +81,8 @@ def test_duplicates_are_ranked_with_their_evidence(store):
     pv = pairs[("Pascal Vincent", "P. Vincent")]
     assert (pv["name_relation"], pv["family"], pv["shared_coauthors"]) == ("initials", "same", 1)
     assert [c["name"] for c in pv["coauthors"]] == ["Hugo Larochelle"]
-    assert pv["venues"] == ["ICML"] and pv["reasons"] == ["initials-only name fits this full name"]
+    assert pv["venues"] == ["ICML"] and pv["reasons"] == [
+        "initials: vincent|p ~ vincent|pascal, no co-author in common"]
     gim = pairs[("Jordi Giménez", "Jordi Gimenes")]
     assert (gim["name_relation"], gim["family"], gim["shared_venues"]) == ("same", "typo", 1)
     gropp = pairs[("William Gropp", "William D. Gropp")]

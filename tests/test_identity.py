@@ -90,7 +90,7 @@ def test_initials_join_full_name_only_with_shared_coauthor(store):
     evidence = store.db.execute(
         "SELECT rule FROM evidence WHERE author_id = ? AND variant = 'P. Vincent'", (pascal,)
     ).fetchall()
-    assert evidence == [("initials match with shared co-author",)]
+    assert evidence == [("initials with shared co-author",)]
     dups = store.db.execute("SELECT a, b FROM duplicates").fetchall()
     assert dups == [(min(pascal, ships[4][1]), max(pascal, ships[4][1]))]
 

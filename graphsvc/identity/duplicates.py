@@ -4,7 +4,8 @@ Candidates come from the store, not from a second pass over the sources:
 
 * authors whose family names agree (the same words, or the same letters without spaces:
   "van der Berg" / "Vanderberg") and whose given names fit (``compare.given_relation``: the
-  same, written as one word, initials, or without a middle name);
+  same, written as one word, initials, without a middle name, or a nickname of the nickname
+  table or a short form: "Bill" / "William", "Jeff" / "Jeffery");
 * family names one typo apart ("Gimenez" / "Gimenes", five letters or more) with fitting given
   names of the same first letter;
 * the pairs the ingest wrote down: an initials-only name that fit a full name without evidence
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphsvc.identity.compare import (
+    MIN_SHORT_FORM,
     RELATION_WEIGHT,
     deletions,
     family_typo,
@@ -37,6 +39,7 @@ from graphsvc.identity.compare import (
     split_key,
 )
 from graphsvc.identity.overrides import CONFLICTING_KINDS
+from graphsvc.names import nicknames
 
 #: an initials-only name fitting more full names than this is not listed
 MAX_FIT = 10
@@ -172,6 +175,22 @@ def _within(block: list[Name], consider: Any, max_fit: int) -> None:
             for i, x in enumerate(members):
                 for y in members[i + 1:]:
                     consider(x, y, "same" if x.family == y.family else "joined")
+        # short forms ("jeff" / "jeffery"): every prefix of four letters or more of a first name
+        for word, members in by_word.items():
+            for k in range(MIN_SHORT_FORM, len(word)):
+                for y in by_word.get(word[:k], ()):
+                    for x in members:
+                        consider(x, y, "same" if x.family == y.family else "joined")
+    # nicknames of the nickname table, whatever their first letters ("bill" / "william")
+    by_first: dict[str, list[Name]] = defaultdict(list)
+    for n in block:
+        by_first[n.given.split()[0]].append(n)
+    for word, members in by_first.items():
+        for other in nicknames.variants(word) if len(word) > 1 else ():
+            if other > word:
+                for y in by_first.get(other, ()):
+                    for x in members:
+                        consider(x, y, "same" if x.family == y.family else "joined")
         for x in initials:
             fits = [y for y in group if y.author != x.author
                     and given_relation(x.given, y.given) is not None]

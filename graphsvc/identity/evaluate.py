@@ -383,8 +383,13 @@ class PairReport:
 def evaluate_pairs(pairs: Sequence[Pair]) -> PairReport:
     """Recall (``same`` pairs joined) and false joins (``different`` pairs joined), per group,
     for graphsvc (without and with a shared co-author) and the name-only baselines."""
+    def initials(p: Pair) -> bool:
+        return parse_name(p.a).initials_only or parse_name(p.b).initials_only
+
     groups: dict[str, list[Pair]] = {
-        "same: pure spelling": [p for p in pairs if p.spelling],
+        "same: pure spelling": [p for p in pairs if p.spelling and not initials(p)],
+        # an initials-only form says less: it joins only with evidence (resolver rule 3)
+        "same: initials-only spelling": [p for p in pairs if p.spelling and initials(p)],
         "same: initials / middle names": [
             p for p in pairs if p.label == "same" and not p.spelling
             and p.kinds & {"initials", "middle", "abbreviation"}
@@ -411,7 +416,7 @@ def evaluate_pairs(pairs: Sequence[Pair]) -> PairReport:
                 members)
         rep.rows[group] = row
         for p, x, y in zip(members, alone, together, strict=True):
-            if p.label == "same" and p.spelling and not x:
+            if p.label == "same" and p.spelling and not initials(p) and not x:
                 rep.wrong.append((p, "spelling variant kept apart"))
             if p.label == "different" and "homonym" not in p.kinds and y:
                 rep.wrong.append((p, "different people joined"))

@@ -9,7 +9,7 @@ from typing import Any
 from graphsvc.errors import AuthorNotFound
 from graphsvc.identity.conflation import conflation
 from graphsvc.identity.overrides import author_aliases, follow, identity_store, summary
-from graphsvc.identity.resolver import JOINED_GIVEN, KEPT_APART_JOINED
+from graphsvc.identity.resolver import SAME_SPELLING, SAME_WORDS, WITH_EVIDENCE
 from graphsvc.names import parse_name
 
 _COAUTHOR_ID = re.compile(r"co-author id (\d+)")
@@ -21,16 +21,24 @@ RULES = {
     "same openalex": "the same OpenAlex author id",
     "same s2": "the same Semantic Scholar author id",
     "same node": "the same node of an edge list",
-    "same match key": "the same name once accents, case, punctuation and name order are set aside",
-    "same name, read differently": "the same words with the family/given boundary elsewhere "
-    "(in stores built before the one-word rule needed evidence: also the given name written as "
-    "one word)",
-    JOINED_GIVEN: "the given name written as one word or split (\"Tae-Hoon\" / \"Taehoon\"), "
-    "with a co-author in common on that paper who reaches every co-author group of the author",
-    KEPT_APART_JOINED: "an author writes this given name as one word or split, but the name "
-    "was not joined to it: no co-author in common, or the author has co-author groups the "
-    "shared co-authors never wrote with (it may hold two people under one spelling); the "
-    "pair is in the duplicate listing",
+    SAME_SPELLING: "the same name once accents, case, punctuation, hyphens and spaces and the "
+    "order of the words are set aside: treated exactly as the same string",
+    SAME_WORDS: "the same words of a full name in another order",
+    f"initials {WITH_EVIDENCE}": "an initials-only form and a full name that fit, with a "
+    "co-author in common on these papers",
+    f"same initials {WITH_EVIDENCE}": "the same initials-only form, with a co-author in common "
+    "on these papers",
+    f"middle name {WITH_EVIDENCE}": "a middle name added, dropped or abbreviated, with a "
+    "co-author in common on these papers",
+    f"nickname {WITH_EVIDENCE}": "a nickname (the nickname table, or one in brackets) of the "
+    "same first name, with a co-author in common on these papers",
+    "merged by hand": "an initials-only form of an author merged into this one by hand",
+    # rules of stores written by earlier versions
+    "same match key": "the same name once accents, case, punctuation and name order are set "
+    "aside",
+    "same name, read differently": "the same words with the family/given boundary elsewhere",
+    "given name written as one word, with shared co-author": "the given name written as one "
+    "word or split, with a co-author in common",
     "initials match with shared co-author": "an initials-only form that fits exactly one full "
     "name, with a co-author in common on that paper",
     "full name matches initials with shared co-author": "a full name that fits exactly one "

@@ -7,27 +7,22 @@ Order of rules (DESIGN.md ``identity/``):
    one exception: a dblp name never joins an author holding the same base name with another
    homonym number ("Wei Liu 0001" and "Wei Liu 0014" are two people even if they share an
    ORCID: dblp numbered them to keep them apart);
-2. equal match keys ("Günther, Mario" = "Mario Gunther"), unless the candidate carries a
-   different hard id of the same kind (two ORCIDs are two people). An initials-only mention
-   joins this way only an author that is itself known by initials: a full-name author needs
-   rule 5's evidence for every initials-only mention;
-3. the same name read differently: the same words with the family/given boundary elsewhere
-   ("Paolo Di Vecchia" = "Di Vecchia, Paolo", "Mohamed A. Abd El Ghany" = "… Abd El-Ghany");
-4. the given name written as one word ("Tan-Tan Zhang" / "Tantan Zhang", "Tae-Hoon Kim" /
-   "Taehoon Kim") joins only with evidence: a co-author in common on this paper, who must
-   also reach every co-author group of the author. How a transliterated given name is split
-   is a spelling its bearer chooses, and different people with one common name choose
-   differently: dblp keeps "Jin-Xiang Wang" apart from "Jinxiang Wang 0001". The evidence
-   shows which person the spelling belongs to; an author whose papers fall into co-author
-   groups that never touch may hold two people under one spelling (the same "Taehoon Kim"
-   is dblp's "Taehoon Kim 0001" on one paper and another Taehoon Kim on the next), and a
-   variant that reaches only one group would be tied to both. A variant kept apart says why
-   in its evidence, and the duplicate listing shows the pair;
-5. an initials-only form ("P. Vincent") joins a full-name author only when exactly one
-   full-name candidate fits and they share a co-author on this paper; the other way round, a
-   new full name joins the one initials-only author that fits it, under the same conditions,
-   and gives it its better display name. Otherwise the names stay separate authors and the pair
-   is listed as a possible duplicate.
+2. equal spelling keys (``names.parse.spelling_key``): spellings that differ only in accents,
+   case, punctuation, hyphens or spaces, the order of the words of a full name, or an
+   apostrophe in a particle are one name and join exactly as identical strings do, unless the
+   candidate carries a different hard id of the same kind (two ORCIDs are two people). The
+   protection against namesakes is the hard ids, the conflation check and manual overrides,
+   not refusing spellings. A full name of three to five words also joins an author whose
+   words are the same in another order ("Pham Van Cuong" / "Cuong Van Pham");
+3. names that say something more or less (a middle name added, dropped or abbreviated, a
+   nickname from the nickname table or in brackets, an initials-only form, and two equal
+   initials-only forms) join only with evidence on the papers concerned: a co-author of this
+   paper who also wrote with the candidate (``evidence_candidates``; the co-authors of this
+   paper include the candidates of its other names, so two initials-only names of one paper
+   support each other). With several candidates with evidence, the one with the most shared
+   co-authors wins. Without evidence the name becomes a new author and every candidate is
+   listed as a possible duplicate, with the relation. Evidence is the same whichever of the
+   two papers came first, so no chain of joins carries papers without evidence.
 
 Manual merges move everything of the merged-away author to the target and leave an alias
 behind (``aliases``): the resolver follows aliases, so an id that was merged away resolves to
@@ -36,23 +31,27 @@ where it went.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import permutations
 
-from graphsvc.identity.compare import dblp_base, homonym_clash, split_key
+from graphsvc.identity.compare import dblp_base, given_relation, homonym_clash, split_key
 from graphsvc.model import AUTHOR_ID_KINDS, RawAuthor
-from graphsvc.names import ParsedName
-from graphsvc.names.parse import PARTICLES
+from graphsvc.names import ParsedName, nicknames
+from graphsvc.names.parse import spelling_key
 from graphsvc.store.base import AuthorCandidate, Batch, GraphStore
 
-#: a name of more words than this has no other reading (rule 3): real names have a handful
-#: ("José María de la Cruz García" has six), and each reading costs a key of the whole name
-MAX_READING_WORDS = 8
+_BRACKET = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
 
+#: a full name of more words than this is not looked up in other word orders (each order
+#: costs a look-up; rotations need none)
+MAX_ORDER_WORDS = 5
 
-#: the rule of a join by rule 4, and of a name it kept apart (the evidence ``explain`` shows)
-JOINED_GIVEN = "given name written as one word, with shared co-author"
-KEPT_APART_JOINED = "kept apart: given name written as one word"
+#: the rules of joins by name (the evidence ``explain`` shows)
+SAME_SPELLING = "same spelling"
+SAME_WORDS = "same words in another order"
+WITH_EVIDENCE = "with shared co-author"
 
 
 def signature(p: ParsedName) -> str:
@@ -80,50 +79,33 @@ def _initials_of(given_key: str) -> str:
     return "".join(t[0] for t in given_key.split() if t)
 
 
-def _syllables(words: list[str]) -> bool:
-    """Given-name words that may be one name written apart ("tan tan", "ko taro"): two or more,
-    none an initial or a surname particle ("paolo di" is a spilled particle)."""
-    return len(words) > 1 and all(len(w) > 1 and w not in PARTICLES for w in words)
-
-
 def _is_initials(given_key: str) -> bool:
     words = given_key.split()
     return bool(words) and all(len(w) == 1 for w in words)
 
 
-def alternative_keys(p: ParsedName) -> list[str]:
-    """Keys of the same name read differently (rule 3): the same words with the family/given
-    boundary elsewhere, most likely first.
-
-    The given name written as one word ("tan tan" / "tantan") is not among them: it needs
-    evidence (rule 4, ``AuthorResolver.resolve_full``). A family name written as one word
-    ("Al-Kabani" / "Alkabani") is not joined: its other direction cannot be looked up, and the
-    duplicate listing shows such pairs. Names with a dblp homonym number have none (the number
-    belongs to one reading), nor have strings of more than ``MAX_READING_WORDS`` words.
+def word_orders(p: ParsedName) -> list[str]:
+    """Spelling keys of the other orders of the words of a full name of three to five words
+    (rotations already share one key; two-word names have no other order).
 
     Examples
     --------
     >>> from graphsvc.names import parse_name
-    >>> alternative_keys(parse_name("Paolo Di Vecchia"))
-    ['di vecchia|paolo']
-    >>> alternative_keys(parse_name("Tan-Tan Zhang"))
-    ['tan zhang|tan']
-    >>> alternative_keys(parse_name("Wei Zhang")), alternative_keys(parse_name("Wei Liu 0001"))
+    >>> parse_name("Cuong Van Pham").spell in word_orders(parse_name("Pham Van Cuong"))
+    True
+    >>> word_orders(parse_name("Wei Zhang")), word_orders(parse_name("J. R. Smith"))
     ([], [])
-    >>> alternative_keys(parse_name("G.K." * 5 + "Savvidy"))
-    []
     """
-    if not p.key or p.homonym is not None or not p.given_key or not p.family_key:
+    if p.initials_only or not p.given_key or not p.family_key:
         return []
-    given, family = p.given_key.split(), p.family_key.split()
-    words = given + family
-    if len(words) > MAX_READING_WORDS:
-        return []  # no name: each reading is a key of the whole string (quadratic)
+    words = [*p.given_key.split(), *p.family_key.split()]
+    if not 3 <= len(words) <= MAX_ORDER_WORDS:
+        return []
     out = []
-    for k in range(1, len(words)):
-        key = f"{' '.join(words[k:])}|{' '.join(words[:k])}"
-        if key != p.key:
-            out.append(key)
+    for perm in sorted(set(permutations(words[1:]))):
+        spell = spelling_key(" ".join(perm), words[0], False, p.homonym)
+        if spell != p.spell and spell not in out:
+            out.append(spell)
     return out
 
 
@@ -242,13 +224,10 @@ class AuthorResolver:
     #: the pair is listed as a likely duplicate) since the last ``take_split_ids``
     split_ids: list[tuple[int, str]] = field(default_factory=list)
     _ext: dict[tuple[str, str], int | None] = field(default_factory=dict)
-    _key: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
+    _spell: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
     _sig: dict[str, SignatureBlock] = field(default_factory=dict)
     _dblp: dict[int, set[str]] = field(default_factory=dict)
     _cands: dict[int, AuthorCandidate] = field(default_factory=dict)
-    #: why the name ``resolve_full`` just left unresolved was kept apart from an author whose
-    #: given name it writes as one word (written as evidence by ``create``)
-    _apart: str | None = None
     #: (author, key, initials only) ``note_variant`` has made the caches know (repeats are
     #: no-ops)
     _noted: set[tuple[int, str, bool]] = field(default_factory=set)
@@ -275,10 +254,10 @@ class AuthorResolver:
         self._ext[k] = found
         return found
 
-    def _by_key(self, key: str) -> list[AuthorCandidate]:
-        got = self._key.get(key)
+    def _by_spell(self, spell: str) -> list[AuthorCandidate]:
+        got = self._spell.get(spell)
         if got is None:
-            got = self._key[key] = [] if self.complete else self.store.authors_by_key(key)
+            got = self._spell[spell] = [] if self.complete else self.store.authors_by_spell(spell)
         return got
 
     def _by_sig(self, sig: str) -> SignatureBlock:
@@ -304,7 +283,7 @@ class AuthorResolver:
         """Bound memory on huge runs against a store that is not fully cached."""
         if self.complete:
             return
-        for cache in (self._ext, self._key, self._sig, self._dblp, self._cands, self._noted):
+        for cache in (self._ext, self._spell, self._sig, self._dblp, self._cands, self._noted):
             if len(cache) > limit:
                 cache.clear()
                 self._noted.clear()
@@ -322,7 +301,6 @@ class AuthorResolver:
 
         None when none of them decides.
         """
-        self._apart = None
         ids = raw.ids
         mine = ids.get("dblp") if ids else None
         # only a numbered dblp name can clash with a homonym (``homonym_clash``)
@@ -349,158 +327,83 @@ class AuthorResolver:
                 return Resolved(found, f"same {kind}", value)
         if not parsed.key:
             return None
-        # the first author that fits, not all of them: k mentions of one key (4,000 x
-        # "Smith, J.") would otherwise check every one of k authors each, k^2 in all
-        fitting = next(
-            (c for c in self._by_key(parsed.key) if self._may_join(c, raw, parsed)), None
-        )
-        if fitting is not None:
-            return Resolved(fitting.id, "same match key", parsed.key)
-        words = sorted(parsed.key.replace("|", " ").split())
-        for alt in alternative_keys(parsed):
-            fitting = next((
-                c for c in self._by_key(alt)
-                if self._may_join(c, raw, parsed,
-                                  sorted(c.key.replace("|", " ").split()) == words)
-            ), None)
-            if fitting is not None:
-                return Resolved(fitting.id, "same name, read differently",
-                                f"{parsed.key} = {alt}")
+        if parsed.initials_only:
+            # initials join only with evidence (rule 3), or where a manual merge put this key
+            merged = self.merged_keys.get(parsed.key, ())
+            for c in self._by_spell(parsed.spell) if merged else ():
+                if c.id in merged and not _conflicts(c.ids, raw.ids):
+                    return Resolved(c.id, "merged by hand", parsed.key)
+            return None
+        for spell in (parsed.spell, *word_orders(parsed)):
+            for c in self._by_spell(spell):
+                if not _conflicts(c.ids, raw.ids):
+                    if spell == parsed.spell:
+                        return Resolved(c.id, SAME_SPELLING, parsed.spell)
+                    return Resolved(c.id, SAME_WORDS, f"{parsed.key} ~ {c.key}")
         return None
 
-    def _may_join(
-        self, c: AuthorCandidate, raw: RawAuthor, parsed: ParsedName, same_words: bool = False
-    ) -> bool:
-        if _conflicts(c.ids, raw.ids):
-            return False
-        # an initials-only mention joins a full-name author only with evidence (rule 5),
-        # unless that author's own name is these very words read differently, or an author
-        # known by this key was merged into it by hand
-        return (
-            same_words
-            or not parsed.initials_only
-            or _is_initials(split_key(c.key)[1])
-            or c.id in self.merged_keys.get(parsed.key, ())
-        )
+    def evidence_candidates(
+        self, parsed: ParsedName, raw: RawAuthor
+    ) -> list[tuple[AuthorCandidate, str]]:
+        """Authors this name may be if a co-author says so (rule 3), with the relation of the
+        names: an initials-only form, a middle name added, dropped or abbreviated, a nickname
+        (the nickname table, or a nickname in brackets), or the same initials. Names with a
+        dblp homonym number have none (the number decides)."""
+        if not parsed.key or not parsed.given_key:
+            return []
+        mine = raw.ids.get("dblp") if raw.ids else None
+        fam = parsed.family_key
+        words = parsed.given_key.split()
+        firsts = {words[0][0]}
+        alt: set[str] = set()  # other first names: nicknames, bracketed nicknames
+        if not parsed.initials_only:
+            firsts.update(v[0] for v in nicknames.variants(words[0]))
+        for w in _bracketed(parsed.given):
+            alt.add(w)
+            firsts.add(w[0])
+        out: dict[int, tuple[AuthorCandidate, str]] = {}
+        for first in sorted(firsts):
+            for c in self._by_sig(f"{fam}|{first}"):
+                if c.id in out or _conflicts(c.ids, raw.ids):
+                    continue
+                cfam, cgiv, num = split_key(c.key)
+                if cfam != fam or (num is not None and num != parsed.homonym) or (
+                    mine is not None and homonym_clash(self._dblp_names(c.id), [mine])
+                ):
+                    continue
+                rel = name_relation(parsed.given_key, cgiv, alt)
+                if rel is not None:
+                    out[c.id] = (c, rel)
+        return [out[k] for k in sorted(out)]
 
     def _shared(self, cand: int, coauthors: Sequence[int]) -> list[int]:
         return [
             o for o in coauthors if (min(o, cand), max(o, cand)) in self.pending_pairs
         ] or self.store.shared_coauthors(cand, coauthors)
 
-    def resolve_initials(
-        self, parsed: ParsedName, raw: RawAuthor, coauthors: Sequence[int]
-    ) -> tuple[Resolved | None, list[int]]:
-        """Rule 5 for an initials-only name: (join, or None plus the possible duplicates)."""
-        self._apart = None
-        full = [
-            c
-            for c in self._by_sig(signature(parsed)).full_authors(self._flips)
-            if not _conflicts(c.ids, raw.ids)
-            and initials_fit(parsed.initials, split_key(c.key)[1])
-        ]
-        if len(full) != 1:
-            return None, [c.id for c in full]
-        cand = full[0]
-        shared = self._shared(cand.id, coauthors)
-        if shared:
-            return Resolved(
-                cand.id, "initials match with shared co-author", f"shares co-author id {shared[0]}"
-            ), []
-        return None, [cand.id]
-
-    def resolve_full(
+    def decide(
         self,
         parsed: ParsedName,
         raw: RawAuthor,
+        cands: Sequence[tuple[AuthorCandidate, str]],
         coauthors: Sequence[int],
         display: Callable[[ParsedName, RawAuthor], str],
-    ) -> tuple[Resolved | None, list[int]]:
-        """Rules 4 and 5 for a new full name: the author that writes its given name as one word
-        (or this one split) with a shared co-author, or the one initials-only author that fits
-        it with a shared co-author.
-
-        Returns (join, or None plus the initials-only authors it may be).
-        """
-        self._apart = None
-        if not parsed.key or parsed.homonym is not None:
-            return None, []
-        block = self._by_sig(signature(parsed))
-        compact = parsed.given_key.replace(" ", "")
-        for c in block.by_compact.get((parsed.family_key, compact), ()):
-            _fam, giv, num = split_key(c.key)
-            if (
-                num is None
-                and giv != parsed.given_key
-                and (_syllables(giv.split()) or _syllables(parsed.given_key.split()))
-                and not (" " in giv and " " in parsed.given_key)
-                and not _conflicts(c.ids, raw.ids)
-            ):
-                pair = f"{parsed.key} ~ {c.key} (author {c.id})"
-                shared = self._shared(c.id, coauthors)
-                if not shared:
-                    self._apart = f"{pair}: no co-author in common"
-                elif not self._reaches_every_group(c.id, shared):
-                    self._apart = (f"{pair}: shares co-author id {shared[0]}, but the author has "
-                                   "co-author groups that never wrote with them")
-                else:
-                    self._apart = None
-                    return Resolved(c.id, JOINED_GIVEN,
-                                    f"{parsed.key} = {c.key}, shares co-author id {shared[0]}"), []
-        inits = [
-            c for c in block.initials
-            if c.initials_only and not _conflicts(c.ids, raw.ids)
-            and initials_fit(_initials_of(split_key(c.key)[1]), parsed.given_key)
-        ]
-        if len(inits) != 1:
-            return None, [c.id for c in inits]
-        cand = inits[0]
-        if self._has_rival(block, cand, raw):
-            return None, [cand.id]
-        shared = self._shared(cand.id, coauthors)
-        if shared:
-            return Resolved(
-                cand.id, "full name matches initials with shared co-author",
-                f"shares co-author id {shared[0]}", rename=display(parsed, raw),
-            ), []
-        return None, [cand.id]
-
-    def _reaches_every_group(self, cand: int, shared: Sequence[int]) -> bool:
-        """Whether every co-author of ``cand`` is linked to one of ``shared`` by a chain of
-        co-authors of ``cand`` who wrote together: the variant reaches every co-author group
-        of the author, not only one of two people it may hold (rule 4)."""
-        pending = self.pending_pairs.partners
-        mine = set(pending.get(cand, ()))
-        sets_of = getattr(self.store, "coauthor_sets", None)  # IdentityStore: both stores
-        if sets_of is not None:
-            mine |= sets_of([cand]).get(cand, set())
-        reached = set(shared) & mine
-        left = mine - reached
-        todo = list(reached)
-        while todo and left:
-            # links among the author's co-authors only: a co-author who wrote with thousands
-            # costs no more than one who wrote with a few
-            x = todo.pop()
-            near = pending.get(x, set())
-            linked = {y for y in left if y in near}
-            if len(linked) < len(left):
-                linked.update(self.store.shared_coauthors(x, sorted(left - linked)))
-            left -= linked
-            todo.extend(linked)
-        return not left
-
-    @staticmethod
-    def _has_rival(block: SignatureBlock, cand: AuthorCandidate, raw: RawAuthor) -> bool:
-        """Whether a full-name author other than ``cand`` fits ``cand``'s initials (then a full
-        name cannot tell which of them the initials meant)."""
-        mine = _initials_of(split_key(cand.key)[1])
-        if not mine:
-            return False
-        return any(
-            d.id != cand.id and not d.initials_only and not _conflicts(d.ids, raw.ids)
-            for theirs, ds in block.by_initials.items() if theirs.startswith(mine)
-            for d in ds
-        )
+    ) -> Resolved | None:
+        """The candidate with evidence (more co-authors in common with this paper than any
+        other candidate), or None."""
+        found = []
+        for c, rel in cands:
+            shared = self._shared(c.id, coauthors)
+            if shared:
+                found.append((len(shared), -c.id, c, rel, shared))
+        found.sort(key=lambda f: (f[0], f[1]), reverse=True)
+        if not found or (len(found) > 1 and found[1][0] == found[0][0]):
+            return None  # no evidence, or as much for two authors: which one is unknown
+        _n, _i, c, rel, shared = found[0]
+        detail = (f"{parsed.key} ~ {c.key} ({rel}); shares co-author id "
+                  f"{', '.join(map(str, sorted(shared)[:5]))}")
+        rename = display(parsed, raw) if c.initials_only and not parsed.initials_only else None
+        return Resolved(c.id, f"{rel} {WITH_EVIDENCE}", detail, rename=rename)
 
     def create(
         self,
@@ -512,9 +415,6 @@ class AuthorResolver:
         aid = self.next_author_id
         self.next_author_id += 1
         batch.new_authors.append((aid, display(parsed, raw), parsed.key))
-        if self._apart is not None:
-            batch.evidence.append((aid, raw.name, KEPT_APART_JOINED, self._apart))
-            self._apart = None
         self._dblp[aid] = set()
         claimed = []
         for kind in AUTHOR_ID_KINDS:
@@ -529,7 +429,7 @@ class AuthorResolver:
         cand = AuthorCandidate(aid, parsed.key, parsed.initials_only, conflict_keys(claimed))
         self._cands[aid] = cand
         if parsed.key:
-            self._by_key(parsed.key).append(cand)
+            self._by_spell(parsed.spell).append(cand)
             self._by_sig(signature(parsed)).add(cand)
         return Resolved(aid, "new author", "")
 
@@ -548,7 +448,7 @@ class AuthorResolver:
             self._flips += 1
         if not parsed.key:
             return
-        got = self._by_key(parsed.key)
+        got = self._by_spell(parsed.spell)
         # newest last: the author ``create`` just added is found at once, not after k others
         if all(c.id != aid for c in reversed(got)):
             got.append(cand)
@@ -574,22 +474,71 @@ class AuthorResolver:
 def conflict_keys(ids: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Hard ids keyed so that equal keys with different values mean different people.
 
+    dblp names are not among them: dblp prints one person under several names (its alias
+    table), and keeps homonyms apart by their numbers, which are part of the spelling key and
+    checked by ``homonym_clash``.
     Edge-list node ids only conflict within one data set: node 7 and node 9 of ca-GrQc are two
     people, but a node of one data set may be the same person as a node of another.
 
     Examples
     --------
-    >>> conflict_keys([("orcid", "0000-0001-2345-6789"), ("node", "ca-GrQc:7")])
+    >>> conflict_keys([("orcid", "0000-0001-2345-6789"), ("node", "ca-GrQc:7"), ("dblp", "X")])
     {'orcid': '0000-0001-2345-6789', 'node:ca-GrQc': 'ca-GrQc:7'}
     """
     out = {}
     for kind, value in ids:
         if kind == "node":
             out[f"node:{value.rsplit(':', 1)[0]}"] = value
-        elif kind in AUTHOR_ID_KINDS:
+        elif kind in AUTHOR_ID_KINDS and kind != "dblp":
             out[kind] = value
     return out
 
 
 def _conflicts(have: dict[str, str], incoming: dict[str, str]) -> bool:
     return any(have.get(k, v) != v for k, v in conflict_keys(incoming.items()).items())
+
+
+def _bracketed(given: str) -> list[str]:
+    """Folded nicknames in brackets in a given name ("Honghua (Kathy)" -> ["kathy"])."""
+    if "(" not in given and "[" not in given:
+        return []
+    from graphsvc.names import fold
+
+    return [fold(m) for m in _BRACKET.findall(given) if fold(m)]
+
+
+def name_relation(given: str, other: str, alt: Iterable[str] = ()) -> str | None:
+    """How a given key relates to a candidate's, for a join that needs evidence (rule 3), or
+    None: ``initials``, ``middle name`` (added, dropped or abbreviated), ``nickname`` (the
+    first names are one name by the nickname table or a short form, or one is a bracketed
+    nickname of the other: ``alt`` holds this name's bracketed nicknames), ``same initials``.
+
+    Examples
+    --------
+    >>> name_relation("daniel", "daniel a"), name_relation("p", "pascal"), name_relation("f", "f")
+    ('middle name', 'initials', 'same initials')
+    >>> name_relation("ken", "kenneth j"), name_relation("daniel b", "daniel a")
+    ('nickname', None)
+    >>> name_relation("kathy", "honghua kathy"), name_relation("honghua kathy", "kathy", {"kathy"})
+    ('nickname', 'nickname')
+    """
+    if given == other:
+        return "same initials" if _is_initials(given) else None
+    rel = given_relation(given, other)
+    if rel == "initials":
+        return "initials" if _is_initials(given) or _is_initials(other) else "middle name"
+    if rel == "middle":
+        return "middle name"
+    if rel == "nickname":
+        return "nickname"
+    if rel is not None:
+        return None  # same or joined: the spelling key decides those
+    words, theirs = given.split(), other.split()
+    if len(words[0]) == 1 or len(theirs[0]) == 1:
+        return None
+    # a bracketed nickname ("honghua (kathy)") used as the first name
+    if theirs[0] in alt or (len(words) == 1 and words[0] in theirs[1:]) or (
+        len(theirs) == 1 and theirs[0] in words[1:] and theirs[0] in alt
+    ):
+        return "nickname"
+    return None

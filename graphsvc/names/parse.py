@@ -59,6 +59,8 @@ _TEX = re.compile(r"[\\{}~$]|--")
 _NON_WORD = re.compile(r"[\W_]+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# a nickname in brackets inside a name ("Yan (Michael) Zhang"): one word of letters
+_NICKNAME = re.compile(r"[(\[][^\W\d_][^\W\d_'’-]*[)\]]")
 # "C. -P.", "Jean - Pierre": spaces around a hyphen between two name parts
 _SPACED_HYPHEN = re.compile(r"(?<=[\w.])\s*([-‐‑–])\s*(?=\w)")
 _DOT_LETTER = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
@@ -186,10 +188,11 @@ def _fold_clean(d: str) -> str:
 class ParsedName(NamedTuple):
     """A name mention split into parts, with the keys used to match it.
 
-    ``key`` is ``family_key|given_key``, plus ``#homonym`` for a dblp homonym number; it is
-    ``""`` when the name has no letters (callers treat that as a bad name). The suffix is
-    not part of any key. Immutable; a named tuple, so that building, copying and sending one
-    to another process (the ingest parses names in a second process) costs little.
+    ``key`` is ``family_key|given_key``, plus ``#homonym`` for a dblp homonym number, with a
+    suffix after the family key ("smith jr|john"); it is ``""`` when the name has no letters
+    (callers treat that as a bad name). ``spell`` is the spelling key (``spelling_key``).
+    Immutable; a named tuple, so that building, copying and sending one to another process
+    (the ingest parses names in a second process) costs little.
     """
 
     original: str
@@ -203,6 +206,9 @@ class ParsedName(NamedTuple):
     given_key: str
     initials: str
     initials_only: bool
+    #: the spelling key: equal for spellings that differ only in accents, case, punctuation,
+    #: hyphens or spaces, or the order of the words of a full name (``spelling_key``)
+    spell: str = ""
 
 
 def name_key(name: str) -> str:
@@ -263,7 +269,7 @@ def parse_name(
     ('G. K.', 'Savvidy', 'savvidy|g k')
     >>> p = parse_name("Smith, Jr., John")
     >>> p.display, p.suffix, p.key
-    ('John Smith Jr.', 'Jr.', 'smith|john')
+    ('John Smith Jr.', 'Jr.', 'smith jr|john')
     >>> p = parse_name("", family=r"Bal\'azs", given="C.")
     >>> p.display, p.key, p.initials_only
     ('C. Balázs', 'balazs|c', True)
@@ -294,8 +300,9 @@ def parse_name(
     initials = "".join(w[0] for w in words)
     key = ""
     if _has_letter(fam_d) or _has_letter(giv_d):
-        key = f"{family_key}|{given_key}" if homonym is None else (
-            f"{family_key}|{given_key}#{homonym}")
+        # a suffix is part of the name: "John Smith Jr." is not "John Smith"
+        fk = f"{family_key} {_fold_clean(suf_d)}" if suf_d else family_key
+        key = f"{fk}|{given_key}" if homonym is None else f"{fk}|{given_key}#{homonym}"
     display = _display(giv_d, fam_d, suf_d)
     return ParsedName(
         original=name,
@@ -310,7 +317,63 @@ def parse_name(
         initials=initials,
         # every word one letter: "j r r" is 2n-1 characters long
         initials_only=bool(words) and len(given_key) == 2 * len(words) - 1,
+        spell=spell_of_key(key),
     )
+
+
+#: names longer than this (letters) are not rotated for their spelling key (cost; no name is)
+MAX_ROTATED = 80
+
+
+def spell_of_key(key: str) -> str:
+    """The spelling key of a match key (``family|given[#homonym]``), for stores that keep keys.
+
+    Examples
+    --------
+    >>> spell_of_key("wu|ze hao") == spell_of_key("zehao|wu") == parse_name("Wu Ze-Hao").spell
+    True
+    >>> spell_of_key("haas|f"), spell_of_key("")
+    ('haas|f', '')
+    """
+    if not key:
+        return ""
+    family, _, rest = key.partition("|")
+    given, _, homonym = rest.partition("#")
+    words = given.split()
+    return spelling_key(family, given, bool(words) and all(len(w) == 1 for w in words),
+                        homonym or None)
+
+
+def spelling_key(family_key: str, given_key: str, initials_only: bool, homonym: str | None) -> str:
+    """The key under which spellings of one name are one: identical strings, and strings that
+    differ only in accents, case, punctuation, hyphens or spaces, the order of the words of a
+    full name, or an apostrophe in a particle (the folding already made those equal).
+
+    A full name is read as a ring of letters: its words in order, written together, where a
+    single letter (an initial) stays marked, so "Daniel A. Connors" is not "Daniela Connors";
+    the key is the smallest rotation of the ring, so "Quoc Tuan Vu", "Vu Quoc Tuan" and "Vu
+    QuocTuan" are one key, as are "Ze-Hao Wu", "Zehao Wu" and "Wu Zehao". An initials-only name
+    keeps its family name and its initials apart ("haas|f"): initials say less and are matched
+    with evidence. A dblp homonym number is part of the key, and so is a suffix (the match key
+    puts it after the family name: a "Jr." is another person).
+
+    Examples
+    --------
+    >>> spelling_key("wu", "ze hao", False, None) == spelling_key("zehao", "wu", False, None)
+    True
+    >>> spelling_key("connors", "daniel a", False, None)
+    '.a.connorsdaniel'
+    >>> spelling_key("al bukhitan", "f", True, None), spelling_key("liu", "wei", False, "0001")
+    ('albukhitan|f', 'eiliuw#0001')
+    """
+    if initials_only or not given_key:
+        out = f"{family_key.replace(' ', '')}|{given_key}"
+    else:
+        ring = "".join(w if len(w) > 1 else f".{w}." for w in f"{given_key} {family_key}".split())
+        if len(ring) <= MAX_ROTATED:
+            ring = min(ring[i:] + ring[:i] for i in range(len(ring)))
+        out = ring
+    return out if homonym is None else f"{out}#{homonym}"
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -394,10 +457,21 @@ def _from_parts(fam: str, giv: str, suf: str, upper: bool) -> tuple[str, str, st
     return " ".join(gtoks), " ".join(ftoks), _suffix_display(suf) if suf else ""
 
 
+def _keep_nickname(m: re.Match[str]) -> str:
+    """A bracketed nickname stays part of the name; anything else in brackets goes: a last
+    bracket of a "Given Family" name is an affiliation or a footnote ("Ann Lee (Utrecht)",
+    "A. Greilich (1)"), but "Zhang, Yan (Michael)" ends with its given name."""
+    if _NICKNAME.fullmatch(m.group()) is None:
+        return " "
+    last = not m.string[m.end():].strip()
+    return m.group() if not last or "," in m.string[: m.start()] else " "
+
+
 def _split(s: str) -> tuple[str, str, str]:
     """(given, family, suffix) of a name string in display form, homonym number removed."""
     if "(" in s or "[" in s:  # "A. Greilich (1)", "Ann Lee (Utrecht University)"
-        s = " ".join(_BRACKETED.sub(" ", s).split())
+        # a bracketed nickname stays, as part of the name ("Yan (Michael) Zhang")
+        s = " ".join(_BRACKETED.sub(_keep_nickname, s).split())
     if s.endswith((" et al", " et al.")):
         s = s[: s.rindex(" et al")]
     if s.startswith(("and ", "& ")):  # "A, B, and C" split on commas

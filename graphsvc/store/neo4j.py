@@ -43,6 +43,7 @@ from neo4j.exceptions import Neo4jError
 from graphsvc.config import Settings
 from graphsvc.errors import StoreUnavailable
 from graphsvc.identity.resolver import conflict_keys
+from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import (
     RESERVED_AUTHOR_ID,
     AuthorCandidate,
@@ -84,6 +85,7 @@ SCHEMA = (
     "schema_evidence",
     "schema_author_key",
     "schema_variant_key",
+    "schema_variant_spell",
     "schema_variant_sig",
     "schema_paper_title",
     "schema_author_search",
@@ -189,6 +191,9 @@ class Neo4jStore(NativeQueries):
 
     def authors_by_key(self, key: str) -> list[AuthorCandidate]:
         return self._candidates(self._read("authors_by_key", key=key))
+
+    def authors_by_spell(self, spell: str) -> list[AuthorCandidate]:
+        return self._candidates(self._read("authors_by_spell", spell=spell))
 
     def authors_by_signature(self, sig: str) -> list[AuthorCandidate]:
         return self._candidates(self._read("authors_by_sig", sig=sig))
@@ -510,7 +515,8 @@ class Neo4jIdentityTx:
             return
         self._run("write_variants", rows=[
             {"author": int(author), "name": v.name, "source": v.source, "key": v.key,
-             "sig": v.sig, "initials_only": bool(v.initials_only), "tokens": _tokens(v.name)}
+             "spell": spell_of_key(v.key), "sig": v.sig, "initials_only": bool(v.initials_only),
+             "tokens": _tokens(v.name)}
             for v in rows
         ])
         self._run("write_variant_counts", rows=[
@@ -625,7 +631,8 @@ def batch_statements(batch: Batch) -> list[tuple[str, dict[str, Any]]]:
     add("write_authorships", "rows", ships)
     variants = _first(((a, n, src), (k, s, bool(i))) for a, n, k, s, src, i in batch.variants)
     add("write_variants", "rows", [
-        {"author": a, "name": n, "source": src, "key": k, "sig": s, "initials_only": i,
+        {"author": a, "name": n, "source": src, "key": k, "spell": spell_of_key(k), "sig": s,
+         "initials_only": i,
          "tokens": _tokens(n)}
         for (a, n, src), (k, s, i) in variants.items()
     ])

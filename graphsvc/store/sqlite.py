@@ -17,6 +17,7 @@ import numpy as np
 from graphsvc.errors import StoreBusy, StoreUnavailable
 from graphsvc.identity.resolver import conflict_keys
 from graphsvc.names import fold
+from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
 from graphsvc.store.search import edit_distance_at_most, key_tokens
 from graphsvc.store.sqlite_errors import store_error
@@ -27,6 +28,7 @@ from graphsvc.store.sqlite_schema import (
     _DEFERRABLE,
     SCHEMA,
     SCHEMA_VERSION,
+    SPELL_INDEX,
     add_foreign_keys,
     edges_from_papers,
 )
@@ -40,9 +42,9 @@ def _needs_upgrade(db: sqlite3.Connection, have: set[str]) -> bool:
     """Whether an existing store lacks an index, a column or its foreign keys."""
     wanted = {m.group(1) for m in re.finditer(r"CREATE (?:TABLE|INDEX|VIRTUAL TABLE) IF NOT "
                                               r"EXISTS (\w+)", SCHEMA)}
-    if wanted - have:
+    if (wanted | {"variants_spell"}) - have:
         return True
-    for table, column in (("authorships", "source"), ("papers", "tie")):
+    for table, column in (("authorships", "source"), ("papers", "tie"), ("variants", "spell")):
         if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
             return True
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -139,6 +141,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             with self.writing("create the store"):
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(SCHEMA)
+                db.execute(SPELL_INDEX)
                 self.set_meta("schema_version", SCHEMA_VERSION)
         elif _needs_upgrade(db, have):
             # indexes a bulk load that never finished left dropped, or an older schema; not
@@ -167,6 +170,15 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         columns = {r[1] for r in db.execute("PRAGMA table_info(papers)")}
         if "tie" not in columns:  # a store written before ties were told from papers
             db.execute("ALTER TABLE papers ADD COLUMN tie REAL")
+        if "spell" not in {r[1] for r in db.execute("PRAGMA table_info(variants)")}:
+            # a store written before variants kept their spelling key: computed from the keys
+            db.execute("ALTER TABLE variants ADD COLUMN spell TEXT NOT NULL DEFAULT ''")
+            db.executemany(
+                "UPDATE variants SET spell = ? WHERE key = ?",
+                [(spell_of_key(k), k) for (k,) in db.execute(
+                    "SELECT DISTINCT key FROM variants").fetchall()],
+            )
+        db.execute(SPELL_INDEX)
         add_foreign_keys(db)
         self.set_meta("schema_version", SCHEMA_VERSION)
         db.execute("DELETE FROM meta WHERE key = ?", (_DEFERRED_FLAG,))
@@ -228,6 +240,9 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
 
     def authors_by_signature(self, sig: str) -> list[AuthorCandidate]:
         return self._candidates("sig", sig)
+
+    def authors_by_spell(self, spell: str) -> list[AuthorCandidate]:
+        return self._candidates("spell", spell)
 
     def shared_coauthors(self, author: int, others: Sequence[int]) -> list[int]:
         found: set[int] = set()
@@ -292,11 +307,11 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                 batch.author_ids,
             )
             db.executemany(
-                "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + "
+                "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count, "
+                "spell) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + "
                 "excluded.count",
                 [
-                    (a, n, src, k, s, int(i), c)
+                    (a, n, src, k, s, int(i), c, spell_of_key(k))
                     for (a, n, k, s, src, i), c in Counter(batch.variants).items()
                 ],
             )

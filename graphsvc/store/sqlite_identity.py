@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import RESERVED_AUTHOR_ID, IdentityTx, Mention, T, VariantRow
 from graphsvc.store.sqlite_lock import exclusive
 from graphsvc.store.sqlite_schema import edges_from_papers
@@ -293,10 +294,11 @@ class SQLiteIdentityTx:
 
     def add_variants(self, author: int, rows: Sequence[VariantRow]) -> None:
         self.db.executemany(
-            "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + "
+            "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count, spell) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + "
             "excluded.count",
-            [(author, v.name, v.source, v.key, v.sig, int(v.initials_only), v.n) for v in rows],
+            [(author, v.name, v.source, v.key, v.sig, int(v.initials_only), v.n,
+              spell_of_key(v.key)) for v in rows],
         )
         self.db.execute("DELETE FROM variants WHERE author_id = ? AND count <= 0", (author,))
 

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS variants (
     author_id INTEGER NOT NULL REFERENCES authors (id) DEFERRABLE INITIALLY DEFERRED,
     name TEXT NOT NULL, source TEXT NOT NULL,
     key TEXT NOT NULL, sig TEXT NOT NULL, initials_only INTEGER NOT NULL, count INTEGER NOT NULL,
+    spell TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (author_id, name, source)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS variants_key ON variants (key);
@@ -103,6 +104,10 @@ _DEFERRABLE = {
     for m in re.finditer(r"CREATE INDEX IF NOT EXISTS (\w+) ON [^;]+", SCHEMA)
     if not m.group(1).startswith(_KEPT_DURING_LOAD)
 }
+#: created after ``migrate`` (a store written before variants kept their spelling key has no
+#: such column until then)
+SPELL_INDEX = "CREATE INDEX IF NOT EXISTS variants_spell ON variants (spell)"
+_DEFERRABLE["variants_spell"] = SPELL_INDEX
 
 
 def edges_from_papers(where: str = "") -> str:
