@@ -110,6 +110,9 @@ _NameKey = tuple[str, str | None, str | None, str | None]
 _Mention = tuple[str | None, ParsedName]
 #: distinct mentions whose parsing an ingest remembers
 MAX_CACHED_NAMES = 500_000
+#: a run into an empty store keeps every co-author pair it wrote, up to this many, so that the
+#: evidence checks of the identity rules need no store look-up
+MAX_RUN_PAIRS = 4_000_000
 
 
 def _parse_mention(raw: Any) -> _Mention:
@@ -184,6 +187,23 @@ class _Coauthors(Sequence[int]):
         return self._list()[i]
 
 
+class _Without(set[int]):
+    """``pool`` without ``drop``, for membership tests and sizes, without copying ``pool``."""
+
+    def __init__(self, pool: set[int], drop: set[int]) -> None:
+        super().__init__()
+        self._pool, self._drop = pool, drop
+
+    def __contains__(self, x: object) -> bool:
+        return x in self._pool and x not in self._drop
+
+    def __len__(self) -> int:
+        return len(self._pool) - len(self._drop & self._pool)
+
+    def __iter__(self) -> Iterator[int]:
+        return (x for x in self._pool if x not in self._drop)
+
+
 class Ingestor:
     """Turns records into batches for one store; one instance per ingest run."""
 
@@ -206,7 +226,7 @@ class Ingestor:
             next_author = max(next_author, int(reserved) + 1)
         self.resolver = AuthorResolver(
             store, next_author, complete=self.complete, aliases=author_aliases(store),
-            merged_keys=merged_keys(store),
+            merged_keys=merged_keys(store), pairs_complete=self.complete,
         )
         self.next_paper = next_paper
         self.report = IngestReport(max_team_size=max_team_size)
@@ -406,11 +426,12 @@ class Ingestor:
             pool.update(c.id for c, _rel in cands)
         for i, cands in pending:
             raw, p = parsed[i]
-            mine = {c.id for c, _rel in cands}
             fitting = [(c, rel) for c, rel in cands if c.id not in seen]
             res = None
             if fitting:
-                res = r.decide(p, raw, fitting, _Coauthors(pool - mine), display_name)
+                # the co-authors: the pool without this name's own candidates (few)
+                mine = {c.id for c, _rel in cands}
+                res = r.decide(p, raw, fitting, _Without(pool, mine), display_name)
             if res is None:
                 res = self._create(raw, p)
                 for c, rel in fitting:
@@ -503,7 +524,10 @@ class Ingestor:
         if not self.complete and len(self._paper_ext) > 2_000_000:
             self._paper_ext.clear()
             self._paper_titles.clear()
-        self.resolver.pending_pairs.clear()
+        r = self.resolver
+        if not r.pairs_complete or len(r.pending_pairs) > MAX_RUN_PAIRS:
+            r.pending_pairs.clear()  # the store answers for what the batches wrote
+            r.pairs_complete = False
         self.resolver.trim_caches()
         if _gc_pausers:
             gc.freeze()  # what the batch left alive is never traversed again in this run

@@ -36,13 +36,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 
-from graphsvc.identity.compare import dblp_base, given_relation, homonym_clash, split_key
+from graphsvc.identity.compare import (
+    MIN_SHORT_FORM,
+    dblp_base,
+    given_relation,
+    homonym_clash,
+    split_key,
+)
 from graphsvc.model import AUTHOR_ID_KINDS, RawAuthor
 from graphsvc.names import ParsedName, nicknames
 from graphsvc.names.parse import spelling_key
 from graphsvc.store.base import AuthorCandidate, Batch, GraphStore
 
 _BRACKET = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
+
+#: an initials-only form that fits more authors than this says nothing about which one
+MAX_FIT = 10
 
 #: a full name of more words than this is not looked up in other word orders (each order
 #: costs a look-up; rotations need none)
@@ -141,13 +150,15 @@ class SignatureBlock:
 
     authors: list[AuthorCandidate] = field(default_factory=list)
     ids: set[int] = field(default_factory=set)
-    #: (family key, given key without spaces) of the author's own key -> authors
-    by_compact: dict[tuple[str, str], list[AuthorCandidate]] = field(default_factory=dict)
     #: authors that were initials-only when they came in (``initials_only`` only ever turns
     #: false, so readers check it again)
     initials: list[AuthorCandidate] = field(default_factory=list)
     #: initials of the given name of the author's own key -> authors
     by_initials: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
+    #: first given word of the author's own key -> authors
+    by_first: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
+    #: first letters (``MIN_SHORT_FORM``) of the first given word -> authors (short forms)
+    by_head: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
 
     #: the authors that are not initials-only, as of ``_flips`` and the first ``_scanned``
     #: authors (see ``full_authors``)
@@ -172,11 +183,14 @@ class SignatureBlock:
     def add(self, c: AuthorCandidate) -> None:
         self.authors.append(c)
         self.ids.add(c.id)
-        fam, giv, _num = split_key(c.key)
-        self.by_compact.setdefault((fam, giv.replace(" ", "")), []).append(c)
+        _fam, giv, _num = split_key(c.key)
         if c.initials_only:
             self.initials.append(c)
         self.by_initials.setdefault(_initials_of(giv), []).append(c)
+        first = giv.split(" ", 1)[0]
+        self.by_first.setdefault(first, []).append(c)
+        if len(first) >= MIN_SHORT_FORM:
+            self.by_head.setdefault(first[:MIN_SHORT_FORM], []).append(c)
 
     def __iter__(self) -> Iterator[AuthorCandidate]:
         return iter(self.authors)
@@ -217,6 +231,9 @@ class AuthorResolver:
     merged_keys: dict[str, set[int]] = field(default_factory=dict)
     #: pending co-author pairs of the current batch (the store sees them only after apply)
     pending_pairs: PendingPairs = field(default_factory=PendingPairs)
+    #: ``pending_pairs`` holds every co-author pair of the store (a run into an empty store
+    #: keeps them across batches): a pair missing there is missing in the store
+    pairs_complete: bool = False
     #: hard-id joins refused by the dblp homonym rule since the last ``take_refused``:
     #: (author the id pointed to, why)
     refused: list[tuple[int, str]] = field(default_factory=list)
@@ -363,30 +380,69 @@ class AuthorResolver:
             firsts.add(w[0])
         out: dict[int, tuple[AuthorCandidate, str]] = {}
         for first in sorted(firsts):
-            for c in self._by_sig(f"{fam}|{first}"):
-                if c.id in out or _conflicts(c.ids, raw.ids):
-                    continue
-                cfam, cgiv, num = split_key(c.key)
-                if cfam != fam or (num is not None and num != parsed.homonym) or (
-                    mine is not None and homonym_clash(self._dblp_names(c.id), [mine])
-                ):
-                    continue
-                rel = name_relation(parsed.given_key, cgiv, alt)
-                if rel is not None:
-                    out[c.id] = (c, rel)
+            sig = f"{fam}|{first}"
+            # a run that holds the whole store knows every block: a missing one is empty
+            block = self._sig.get(sig) if self.complete else self._by_sig(sig)
+            if not block:
+                continue
+            for group in self._groups(block, parsed, words, alt):
+                for c in group:
+                    if c.id in out or _conflicts(c.ids, raw.ids):
+                        continue
+                    cfam, cgiv, num = split_key(c.key)
+                    if cfam != fam or (num is not None and num != parsed.homonym) or (
+                        mine is not None and homonym_clash(self._dblp_names(c.id), [mine])
+                    ):
+                        continue
+                    rel = name_relation(parsed.given_key, cgiv, alt)
+                    if rel is not None:
+                        out[c.id] = (c, rel)
         return [out[k] for k in sorted(out)]
 
-    def _shared(self, cand: int, coauthors: Sequence[int]) -> list[int]:
-        return [
-            o for o in coauthors if (min(o, cand), max(o, cand)) in self.pending_pairs
-        ] or self.store.shared_coauthors(cand, coauthors)
+    @staticmethod
+    def _groups(
+        block: SignatureBlock, parsed: ParsedName, words: list[str], alt: set[str]
+    ) -> Iterator[Sequence[AuthorCandidate]]:
+        """The authors of a block that may relate to this name, by index: the same first word
+        (middle names, equal initials), its nicknames and short forms, and initials that fit
+        (an initials-only side fitting more than ``MAX_FIT`` authors is too ambiguous to say
+        anything: k mentions of "J. Smith" cost k look-ups, not k²)."""
+        first = words[0]
+        same = block.by_first.get(first, ())
+        if len(same) <= (MAX_FIT if parsed.initials_only else MAX_FIT * 10):
+            yield same
+        if parsed.initials_only:
+            fits = [c for k, cs in block.by_initials.items() if k.startswith(parsed.initials)
+                    for c in cs[: MAX_FIT + 1]]
+            if len(fits) <= MAX_FIT:
+                yield fits
+            return
+        inits = block.initials
+        if len(inits) <= MAX_FIT:
+            yield inits
+        if len(first) >= MIN_SHORT_FORM:
+            yield block.by_head.get(first[:MIN_SHORT_FORM], ())[: MAX_FIT * 10]
+        for other in (*nicknames.variants(first), *alt):
+            yield block.by_first.get(other, ())[: MAX_FIT * 10]
+
+    def _shared(self, cand: int, coauthors: Sequence[int] | set[int]) -> list[int]:
+        near = self.pending_pairs.partners.get(cand, set())
+        # whichever is smaller is scanned: a paper of thousands of authors, or a co-author
+        # of thousands, costs no more than the other side
+        if len(near) < len(coauthors):
+            found = sorted(o for o in near if o in coauthors)
+        else:
+            found = sorted(o for o in coauthors if o in near)
+        if found or self.pairs_complete:
+            return found
+        return self.store.shared_coauthors(cand, sorted(coauthors))
 
     def decide(
         self,
         parsed: ParsedName,
         raw: RawAuthor,
         cands: Sequence[tuple[AuthorCandidate, str]],
-        coauthors: Sequence[int],
+        coauthors: set[int],
         display: Callable[[ParsedName, RawAuthor], str],
     ) -> Resolved | None:
         """The candidate with evidence (more co-authors in common with this paper than any

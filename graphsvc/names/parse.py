@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 from unidecode import unidecode
@@ -301,7 +302,8 @@ def parse_name(
     key = ""
     if _has_letter(fam_d) or _has_letter(giv_d):
         # a suffix is part of the name: "John Smith Jr." is not "John Smith"
-        fk = f"{family_key} {_fold_clean(suf_d)}" if suf_d else family_key
+        suf_k = _fold_clean(suf_d) if suf_d else ""
+        fk = f"{family_key} {suf_k}" if suf_k else family_key
         key = f"{fk}|{given_key}" if homonym is None else f"{fk}|{given_key}#{homonym}"
     display = _display(giv_d, fam_d, suf_d)
     return ParsedName(
@@ -325,6 +327,7 @@ def parse_name(
 MAX_ROTATED = 80
 
 
+@lru_cache(maxsize=1 << 16)
 def spell_of_key(key: str) -> str:
     """The spelling key of a match key (``family|given[#homonym]``), for stores that keep keys.
 
@@ -371,7 +374,9 @@ def spelling_key(family_key: str, given_key: str, initials_only: bool, homonym: 
     else:
         ring = "".join(w if len(w) > 1 else f".{w}." for w in f"{given_key} {family_key}".split())
         if len(ring) <= MAX_ROTATED:
-            ring = min(ring[i:] + ring[:i] for i in range(len(ring)))
+            # the smallest rotation starts with the smallest letter: only those are compared
+            first, twice, n = min(ring), ring + ring, len(ring)
+            ring = min(twice[i : i + n] for i in range(n) if ring[i] == first)
         out = ring
     return out if homonym is None else f"{out}#{homonym}"
 
