@@ -52,8 +52,21 @@ def _needs_upgrade(db: sqlite3.Connection, have: set[str]) -> bool:
 
 
 def _read_only_place(path: Path) -> bool:
-    """Whether the store file exists but it or its directory cannot be written."""
-    return path.is_file() and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK))
+    """Whether the store file exists but it or its directory cannot be written, or its disk is
+    full (SQLite then cannot create the WAL index file it needs even to read)."""
+    if not path.is_file():
+        return False
+    if not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)):
+        return True
+    return _disk_full(path)
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        st = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 1 << 20
 
 
 def _cannot_write(exc: sqlite3.Error) -> bool:
@@ -99,6 +112,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         self.write_lock = WriteLock(self.path, memory=str(self.path) == ":memory:")
         #: False when the file cannot be written (read-only file or directory, full disk)
         self.writable = True
+        self._read_only_why = ""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -117,7 +131,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             self._open_read_only(exc)
 
     def _open_read_only(self, why: sqlite3.Error) -> None:
-        """A store on a read-only disk or in a read-only directory, opened for reading.
+        """A store on a read-only or full disk, or in a read-only directory, opened to read.
 
         SQLite cannot open a WAL database there the usual way (it needs to create the -shm
         file); nobody can write to it either, so it is opened as immutable.
@@ -129,7 +143,13 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         except sqlite3.Error as exc:
             raise store_error(why, self.path) from exc
         self.writable = False
-        log.info("%s is in a read-only place: opened for reading only", self.path)
+        self._read_only_why = (
+            f"the disk holding {self.path} is full: free some space and run the command again"
+            if _disk_full(self.path) else
+            f"{self.path} is in a read-only place: the file and its directory must be writable "
+            "to change the store"
+        )
+        log.info("%s: opened for reading only", self._read_only_why)
 
     def _open(self) -> None:
         db = self.db
@@ -185,6 +205,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
 
     def writing(self, what: str) -> AbstractContextManager[None]:
         """Hold the store's writer lock while the block runs (see ``sqlite_lock``)."""
+        if not self.writable:
+            raise StoreUnavailable(f"cannot {what}: {self._read_only_why}")
         return self.write_lock.held(what, self.write_wait)
 
     # -- lifecycle -------------------------------------------------------------------------

@@ -16,7 +16,6 @@ The store is opened read-only: checking never changes it.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
@@ -64,10 +63,8 @@ def check_store(path: Path, *, quick: bool = False) -> list[Problem]:
     head = _header(path)
     if isinstance(head, Problem):
         return [head]
-    # read-only; immutable where SQLite could not open the WAL (a read-only disk or directory)
-    mode = "mode=ro" if os.access(path.parent, os.W_OK) else "immutable=1"
     try:
-        db = sqlite3.connect(f"file:{path}?{mode}", uri=True, isolation_level=None)
+        db = _connect(path)
     except sqlite3.Error as exc:
         return [Problem("open", 1, f"{path}: cannot open the store: {exc}")]
     try:
@@ -87,6 +84,17 @@ def check_store(path: Path, *, quick: bool = False) -> list[Problem]:
         return problems
     finally:
         db.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Read-only; immutable where SQLite cannot open the WAL (a read-only or full disk)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+    return sqlite3.connect(f"file:{path}?immutable=1", uri=True, isolation_level=None)
 
 
 def report(path: Path, problems: list[Problem]) -> dict[str, Any]:

@@ -41,7 +41,7 @@ class WriteLock:
     def __init__(self, db_path: Path, *, memory: bool = False) -> None:
         #: None for an in-memory store: private to its connection, the mutex is enough
         self.path = None if memory else db_path.with_name(db_path.name + "-write.lock")
-        self._fh: BinaryIO | None = None
+        self._fh: Any = None
         self._depth = 0
         self._owner: int | None = None
         self._mutex = threading.Lock()
@@ -86,7 +86,7 @@ class WriteLock:
         except ImportError:  # pragma: no cover - no flock (Windows): one process only
             return
         try:
-            fh = open(self.path, "a+b")  # noqa: SIM115 - held across calls
+            fh = open(self.path, "a+b", buffering=0)  # noqa: SIM115 - held across calls
         except OSError as exc:
             raise StoreUnavailable(
                 f"cannot {what}: cannot create the lock file {self.path} ({exc.strerror}); "
@@ -128,7 +128,8 @@ class WriteLock:
             with contextlib.suppress(OSError):
                 fh.seek(0)
                 fh.truncate()
-            fh.close()  # closing drops the flock
+            with contextlib.suppress(OSError):
+                fh.close()  # closing drops the flock (the descriptor is closed even on errors)
 
 
 def _holder(fh: BinaryIO) -> str:
