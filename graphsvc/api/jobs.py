@@ -5,6 +5,12 @@ An upload is saved under ``<data dir>/uploads/<job>/`` and ingested by a single 
 server processes (``graphsvc serve --workers N``) a file lock on ``<data dir>/ingest.lock``
 keeps ingests one at a time, and each job's state is written to ``<data dir>/jobs/<job>.json``
 so that ``GET /jobs/{id}`` answers from any worker.
+
+A job is alive while the process that owns it holds ``<data dir>/jobs/<job>.lock`` (``flock``,
+from the upload until the job ends; the kernel drops it when the process dies). A queued or
+running job whose lock is free belongs to a dead server: it is ``interrupted``. A process id
+cannot tell that: in a container the server is PID 1 before and after a restart. Uploads of
+jobs that ended (or were interrupted) are removed, also those a dead server left behind.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
@@ -114,17 +120,66 @@ class JobManager:
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphsvc-ingest")
+        #: the lock files of this process's live jobs (uploading, queued or running)
+        self._held: dict[str, BinaryIO] = {}
+        self._swept = 0
+        try:
+            self.sweep()
+        except OSError:  # a read-only data dir: nothing to clean, nothing can be uploaded
+            log.warning("cannot clean up the jobs of stopped servers", exc_info=True)
 
     # -- submitting -------------------------------------------------------------------------
     def new_upload_dir(self) -> tuple[str, Path]:
         job_id = uuid.uuid4().hex
+        self._hold(job_id)  # before the directory exists: a sweep never takes a live upload
         path = self.uploads_dir / job_id
         path.mkdir(parents=True, exist_ok=False)
         return job_id, path
 
+    def discard_upload(self, job_id: str) -> None:
+        """An upload that never became a job (too large, unreadable): its files and lock go."""
+        shutil.rmtree(self.uploads_dir / job_id, ignore_errors=True)
+        self._release(job_id)
+
+    # -- liveness ---------------------------------------------------------------------------
+    def _hold(self, job_id: str) -> None:
+        fh = _lock_job(self.jobs_dir, job_id)
+        if fh is not None:
+            with self._lock:
+                self._held[job_id] = fh
+
+    def _release(self, job_id: str) -> None:
+        # the lock file stays (pruned with the job file): a reader that finds it free knows the
+        # job's last state was written before (``_run`` persists, then releases)
+        with self._lock:
+            fh = self._held.pop(job_id, None)
+        if fh is not None:
+            fh.close()
+
+    def sweep(self) -> int:
+        """Mark the queued or running jobs of dead servers interrupted and remove the uploads
+        no live job owns; returns how many jobs were interrupted (run at start-up)."""
+        n = 0
+        if self.jobs_dir.is_dir():
+            for p in self.jobs_dir.glob("*.json"):
+                if not p.name.startswith(".") and self.get(p.stem, sweep=True) is not None:
+                    n += self._swept
+                    self._swept = 0
+        if self.uploads_dir.is_dir():
+            for d in self.uploads_dir.iterdir():
+                with self._lock:
+                    mine = d.name in self._held
+                if not mine and d.is_dir() and not _job_alive(self.jobs_dir, d.name):
+                    shutil.rmtree(d, ignore_errors=True)
+        return n
+
     def submit(self, job_id: str, files: list[Path], *, fmt: str | None = None,
                max_team_size: int | None = None, options: ReaderOptions | None = None) -> Job:
         """Queue an ingest of ``files`` (in the job's upload dir, removed when it ends)."""
+        with self._lock:
+            held = job_id in self._held
+        if not held:
+            self._hold(job_id)
         job = Job(id=job_id, state="queued", created=_now(), files=[p.name for p in files],
                   progress=Progress(files_total=len(files),
                                     bytes_total=sum(p.stat().st_size for p in files)))
@@ -138,8 +193,12 @@ class JobManager:
         return job
 
     # -- reading ----------------------------------------------------------------------------
-    def get(self, job_id: str) -> dict[str, Any] | None:
-        """A job's state, from this process or (another worker's) job file."""
+    def get(self, job_id: str, *, sweep: bool = False) -> dict[str, Any] | None:
+        """A job's state, from this process or (another worker's) job file.
+
+        A queued or running job of a dead server answers ``interrupted``; the first caller to
+        see it so also writes that to the job file and removes the job's uploads.
+        """
         with self._lock:
             job = self._jobs.get(job_id)
             if job is not None:
@@ -151,12 +210,22 @@ class JobManager:
             data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        pid = data.pop("pid", None)
-        if data.get("state") in ("queued", "running") and pid and not _alive(int(pid)):
-            data.update(state="failed", error={
+        data.pop("pid", None)
+        if data.get("state") in ("queued", "running") and not _job_alive(self.jobs_dir, job_id):
+            # read again: the job may have ended between the first read and the lock test
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            data.pop("pid", None)
+        if data.get("state") in ("queued", "running") and not _job_alive(self.jobs_dir, job_id):
+            data.update(state="interrupted", finished=data.get("finished") or _now(), error={
                 "type": "job-interrupted", "title": "Job interrupted", "status": 500,
                 "detail": "the server process running this job stopped; upload the file again "
                           "(what was already ingested is kept, re-ingesting changes nothing)"})
+            self._write(job_id, data)
+            shutil.rmtree(self.uploads_dir / job_id, ignore_errors=True)
+            self._swept += int(sweep)
         return data
 
     def recent(self, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
@@ -214,6 +283,7 @@ class JobManager:
             job.finished = _now()
             self._persist(job)
             shutil.rmtree(self.uploads_dir / job.id, ignore_errors=True)
+            self._release(job.id)
 
     def _refresh(self, job: Job) -> None:
         """Rebuild the in-memory graph before the job says done, so queries see the new data."""
@@ -263,13 +333,16 @@ class JobManager:
         return wrap
 
     def _persist(self, job: Job) -> None:
+        self._write(job.id, {**job.to_dict(), "pid": job.pid})
+
+    def _write(self, job_id: str, data: dict[str, Any]) -> None:
         try:
             self.jobs_dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.jobs_dir / f".{job.id}.{threading.get_ident()}.tmp"
-            tmp.write_text(json.dumps({**job.to_dict(), "pid": job.pid}), encoding="utf-8")
-            os.replace(tmp, self.jobs_dir / f"{job.id}.json")
+            tmp = self.jobs_dir / f".{job_id}.{os.getpid()}.{threading.get_ident()}.tmp"
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self.jobs_dir / f"{job_id}.json")
         except OSError:
-            log.warning("cannot write the state of job %s", job.id, exc_info=True)
+            log.warning("cannot write the state of job %s", job_id, exc_info=True)
 
     def _prune_files(self) -> None:
         try:
@@ -279,6 +352,8 @@ class JobManager:
         for p in files[:-KEEP_JOBS]:
             with contextlib.suppress(OSError):
                 p.unlink()
+            with contextlib.suppress(OSError):
+                p.with_suffix(".lock").unlink()
 
     def close(self) -> None:
         """Stop: a running ingest stops after its current batch, queued ones are dropped."""
@@ -293,16 +368,45 @@ class JobManager:
                                  "job started; upload the file again"}
                     self._persist(job)
                     shutil.rmtree(self.uploads_dir / job.id, ignore_errors=True)
+                    self._release(job.id)
 
 
-def _alive(pid: int) -> bool:
+def _lock_job(jobs_dir: Path, job_id: str) -> BinaryIO | None:
+    """Hold the job's lock file (shared: readers test it exclusively); None without flock."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: one process, jobs die with it
+        return None
+    try:
+        jobs_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(jobs_dir / f"{job_id}.lock", "a+b", buffering=0)  # noqa: SIM115
+    except OSError:
+        log.warning("cannot create the lock file of job %s", job_id, exc_info=True)
+        return None
+    fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
+    return fh
+
+
+def _job_alive(jobs_dir: Path, job_id: str) -> bool:
+    """Whether a live process holds the job's lock file."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return True
+    try:
+        fh = open(jobs_dir / f"{job_id}.lock", "rb")  # noqa: SIM115
+    except FileNotFoundError:
+        return False  # released (the job ended) or never taken: nobody runs it
     except OSError:
         return True
-    return True
+    with fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return True
+        return False
 
 
 @contextlib.contextmanager

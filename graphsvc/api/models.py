@@ -401,7 +401,9 @@ class Job(BaseModel):
 
     id: str
     kind: Literal["ingest"] = "ingest"
-    state: Literal["queued", "running", "done", "failed"]
+    state: Literal["queued", "running", "done", "failed", "interrupted"] = Field(
+        description="interrupted: the server process that ran the job stopped before it ended "
+                    "(what it wrote is kept; upload the file again to finish)")
     created: str
     started: str | None = None
     finished: str | None = None

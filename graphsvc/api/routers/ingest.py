@@ -91,7 +91,7 @@ async def ingest(request: Request, options: OptionsDep) -> JSONResponse:
         try:
             paths = await run_in_threadpool(_save, uploads, workdir)
         except BaseException:
-            shutil.rmtree(workdir, ignore_errors=True)
+            jobs.discard_upload(job_id)
             raise
     finally:
         await form.close()
