@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graphsvc.model import Record, Skipped
-from graphsvc.sources import textpage
+from graphsvc.sources import detect_format, textpage
 
 DATA = Path(__file__).parent / "data"
 SEEDS = DATA / "seeds"
@@ -227,3 +227,90 @@ def test_split_author_list() -> None:
 def test_sniff_is_the_lowest_score() -> None:
     assert textpage.sniff("Publications\nSome Title\nJane Doe\n", "page.txt") == 1
     assert textpage.sniff("", "empty.txt") == 0
+
+
+# -- citation-style publication lists (one paper per line) --------------------------------------
+CITATION_PAGES = {
+    # file: [(authors, title, year)] in page order
+    "cv-plain-numbered.txt": [
+        (["Jan Vitek", "R. Nigel Horspool", "Andreas Krall"], "Efficient Type Inclusion Tests",
+         1997),
+        (["Jeffrey Dean", "Sanjay Ghemawat"],
+         "MapReduce: Simplified Data Processing on Large Clusters", 2004),
+        (["Maurice Herlihy", "J. Eliot B. Moss"],
+         "Transactional Memory: Architectural Support for Lock-Free Data Structures", 1993),
+        (["Leslie Lamport"],
+         "Time, Clocks, and the Ordering of Events in a Distributed System", 1978),
+        (["C. Colombo", "D. Spirkoska", "M. Frimmer", "G. Abstreiter",
+          "A. Fontcuberta i Morral"],
+         "Ga-assisted catalyst-free growth mechanism of GaAs nanowires by molecular beam "
+         "epitaxy", 2008),
+        (["Dan Alistarh", "Justin Kopinsky", "Jerry Li"],
+         "The SprayList: A Scalable Relaxed Priority Queue", 2015),
+    ],
+    "lab-acm-style.txt": [
+        (["Maciej Besta", "Torsten Hoefler"],
+         "Slim Fly: A Cost Effective Low-Diameter Network Topology", 2014),
+        (["Torsten Hoefler", "Roberto Belli"],
+         "Scientific Benchmarking of Parallel Computing Systems: Twelve Ways to Tell the "
+         "Masses When Reporting Performance Results", 2015),
+        (["Dan Alistarh", "Justin Kopinsky", "Jerry Li", "Nir Shavit"],
+         "The SprayList: A Scalable Relaxed Priority Queue", 2015),
+    ],
+    "references-ieee.txt": [
+        (["J. Dean", "S. Ghemawat"], "MapReduce: Simplified data processing on large clusters",
+         2004),
+        (["D. J. Watts", "S. H. Strogatz"], "Collective dynamics of ‘small-world’ networks",
+         1998),
+        (["M. Herlihy", "J. E. B. Moss"],
+         "Transactional memory: Architectural support for lock-free data structures", 1993),
+        (["J. Leskovec", "J. Kleinberg", "C. Faloutsos"],
+         "Graph evolution: Densification and shrinking diameters", 2007),
+    ],
+    "publications-apa.txt": [
+        (["Albert, R.", "Barabási, A.-L."], "Statistical mechanics of complex networks", 2002),
+        (["Newman, M. E. J."], "The structure of scientific collaboration networks", 2001),
+        (["Leskovec, J.", "Kleinberg, J.", "Faloutsos, C."],
+         "Graph evolution: Densification and shrinking diameters", 2007),
+        (["Hagberg, A. A.", "Schult, D. A.", "Swart, P. J."],
+         "Exploring network structure, dynamics, and function using NetworkX", 2008),
+    ],
+    # title / author line(s) / venue line: the year comes from the venue line
+    "title-authors-venue.txt": [
+        (["M. E. J. Newman"], "The structure of scientific collaboration networks", 2001),
+        (["Réka Albert", "Albert-László Barabási"], "Statistical mechanics of complex networks",
+         2002),
+        (["Duncan J. Watts", "Steven H. Strogatz"],
+         "Collective dynamics of 'small-world' networks", 1998),
+        (["Dan Alistarh", "Justin Kopinsky", "Jerry Li", "Nir Shavit"],
+         "The SprayList: A Scalable Relaxed Priority Queue", 2015),
+    ],
+}
+
+
+@pytest.mark.parametrize("page", sorted(CITATION_PAGES))
+def test_citation_style_pages_give_authors_title_and_year(page: str) -> None:
+    path = DATA / "textpages" / page
+    assert detect_format(path) == "text"
+    items = list(textpage.read(path))
+    assert not [i for i in items if isinstance(i, Skipped)]
+    got = [([a.name for a in r.authors], r.title, r.year)
+           for r in items if isinstance(r, Record)]
+    assert got == CITATION_PAGES[page]
+
+
+def test_citation_venues_and_prose_with_names() -> None:
+    from graphsvc.sources.citation import parse_citation
+
+    c = parse_citation("2. Jeffrey Dean and Sanjay Ghemawat. MapReduce: Simplified Data "
+                       "Processing on Large Clusters. OSDI 2004.")
+    assert c is not None and c.venue == "OSDI 2004"
+    c = parse_citation("[2] D. J. Watts and S. H. Strogatz, “Collective dynamics of "
+                       "‘small-world’ networks,” Nature, vol. 393, pp. 440–442, 1998.")
+    assert c is not None and c.venue == "Nature, vol. 393, pp. 440–442, 1998"
+    for prose in (
+        "We thank Jan Vitek and Marc Snir. Their comments improved the paper in 2019.",
+        "Marc Snir. Professor since 2009.",
+        "Jan Vitek, Marc Snir. Teaching. Compilers.",
+    ):
+        assert parse_citation(prose) is None, prose

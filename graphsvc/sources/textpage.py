@@ -7,7 +7,12 @@ layouts of a paper are recognised:
 - *one author per line*: a title line, then one or more person-name lines, then usually an
   abstract (``Title / Jane Doe / John Smith / Abstract…``);
 - *an author list line*: names separated by commas (``A. Doe, B. Roe and C. Poe``), with the
-  title on the line before it when there is one (else the record has no title).
+  title on the line before it when there is one (else the record has no title);
+- *one citation per line*, as CVs and lab pages list papers ("A, B, and C. Title. Venue
+  Year.", ACM, IEEE and APA styles, numbered or not): ``sources.citation`` reads it.
+
+A venue line after an author block ("Nature 393, 440–442, 1998", "Proc. SC (2015)", "PPoPP
+2019") gives the record its venue and year.
 
 A line "looks like a person name" when it has 2–6 words that are capitalised words (any
 script, hyphens, apostrophes, Gaelic ``hÉ…``), initials, particles (van, de, Ó …) or
@@ -29,6 +34,7 @@ from pathlib import Path
 
 from graphsvc.model import RawAuthor, Record, Skipped
 from graphsvc.sources.base import DAMAGED, ReaderOptions, iter_lines, source_name
+from graphsvc.sources.citation import parse_citation
 from graphsvc.sources.ids import find_year
 
 FORMAT = "text"
@@ -145,6 +151,13 @@ _TAGS = re.compile(
 _LIST_PREFIX = re.compile(r"(?i)^(?:by|authors?|auteurs?|autor(?:en)?)\s*[:\-–]?\s+")
 _ET_AL = re.compile(r"(?i)[,;]?\s*(?:et\s+al\.?|and\s+others|\.\.\.|…)\s*$")
 _LIST_AND = re.compile(r"(?i)\s+(?:and|&|und|et)\s+")
+_VENUE_YEAR = re.compile(r"(?<![\d/.-])(?:19[5-9]\d|20\d\d)(?![\d/-])")
+#: what marks a short line with a year as a venue line rather than a title
+_VENUE_MARK = re.compile(
+    r"\(\s*(?:19[5-9]\d|20\d\d)\s*\)|\d+\s*[,:(–-]\s*\d|\b(?:vol|pp|no|proc|trans|conf|symp)\.|"
+    r"(?i:\b(?:proceedings|journal|conference|symposium|workshop|letters|review|arxiv|press)\b)"
+    r"|^(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*['’]?\s*)+(?:19[5-9]\d|20\d\d)\.?$"
+)
 
 
 # -- what a line looks like ----------------------------------------------------------------
@@ -299,8 +312,8 @@ def is_abstract(text: str) -> bool:
 def classify(text: str) -> str:
     """Kind of one (stripped, non-empty) line.
 
-    One of ``ui``, ``via``, ``date``, ``name``, ``authors``, ``abstract``, ``tags``,
-    ``title``, ``other``.
+    One of ``ui``, ``via``, ``date``, ``name``, ``citation``, ``authors``, ``venue``,
+    ``abstract``, ``tags``, ``title``, ``other``.
 
     Examples
     --------
@@ -320,8 +333,12 @@ def classify(text: str) -> str:
         return "ui"
     if looks_like_name(text):
         return "name"
+    if len(text) >= 30 and parse_citation(text) is not None:
+        return "citation"
     if ("," in text or _ET_AL.search(text)) and split_author_list(text) is not None:
         return "authors"
+    if _is_venue(text):
+        return "venue"
     if is_abstract(text):
         return "abstract"
     if _is_tags(text):
@@ -329,6 +346,22 @@ def classify(text: str) -> str:
     if _is_title(text):
         return "title"
     return "other"
+
+
+def _is_venue(text: str) -> bool:
+    """A short line with a year that names where a paper appeared.
+
+    Examples
+    --------
+    >>> [_is_venue(s) for s in ("Nature 393, 440–442, 1998", "Proc. SC (2015)", "PPoPP 2019",
+    ...  "Reviews of Modern Physics 74, 47–97 (2002)", "Vision and Mission", "Agenda 2030")]
+    [True, True, True, True, False, False]
+    """
+    return (
+        len(text) <= 250
+        and _VENUE_YEAR.search(text) is not None
+        and _VENUE_MARK.search(text) is not None
+    )
 
 
 def _is_tags(text: str) -> bool:
@@ -466,6 +499,9 @@ def _read_window(lines: list[_Line], name: str) -> Iterator[Record | Skipped]:
         elif kind == "authors":
             records.append(_author_line(lines, i, name, owned))
             i += 1
+        elif kind == "citation":
+            records.append(_citation(lines, i, name, owned))
+            i += 1
         else:
             i += 1
     items: list[tuple[int, Record | Skipped]] = list(records)
@@ -484,7 +520,7 @@ def _read_window(lines: list[_Line], name: str) -> Iterator[Record | Skipped]:
 
 
 #: kinds of line that end the entry before: what follows them starts a new one
-_ENTRY_ENDS = frozenset({"abstract", "tags", "date", "via"})
+_ENTRY_ENDS = frozenset({"abstract", "tags", "date", "via", "venue"})
 
 
 def _one_per_line(
@@ -542,12 +578,31 @@ def _author_line(
     )
 
 
+def _citation(lines: list[_Line], at: int, name: str, owned: set[int]) -> tuple[int, Record]:
+    """A record from a citation line (authors, title, venue and year on one line)."""
+    line = lines[at]
+    c = parse_citation(line.text)
+    owned.add(at)
+    if at + 1 < len(lines) and lines[at + 1].kind == "abstract":
+        owned.add(at + 1)
+    return at, Record(
+        title=c.title if c else None,
+        authors=[RawAuthor(_clean_name(a)) for a in (c.authors if c else [])],
+        source_ref=f"{name}:{line.no}",
+        year=c.year if c else None,
+        venue=c.venue if c else None,
+        source=FORMAT,
+    )
+
+
 def _own_following(lines: list[_Line], k: int, owned: set[int]) -> int | None:
-    """Claim the date and abstract lines that follow an author block; return the year seen."""
+    """Claim the date, venue and abstract lines that follow an author block; return the year
+    seen (a date line's, else a venue line's: "Nature 393, 440–442, 1998")."""
     year = None
-    while k < len(lines) and lines[k].kind in ("date", "other", "ui", "tags"):
-        if lines[k].kind == "date" and year is None:
+    while k < len(lines) and lines[k].kind in ("date", "venue", "other", "ui", "tags"):
+        if lines[k].kind in ("date", "venue") and year is None:
             year = find_year(lines[k].text)
+            owned.add(k)
         k += 1
     if k < len(lines) and lines[k].kind == "abstract":
         owned.add(k)
