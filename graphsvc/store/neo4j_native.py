@@ -36,7 +36,7 @@ from neo4j.exceptions import ClientError
 from graphsvc.errors import AuthorNotFound, InvalidQuery, NoPath
 from graphsvc.store.cypher import load
 from graphsvc.store.runner import QueryRunner, RoutingControl, Tx
-from graphsvc.store.search import edit_distance_at_most, key_tokens
+from graphsvc.store.search import edit_distance_at_most, key_tokens, query_tokens
 
 __all__ = ["MAX_HOPS", "NativeQueries", "lucene_query", "search_authors"]
 
@@ -275,11 +275,16 @@ class NativeQueries:
         found: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
         for r in self._read("hop_papers", hops=pairs):
             found[(int(r["source"]), int(r["target"]))].append(_paper(r))
+        ties = {}
+        if any((a, b) not in found for a, b in pairs):
+            ties = {(int(r["source"]), int(r["target"])): float(r["weight"])
+                    for r in self._read("hop_ties", hops=pairs)}
         out = []
         for a, b in pairs:
             papers = _newest_first(found.get((a, b), []))
             out.append({"source": a, "target": b, "papers": len(papers),
-                        "joint_papers": papers})
+                        "joint_papers": papers,
+                        "tie_weight": None if papers else ties.get((a, b))})
         return out
 
     # -- strongest chain ------------------------------------------------------------------------
@@ -426,9 +431,7 @@ def search_authors(runner: QueryRunner, query: str, *, limit: int = 20,
     finds nobody, in every token of four letters or more (a misspelt name can be another
     author's word: "vazquez-sancho" finds "Vásquez-Sancho").
     """
-    from graphsvc.names import fold
-
-    tokens = [t for t in fold(query).split() if t]
+    tokens = query_tokens(query)
     if not tokens:
         return []
     last = len(tokens) - 1

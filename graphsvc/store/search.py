@@ -43,3 +43,26 @@ def key_tokens(key: str) -> list[str]:
     ['o', 'heigeartaigh', 'sean']
     """
     return key.split("#", 1)[0].replace("|", " ").split()
+
+
+#: generational suffixes: a name's match key (and so the embedded index) leaves them out
+_SUFFIX_TOKENS = frozenset({"jr", "jnr", "sr", "snr"})
+
+
+def query_tokens(query: str) -> list[str]:
+    """The folded tokens a search looks for: a generational suffix ("Jr.") is dropped when
+    other words remain, as names' match keys drop it ("John Choma Jr." finds him in both
+    stores).
+
+    Examples
+    --------
+    >>> query_tokens("John Choma Jr.")
+    ['john', 'choma']
+    >>> query_tokens("jr")
+    ['jr']
+    """
+    from graphsvc.names import fold
+
+    tokens = [t for t in fold(query).split() if t]
+    kept = [t for t in tokens if t not in _SUFFIX_TOKENS]
+    return kept or tokens

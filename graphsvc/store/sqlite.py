@@ -19,7 +19,7 @@ from graphsvc.identity.resolver import conflict_keys
 from graphsvc.names import fold
 from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
-from graphsvc.store.search import edit_distance_at_most, key_tokens
+from graphsvc.store.search import edit_distance_at_most, key_tokens, query_tokens
 from graphsvc.store.sqlite_errors import store_error
 from graphsvc.store.sqlite_identity import SQLiteIdentityQueries
 from graphsvc.store.sqlite_lock import WriteLock, exclusive
@@ -609,7 +609,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         read first; the other tokens are only checked against those authors, inside SQLite, so
         a short last-word prefix ("Smith Jo") does not pull every "Jo…" author into Python.
         """
-        tokens = _tokens(query)
+        tokens = query_tokens(query)
         if not tokens:
             return []
         return self._search(tokens, False, limit, offset) or self._search(
