@@ -63,9 +63,9 @@ FILES: tuple[BulkFile, ...] = (
              (":ID(PaperId)", "kind", "value", "paper:long", ":LABEL"),
              "SELECT kind, value, paper_id FROM paper_ids ORDER BY kind, value"),
     BulkFile("variants.csv", "nodes",
-             (":ID(Variant)", "author:long", "name", "source", "key", "sig",
+             (":ID(Variant)", "author:long", "name", "source", "key", "spell", "sig",
               "initials_only:boolean", "tokens:string[]", "count:int", ":LABEL"),
-             "SELECT author_id, name, source, key, sig, initials_only, count FROM variants "
+             "SELECT author_id, name, source, key, spell, sig, initials_only, count FROM variants "
              "ORDER BY author_id, name, source"),
     BulkFile("evidence.csv", "nodes",
              (":ID(Evidence)", "author:long", "variant", "rule", "detail", ":LABEL"),
@@ -176,9 +176,9 @@ def _rows(db: sqlite3.Connection, f: BulkFile) -> Iterator[list[Any]]:
         for i, (kind, value, owner) in enumerate(cur, 1):
             yield [i, kind, value, owner, label]
     elif f.name == "variants.csv":
-        for i, (aid, name, source, key, sig, initials, count) in enumerate(cur, 1):
-            yield [i, aid, name, source, key, sig, _bool(initials), _array(_fold_tokens(name)),
-                   count, "Variant"]
+        for i, (aid, name, source, key, spell, sig, initials, count) in enumerate(cur, 1):
+            yield [i, aid, name, source, key, spell, sig, _bool(initials),
+                   _array(_fold_tokens(name)), count, "Variant"]
     elif f.name == "evidence.csv":
         for i, row in enumerate(cur, 1):
             yield [i, *row, "Evidence"]
