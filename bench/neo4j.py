@@ -1,0 +1,211 @@
+"""Neo4j beside the embedded store on the same synthetic graph, in one run (issue 13 item 7).
+
+Prints one table:
+
+- **ingest**: the first ``--records`` papers of the synthetic data as ``Record``s through the
+  normal pipeline (``ingest_records``: identity resolution, ``UNWIND`` batches on Neo4j, one
+  SQLite transaction per batch embedded), records/s for each store;
+- **bulk**: the whole graph. Embedded: ``bench/api.py``'s bulk build (``executemany``).
+  Neo4j: ``graphsvc export --format neo4j-admin`` from that store, then the same CSV files
+  loaded with ``LOAD CSV`` over HTTP (the import tool needs a stopped server and its own
+  installation, so this measures the online path), in authorships + edges per second;
+- **queries** on the whole graph: search, collaborators, ego radius 2, shortest path with
+  evidence and all-shortest-path count, on seeded random authors and pairs, p50 and p95 in ms
+  for each store (the embedded store's graph is built before timing, as a service holds it).
+
+Aims (issue 13): Neo4j ingest within 3x of the embedded store's throughput; shortest path p50
+under 50 ms. Needs a server: ``eval "$(scripts/neo4j.sh start)"`` (it empties its database).
+
+Usage::
+
+    GRAPHSVC_NEO4J_HEAP=2g GRAPHSVC_NEO4J_PAGECACHE=1g scripts/neo4j.sh start
+    nice python bench/neo4j.py                 # 300k authors, 20,000 ingest records
+    nice python bench/neo4j.py --scale 20k --records 5000 --queries 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# this file's folder first on sys.path would make ``import neo4j`` (the driver) import this file
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import neo4j as _driver  # noqa: E402, F401  (the driver, before bench.api puts bench/ on the path)
+
+from bench.api import author_names, build_store  # noqa: E402
+from bench.synthetic import generate, scale_authors  # noqa: E402
+from graphsvc.config import Settings  # noqa: E402
+from graphsvc.errors import GraphsvcError  # noqa: E402
+from graphsvc.graph.service import GraphService  # noqa: E402
+from graphsvc.ingest import ingest_records  # noqa: E402
+from graphsvc.model import RawAuthor, Record  # noqa: E402
+from graphsvc.store.neo4j import Neo4jStore  # noqa: E402
+from graphsvc.store.neo4j_admin import write_neo4j_admin  # noqa: E402
+from graphsvc.store.neo4j_load_csv import load_csv_export  # noqa: E402
+from graphsvc.store.sqlite import SQLiteStore  # noqa: E402
+
+
+def records(mem: Any, names: list[str], count: int) -> list[Record]:
+    """The first ``count`` synthetic papers as records a reader would yield."""
+    ptr = np.asarray(mem.paper_ptr)
+    members = np.asarray(mem.paper_members)
+    years = np.asarray(mem.paper_year).tolist()
+    out = []
+    for j in range(min(count, mem.n_papers)):
+        authors = [RawAuthor(names[m]) for m in members[ptr[j]:ptr[j + 1]].tolist()]
+        out.append(Record(title=f"Synthetic paper {j}", authors=authors,
+                          source_ref=f"synthetic:{j}", year=years[j] or None,
+                          ids={"dblp": f"conf/synth/P{j + 1}"}, source="synthetic"))
+    return out
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def latencies(fn: Callable[[Any], Any], args: list[Any]) -> tuple[float, float]:
+    times = []
+    for a in args:
+        t0 = time.perf_counter()
+        with contextlib.suppress(GraphsvcError):  # no path is an answer too
+            fn(a)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", default="300k", help="synthetic scale (20k, 300k)")
+    ap.add_argument("--records", type=int, default=20_000, help="records for the ingest rows")
+    ap.add_argument("--queries", type=int, default=200, help="queries per kind")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    if not os.environ.get("GRAPHSVC_NEO4J_URI"):
+        print("needs a Neo4j server: eval \"$(scripts/neo4j.sh start)\"", file=sys.stderr)
+        return 2
+    settings = Settings.from_env(store="neo4j")
+    neo = Neo4jStore.from_settings(settings)
+    work = Path(tempfile.mkdtemp(prefix="graphsvc-bench-neo4j-"))
+    rows: list[tuple[str, str, str, str]] = []
+
+    mem = generate(scale_authors(args.scale), seed=args.seed)
+    names = author_names(mem.n_authors, args.seed)
+    print(f"synthetic {args.scale}: {mem.n_authors} authors, {mem.n_papers} papers, "
+          f"{len(mem.paper_members)} authorships", flush=True)
+
+    # -- ingest through the pipeline ---------------------------------------------------------
+    recs = records(mem, names, args.records)
+    emb_small = SQLiteStore(work / "ingest.sqlite3")
+    t_emb = timed(lambda: ingest_records(emb_small, recs))
+    emb_small.close()
+    neo.wipe()
+    neo.init_schema()
+    t_neo = timed(lambda: ingest_records(neo, recs))
+    rows.append((f"ingest {len(recs)} records (records/s)", f"{len(recs) / t_emb:,.0f}",
+                 f"{len(recs) / t_neo:,.0f}", f"Neo4j {t_neo / t_emb:.1f}x slower"))
+    print(f"ingest: embedded {t_emb:.1f}s, neo4j {t_neo:.1f}s", flush=True)
+
+    # -- the whole graph in bulk --------------------------------------------------------------
+    db = work / "graphsvc.sqlite3"
+    t_build = timed(lambda: build_store(mem, db, args.seed))
+    emb = SQLiteStore(db)
+    bulk = work / "bulk"
+    t_export = timed(lambda: write_neo4j_admin(emb.db, bulk))
+    neo.wipe()
+    handler = functools.partial(_Quiet, directory=str(bulk))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        t_load = timed(lambda: load_csv_export(neo, lambda f: f"http://127.0.0.1:{port}/{f}"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    counts = emb.counts()
+    assert neo.counts() == counts, (neo.counts(), counts)
+    facts = len(mem.paper_members) + counts["edges"]
+    rows.append((f"bulk: {counts['authors']} authors, {facts} authorships+edges (facts/s)",
+                 f"{facts / t_build:,.0f}", f"{facts / (t_export + t_load):,.0f}",
+                 f"embedded executemany {t_build:.0f}s; neo4j-admin CSV export "
+                 f"{t_export:.0f}s + LOAD CSV {t_load:.0f}s"))
+    print(f"bulk: build {t_build:.1f}s, export {t_export:.1f}s, LOAD CSV {t_load:.1f}s",
+          flush=True)
+
+    # -- queries --------------------------------------------------------------------------
+    rng = random.Random(args.seed)
+    ids = emb.memberships_arrays()["author_ids"].tolist()
+    sample = [rng.choice(ids) for _ in range(args.queries)]
+    pairs = [(rng.choice(ids), rng.choice(ids)) for _ in range(args.queries)]
+    name_of = emb.author_names(sample)
+    svc_e, svc_n = GraphService(emb), GraphService(neo)
+    t_graph = timed(lambda: svc_e.graph())
+    queries: list[tuple[str, Callable[[GraphService, Any], Any], list[Any]]] = [
+        ("search", lambda s, a: s.search(name_of[a], limit=10), sample),
+        ("collaborators", lambda s, a: s.collaborators(a, limit=50), sample),
+        ("ego radius 2", lambda s, a: s.ego(a, radius=2, max_nodes=300), sample),
+        ("shortest path + evidence", lambda s, p: s.path(p[0], p[1]), pairs),
+        ("all shortest paths (count)", lambda s, p: s.path(p[0], p[1], all=True, limit=10),
+         pairs),
+    ]
+    # the floor under every Neo4j answer: one Bolt round trip (a query is several)
+    from graphsvc.store.cypher import load
+
+    def ping(_: Any) -> None:
+        neo.runner.execute_read(lambda tx: tx.run(load("get_meta"), {"key": "generation"}))
+
+    r50, r95 = latencies(ping, list(range(args.queries)))
+    rows.append(("one Bolt round trip (Meta read) p50 / p95 (ms)", "-", f"{r50:.1f} / {r95:.1f}",
+                 "the floor of every Neo4j query"))
+    for label, fn, arg in queries:
+        for s in (svc_e, svc_n):  # warm both
+            latencies(functools.partial(fn, s), arg[:5])
+        e50, e95 = latencies(functools.partial(fn, svc_e), arg)
+        n50, n95 = latencies(functools.partial(fn, svc_n), arg)
+        rows.append((f"{label} p50 / p95 (ms)", f"{e50:.1f} / {e95:.1f}",
+                     f"{n50:.1f} / {n95:.1f}", f"{len(arg)} queries"))
+        print(f"{label}: done", flush=True)
+    emb.close()
+    neo.close()  # the database keeps the graph: wipe it with the next run or `neo4j.sh stop`
+
+    loadavg = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\nscale {args.scale}; embedded graph built in {t_graph:.1f}s before timing; "
+          f"load average {loadavg:.1f} on {os.cpu_count()} cores")
+    head = ("measure", "embedded", "neo4j", "note")
+    width = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+    for r in [head, tuple("-" * w for w in width), *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(r, width, strict=True)))
+    ratio = t_neo / t_emb
+    p50 = float(next(r for r in rows if r[0].startswith("shortest"))[2].split(" / ")[0])
+    print(f"\naim: Neo4j ingest within 3x of embedded: {ratio:.1f}x "
+          f"{'met' if ratio <= 3 else 'NOT met'}; shortest path p50 < 50 ms on Neo4j: "
+          f"{p50:.1f} ms {'met' if p50 < 50 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
