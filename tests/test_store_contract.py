@@ -205,6 +205,40 @@ def test_search_initials_and_typos_that_are_other_authors_words(store):
     assert svc.resolve("T. Hoefler") == svc.resolve("Torsten Hoefler")
 
 
+def tie(a: str, b: str, weight: float, line: int) -> Record:
+    """An edge-list line: a co-authorship tie, no paper."""
+    return Record(title=None, authors=[RawAuthor(a, ids={"node": f"ties:{a}"}),
+                                       RawAuthor(b, ids={"node": f"ties:{b}"})],
+                  source_ref=f"ties.txt:{line}", ids={"edge": f"ties:{min(a, b)}|{max(a, b)}"},
+                  source="edgelist", tie=weight)
+
+
+@pytest.mark.parametrize("ties_first", [True, False])
+def test_ties_are_no_papers_and_count_once(store, reference, ties_first):
+    papers = [rec("Notes", ["Ada Lovelace", "Charles Babbage"], "p:1", year=1843),
+              rec("More notes", ["Ada Lovelace", "Charles Babbage", "Mary Somerville"], "p:2",
+                  year=1844)]
+    ties = [tie("Ada Lovelace", "Charles Babbage", 5.0, 1),
+            tie("Mary Somerville", "Michael Faraday", 2.5, 2),
+            tie("Michael Faraday", "Mary Somerville", 0.5, 3)]
+    for batch in ((ties, papers) if ties_first else (papers, ties)):
+        ingest_both(store, reference, batch)
+    got = assert_same(store, reference)
+    assert got["counts"] == {"authors": 4, "papers": 2, "ties": 2, "edges": 4,
+                             "excluded_papers": 0}
+    names = {a["id"]: a["name"] for a in got["authors"] if a}
+    by_pair = {frozenset((names[a], names[b])): (p, w, f) for a, b, p, w, f, _ in got["edges"]}
+    # the papers make the edge, the tie adds nothing; the strongest of two ties counts once
+    assert by_pair[frozenset(("Ada Lovelace", "Charles Babbage"))] == (2, 1.5, 1843)
+    assert by_pair[frozenset(("Mary Somerville", "Michael Faraday"))] == (0, 2.5, None)
+    assert {a["name"]: a["papers"] for a in got["authors"] if a} == {
+        "Ada Lovelace": 2, "Charles Babbage": 2, "Mary Somerville": 1, "Michael Faraday": 0}
+    for st in (store, reference):  # a hop over a tie shows no "joint paper", and its weight
+        (path,) = GraphService(st).path("Michael Faraday", "Ada Lovelace")["paths"]
+        assert [(h["joint_papers"], len(h["papers"]), h.get("tie_weight"))
+                for h in path["hops"]] == [(0, 0, 2.5), (1, 1, None)]
+
+
 def test_collaborators_order(store, reference):
     ingest_both(store, reference, RECORDS)
     got = assert_same(store, reference)

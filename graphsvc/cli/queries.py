@@ -240,7 +240,8 @@ def path_text(r: dict[str, Any]) -> str:
         ):
             what = (
                 f"{hop['joint_papers']} joint papers" if hop["joint_papers"]
-                else f"co-author tie of weight {hop.get('tie_weight', 1.0):g}, no papers"
+                else f"co-author tie of weight {hop['tie_weight']:g}, no papers"
+                if hop.get("tie_weight") is not None else "co-author tie, no papers"
             )
             lines.append(f"  {a['name']} – {b['name']} ({what})")
             for paper in hop["papers"][:3]:
