@@ -12,6 +12,7 @@ from pathlib import Path
 
 from graphsvc import __version__
 from graphsvc.cli.registry import COMMANDS
+from graphsvc.cli.terminal import safe_output
 from graphsvc.config import Settings
 from graphsvc.errors import AmbiguousAuthor, GraphsvcError, NoPath
 from graphsvc.store.sqlite_errors import store_error
@@ -75,7 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``graphsvc`` with ``argv``; library errors become one line on stderr and an exit code."""
+    """Run ``graphsvc`` with ``argv``; library errors become one line on stderr and an exit code.
+
+    Everything printed is cleaned of terminal escape sequences (``cli/terminal.py``).
+    """
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:

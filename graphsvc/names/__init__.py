@@ -7,6 +7,7 @@ from graphsvc.names.parse import (
     name_key,
     parse_name,
     strip_controls,
+    strip_terminal,
 )
 from graphsvc.names.tex import decode_tex
 
@@ -18,4 +19,5 @@ __all__ = [
     "name_key",
     "parse_name",
     "strip_controls",
+    "strip_terminal",
 ]

@@ -37,12 +37,26 @@ _STRONG_SUFFIXES = frozenset({"jr", "jnr", "sr", "snr"})
 _CORPORATE = re.compile("ollaborat|OLLABORAT|onsortium|ONSORTIUM")
 
 # Cc controls (except the whitespace ones, which the whitespace collapse handles) and the
-# invisible format characters that only get in the way of matching
+# invisible format characters that only get in the way of matching; and fillers: "letters"
+# that draw nothing (Hangul fillers U+3164, U+FFA0, U+115F/U+1160, the braille blank, Khmer
+# inherent vowels, the Mongolian vowel separator, the combining grapheme joiner, invisible
+# operators), which made a name of one invisible "letter" a separate, invisible author
 _STRIP = dict.fromkeys(
     [c for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()]
-    + [0xAD, 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A),
-       0xFEFF]
+    + [0xAD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B, 0x200E, 0x200F,
+       *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0x2800,
+       0x3164, 0xFEFF, 0xFFA0]
 )  # fmt: skip
+# zero-width (non-)joiners shape letters of joining scripts (Persian, Indic): kept between two
+# such letters, dropped anywhere else (in a Latin name they only make a look-alike spelling)
+_JOINING = "\u0600-\u08ff\u0900-\u0dff\u0f00-\u109f\ua840-\ua87f\ufb50-\ufdff\ufe70-\ufefc"
+_STRAY_JOINER = re.compile(
+    f"(?<![{_JOINING}])[\u200c\u200d]+|[\u200c\u200d]+(?![{_JOINING}])"
+)
+# what a terminal must never be sent: whole escape sequences, then any other C0/C1 control
+# but tab, newline and carriage return
+_TERMINAL = str.maketrans(dict.fromkeys(
+    c for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"))
 # whole terminal escape sequences (ECMA-48), not only their ESC: CSI "ESC [ 31 m", OSC
 # "ESC ] 0 ; title BEL" (and DCS, PM, APC), two-character escapes. A lone 8-bit C1 control
 # only goes itself (``_STRIP``): in text decoded with the wrong code page it stands for a
@@ -98,10 +112,29 @@ def strip_controls(s: str) -> str:
     'Jos Muller'
     >>> strip_controls("Mario\tGünther")
     'Mario\tGünther'
+    >>> strip_controls("Ada Love\u200clace"), strip_controls("\u3164"), strip_controls("Ada\u3164")
+    ('Ada Lovelace', '', 'Ada')
+    >>> strip_controls("می\u200cخواهم") == "می\u200cخواهم"  # a Persian joiner stays
+    True
     """
     if s.isascii() and s.isprintable():
         return s
-    return (_ESCAPES.sub("", s) if "\x1b" in s else s).translate(_STRIP)
+    s = (_ESCAPES.sub("", s) if "\x1b" in s else s).translate(_STRIP)
+    return _STRAY_JOINER.sub("", s) if "\u200c" in s or "\u200d" in s else s
+
+
+def strip_terminal(s: str) -> str:
+    r"""``s`` safe to print on a terminal: escape sequences and control characters removed
+    (tab, newline and carriage return stay); every other character is kept.
+
+    Examples
+    --------
+    >>> strip_terminal("Title\x1b]0;pwned\x07 of \x1b[2Jthe\x9b31m paper\x07\n")
+    'Title of the31m paper\n'
+    """
+    if s.isascii() and "\x1b" not in s and s.isprintable():
+        return s
+    return (_ESCAPES.sub("", s) if "\x1b" in s else s).translate(_TERMINAL)
 
 
 def display_form(s: str) -> str:
