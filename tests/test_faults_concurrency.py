@@ -313,3 +313,49 @@ def test_a_store_of_schema_1_gains_foreign_keys_and_keeps_every_row(tmp_path: Pa
     # the ghost row, the paper whose author count it breaks, the edges it would add
     assert [p.check for p in problems] == ["references", "papers", "edges"]
     assert "missing author(s) by author_id: 987654" in problems[0].message
+
+
+def test_an_api_merge_during_an_api_ingest_job_answers_busy_then_works(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Over HTTP the merge does not hold a request thread for the whole job: it waits a
+    bounded time, answers 503 store-busy with Retry-After, and works once the job is done."""
+    from fastapi.testclient import TestClient
+
+    from graphsvc.api.app import create_app
+    from graphsvc.config import Settings
+
+    a, b = files
+    data = tmp_path / "api"
+    first = SQLiteStore(data / STORE_FILE)
+    ingest(first, [a])
+    first.close()
+    target, source = _busiest_pair(data / STORE_FILE)
+    key = "k" * 32
+    auth = {"Authorization": f"Bearer {key}"}
+    app = create_app(Settings(data_dir=data, api_key=key, extra={"write_wait": 0.3}))
+    with TestClient(app) as c:
+        r = c.post("/ingest", files={"file": ("b.xml", b.read_bytes())}, headers=auth)
+        assert r.status_code == 202, r.text
+        job_id = r.json()["id"]
+        deadline = time.monotonic() + 60
+        while c.get(f"/jobs/{job_id}").json()["state"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        busy = c.post("/authors/merge", json={"target": target, "source": source}, headers=auth)
+        while (job := c.get(f"/jobs/{job_id}").json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline + 120
+            time.sleep(0.05)
+        assert job["state"] == "done", job
+        if busy.status_code != 200:  # the job was still writing: refused, nothing changed
+            assert busy.status_code == 503, busy.text
+            assert busy.json()["type"] == "store-busy" and busy.headers["Retry-After"]
+            done = c.post("/authors/merge", json={"target": target, "source": source},
+                          headers=auth)
+            assert done.status_code == 200, done.text
+    assert busy.status_code == 503  # 8,000 records take longer than 0.3 s
+    assert check_store(data / STORE_FILE) == []
+    con = sqlite3.connect(data / STORE_FILE)
+    assert con.execute("SELECT count(*) FROM authorships WHERE author_id = ?",
+                       (source,)).fetchone() == (0,)
+    con.close()
