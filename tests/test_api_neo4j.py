@@ -55,6 +55,14 @@ GETS: list[tuple[str, dict[str, Any]]] = [
     ("/stats", {"from_year": 2021, "to_year": 2021}),
     ("/communities", {"limit": 3}),
     ("/rank", {"limit": 5}),
+    # query-time team size: the Neo4j store's own queries step aside for the engine
+    ("/authors/8/collaborators", {"max_team_size": 2}),
+    ("/authors/8/ego", {"radius": 2, "max_team_size": 3}),
+    ("/authors/Weimin Zheng/distances", {"max_team_size": 2}),
+    ("/paths/shortest", {**PAIR, "all": True, "max_team_size": 0}),
+    ("/paths/shortest", {**PAIR, "max_team_size": 2}),
+    ("/stats", {"max_team_size": 2}),
+    ("/rank", {"limit": 5, "by": "collaborators", "max_team_size": 2}),
 ]
 
 

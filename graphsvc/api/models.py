@@ -225,6 +225,10 @@ class YearWindow(BaseModel):
                                   description="only papers from this year on")
     to_year: int | None = Field(default=None, ge=0, le=9999, strict=True,
                                 description="only papers up to this year")
+    max_team_size: int | None = Field(
+        default=None, ge=0, le=1_000_000, strict=True,
+        description="only papers with at most this many authors count (2: Erdős numbers of "
+                    "the second kind; 0: no cap; default: the store's ingest cap)")
 
 
 MAX_PAIRS = 1000

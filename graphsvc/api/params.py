@@ -69,6 +69,11 @@ FromYear = Annotated[QInt | None, Query(
     ge=0, le=9999, description="year window: only papers from this year on", examples=[2015])]
 ToYear = Annotated[QInt | None, Query(
     ge=0, le=9999, description="year window: only papers up to this year", examples=[2023])]
+MaxTeamSize = Annotated[QInt | None, Query(
+    ge=0, le=1_000_000,
+    description="only papers with at most this many authors count, at query time (2: Erdős "
+                "numbers of the second kind; 0: no cap; default: the store's ingest cap)",
+    examples=[2])]
 Offset = Annotated[QInt, Query(ge=0, le=MAX_OFFSET, description="items to skip (pagination)")]
 
 

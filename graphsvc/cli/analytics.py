@@ -20,7 +20,7 @@ from graphsvc.config import Settings
 )
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
-        res = service(store).stats(args.from_year, args.to_year)
+        res = service(store).stats(**window(args))
     emit(args, res, stats_text)
     return 0
 

@@ -49,15 +49,28 @@ def service(store: Any) -> Any:
     return GraphService(store)
 
 
-def add_window(p: argparse.ArgumentParser) -> None:
-    """``--from-year`` / ``--to-year``: only papers in that window count."""
+def add_window(p: argparse.ArgumentParser, team_size: bool = True) -> None:
+    """``--from-year`` / ``--to-year``: only papers in that window count; with ``team_size``,
+    ``--max-team-size K``: only papers with at most K authors count (at query time)."""
     p.add_argument("--from-year", type=int, help="only papers from this year on")
     p.add_argument("--to-year", type=int, help="only papers up to this year")
+    if team_size:
+        p.add_argument(
+            "--max-team-size",
+            type=int,
+            metavar="K",
+            help="only papers with at most K authors count (2: Erdős numbers of the second "
+            "kind; 0: no cap; default: the store's ingest cap)",
+        )
 
 
 def window(args: argparse.Namespace) -> dict[str, Any]:
-    """The year window of ``args`` as keyword arguments of the service."""
-    return {"year_from": args.from_year, "year_to": args.to_year}
+    """The year window and team-size cap of ``args`` as keyword arguments of the service."""
+    return {
+        "year_from": args.from_year,
+        "year_to": args.to_year,
+        "max_team_size": getattr(args, "max_team_size", None),
+    }
 
 
 def years(item: dict[str, Any]) -> str:

@@ -37,7 +37,7 @@ def _arguments(p: argparse.ArgumentParser) -> None:
                    help="with --ego: keep the most strongly connected N")
     p.add_argument("--cohort", nargs="+", metavar="AUTHOR",
                    help="export the subgraph of these authors")
-    add_window(p)
+    add_window(p, team_size=False)
 
 
 @command(

@@ -62,8 +62,7 @@ def cmd_collaborators(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         res = service(store).collaborators(
             args.author,
-            year_from=args.from_year,
-            year_to=args.to_year,
+            **window(args),
             min_papers=args.min_papers,
             limit=args.limit,
             offset=args.offset,

@@ -82,11 +82,31 @@ class GraphService:
             return False
         return self._mem is not None and self._gen == self.store.generation()
 
-    def graph(self, year_from: int | None = None, year_to: int | None = None) -> CoauthorGraph:
-        """The co-author graph for a year window (cached; rebuilt after an ingest)."""
+    def team_size(self, max_team_size: int | None = None) -> int:
+        """The team-size cap of a query: ``max_team_size`` (DESIGN.md "Query-time team size",
+        0 = no cap) or, when None, the store's ingest cap."""
+        if max_team_size is None:
+            return self.max_team_size
+        if max_team_size < 0:
+            raise InvalidQuery(f"max_team_size must be >= 0, got {max_team_size}")
+        return int(max_team_size)
+
+    def _native_ok(self, max_team_size: int | None) -> bool:
+        """Whether the store's own queries answer: they know only the ingest cap's edges."""
+        return max_team_size is None or self.team_size(max_team_size) == self.max_team_size
+
+    def graph(
+        self,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        max_team_size: int | None = None,
+    ) -> CoauthorGraph:
+        """The co-author graph for a year window and team-size cap (cached; rebuilt after an
+        ingest). The cap is applied to the memberships, so a new cap needs no re-ingest."""
         year_from, year_to = _window(year_from, year_to)
+        cap = self.team_size(max_team_size)
         mem = self.memberships()
-        key = (self.max_team_size, year_from, year_to)
+        key = (cap, year_from, year_to)
         with self._lock:
             g = self._graphs.get(key)
             if g is None:
@@ -191,6 +211,7 @@ class GraphService:
         *,
         year_from: int | None = None,
         year_to: int | None = None,
+        max_team_size: int | None = None,
         min_papers: int = 1,
         limit: int = 100,
         offset: int = 0,
@@ -202,7 +223,7 @@ class GraphService:
         limit = _check_limit(limit)
         aid = self.resolve(author)
         native = getattr(self.store, "collaborators_native", None)
-        if native is not None:
+        if native is not None and self._native_ok(max_team_size):
             _window(year_from, year_to)
             return dict(
                 native(
@@ -215,7 +236,7 @@ class GraphService:
                     with_papers=with_papers,
                 )
             )
-        g = self.graph(year_from, year_to)
+        g = self.graph(year_from, year_to, max_team_size)
         u = self._node(g, aid)
         nbrs = g.neighbours(u)
         names_map = self.store.author_names(int(g.author_ids[v]) for v in nbrs)
@@ -244,13 +265,18 @@ class GraphService:
             "collaborators": out,
         }
 
-    def stats(self, year_from: int | None = None, year_to: int | None = None) -> dict[str, Any]:
+    def stats(
+        self,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        max_team_size: int | None = None,
+    ) -> dict[str, Any]:
         """Graph statistics (DESIGN.md "Stats") for the whole store or a year window."""
         from graphsvc.graph.analytics import stats
 
-        g = self.graph(year_from, year_to)
+        g = self.graph(year_from, year_to, max_team_size)
         out = stats(g)
-        out["max_team_size"] = self.max_team_size
+        out["max_team_size"] = self.team_size(max_team_size)
         return out
 
     # -- networks ----------------------------------------------------------------------------
@@ -317,6 +343,7 @@ class GraphService:
         max_nodes: int | None = 300,
         year_from: int | None = None,
         year_to: int | None = None,
+        max_team_size: int | None = None,
     ) -> dict[str, Any]:
         """Authors within ``radius`` hops along edges with ≥ ``min_papers`` joint papers."""
         from graphsvc.graph.neighbourhood import ego
@@ -330,7 +357,7 @@ class GraphService:
             raise InvalidQuery("max_nodes must be at least 1")
         aid = self.resolve(author)
         native = getattr(self.store, "ego_native", None)
-        if native is not None:
+        if native is not None and self._native_ok(max_team_size):
             _window(year_from, year_to)
             return dict(
                 native(
@@ -342,7 +369,7 @@ class GraphService:
                     year_to=year_to,
                 )
             )
-        g = self.graph(year_from, year_to)
+        g = self.graph(year_from, year_to, max_team_size)
         u = self._node(g, aid)
         nodes, truncated = ego(g, u, radius=radius, min_papers=min_papers, max_nodes=max_nodes)
         if radius == 1:  # the author and the co-authors it reached: no BFS needed
@@ -449,6 +476,7 @@ class GraphService:
         max_length: int | None = None,
         year_from: int | None = None,
         year_to: int | None = None,
+        max_team_size: int | None = None,
     ) -> dict[str, Any]:
         """Shortest (or strongest) collaboration path(s) with the joint papers of every hop.
 
@@ -462,6 +490,7 @@ class GraphService:
         a, b = self.resolve(source), self.resolve(target)
         if (
             hasattr(self.store, "all_shortest_paths_native")
+            and self._native_ok(max_team_size)
             and not avoid
             and not avoid_papers
             and year_from is None
@@ -473,7 +502,7 @@ class GraphService:
             return self._path_native(
                 a, b, all=all, limit=limit, strongest=strongest, max_length=max_length
             )
-        g = self.graph(year_from, year_to)
+        g = self.graph(year_from, year_to, max_team_size)
         s, t = self._node(g, a), self._node(g, b)
         node_mask, slot_mask = self._masks(g, avoid, avoid_papers, (s, t))
         if strongest:
@@ -580,13 +609,14 @@ class GraphService:
         *,
         year_from: int | None = None,
         year_to: int | None = None,
+        max_team_size: int | None = None,
         max_length: int | None = None,
     ) -> list[dict[str, Any]]:
         """Batch collaboration distances: ``{from, to, length, count}`` per pair (or ``error``)."""
         from graphsvc.errors import GraphsvcError
         from graphsvc.graph.paths import count_shortest_paths
 
-        g = self.graph(year_from, year_to)
+        g = self.graph(year_from, year_to, max_team_size)
         out = []
         for x, y in pairs:
             row: dict[str, Any] = {"from": x, "to": y}
@@ -600,13 +630,18 @@ class GraphService:
         return out
 
     def distances(
-        self, author: str | int, *, year_from: int | None = None, year_to: int | None = None
+        self,
+        author: str | int,
+        *,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        max_team_size: int | None = None,
     ) -> dict[str, Any]:
         """How many authors sit at each collaboration distance (Erdős-number profile)."""
         from graphsvc.graph.paths import distance_profile
 
         aid = self.resolve(author)
-        g = self.graph(year_from, year_to)
+        g = self.graph(year_from, year_to, max_team_size)
         u = self._node(g, aid)
         # in a window only its authors count, reached or not (the author asked about always)
         mask = g.in_window() if g.windowed else None
@@ -626,12 +661,13 @@ class GraphService:
         *,
         year_from: int | None = None,
         year_to: int | None = None,
+        max_team_size: int | None = None,
     ) -> dict[str, Any]:
         """The subgraph induced by a list of authors, with its connected components."""
         from graphsvc.errors import GraphsvcError
         from graphsvc.graph.neighbourhood import cohort
 
-        g = self.graph(year_from, year_to)
+        g = self.graph(year_from, year_to, max_team_size)
         nodes: list[int] = []
         unresolved = []
         for a in authors:
@@ -660,23 +696,27 @@ class GraphService:
         limit: int = 50,
         year_from: int | None = None,
         year_to: int | None = None,
+        max_team_size: int | None = None,
     ) -> dict[str, Any]:
         """Communities (Louvain or Leiden) of the whole graph, an ego network or a cohort."""
         from graphsvc.graph.community import central_members, communities, modularity
 
         if method not in ("louvain", "leiden"):
             raise InvalidQuery("method must be louvain or leiden")
-        g = self.graph(year_from, year_to)
+        g = self.graph(year_from, year_to, max_team_size)
         nodes = None
         scope = "graph"
         if author is not None:
             sub = self.ego(
-                author, radius=radius, max_nodes=None, year_from=year_from, year_to=year_to
+                author, radius=radius, max_nodes=None, year_from=year_from, year_to=year_to,
+                max_team_size=max_team_size,
             )
             nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
             scope = f"ego of {sub['center']['name']} (radius {radius})"
         elif cohort:
-            sub = self.cohort(cohort, year_from=year_from, year_to=year_to)
+            sub = self.cohort(
+                cohort, year_from=year_from, year_to=year_to, max_team_size=max_team_size
+            )
             nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
             scope = f"cohort of {len(nodes)} authors"
         if nodes is None:  # the whole graph: in a window, its authors only
@@ -711,6 +751,7 @@ class GraphService:
         seed: int = 0,
         year_from: int | None = None,
         year_to: int | None = None,
+        max_team_size: int | None = None,
     ) -> dict[str, Any]:
         """Top authors by papers, collaborators, betweenness, closeness or PageRank."""
         from graphsvc.graph.rank import rank
@@ -721,7 +762,7 @@ class GraphService:
             )
         top = _check_limit(top)
         # in a window, its authors only: normalisations and PageRank depend on how many there are
-        g = self.graph(year_from, year_to).window_only()
+        g = self.graph(year_from, year_to, max_team_size).window_only()
         rows, meta = rank(g, by, top=top, sample=sample, seed=seed)  # type: ignore[arg-type]
         ids = [int(g.author_ids[v]) for v, _ in rows]
         names = self.store.author_names(ids)

@@ -13,6 +13,7 @@ from graphsvc.api.params import (
     MAX_PAGE,
     AuthorPath,
     FromYear,
+    MaxTeamSize,
     Offset,
     QInt,
     SingleValues,
@@ -62,12 +63,14 @@ async def collaborators(
     offset: Offset = 0,
     from_year: FromYear = None,
     to_year: ToYear = None,
+    max_team_size: MaxTeamSize = None,
 ) -> DocumentedJSON:
     """Ranked by joint papers, then the most recent joint year, then name."""
     # a year window may build its graph first, and joint papers are a look-up per row
-    small = from_year is None and to_year is None and not papers
+    small = from_year is None and to_year is None and max_team_size is None and not papers
     res = await (run.quick if small else run)(
-        svc.collaborators, author, year_from=from_year, year_to=to_year, min_papers=min_papers,
+        svc.collaborators, author, year_from=from_year, year_to=to_year,
+        max_team_size=max_team_size, min_papers=min_papers,
         limit=limit, offset=offset, with_papers=papers)
     res["next_offset"] = next_offset(offset, limit, res["total"])
     return DocumentedJSON(res)
@@ -86,17 +89,20 @@ async def ego(
                                     description="keep the most strongly connected N")] = 300,
     from_year: FromYear = None,
     to_year: ToYear = None,
+    max_team_size: MaxTeamSize = None,
 ) -> DocumentedJSON:
     # one hop is bounded by the author's collaborators; two or three hops of a hub are not
-    small = from_year is None and to_year is None and radius == 1
+    small = from_year is None and to_year is None and max_team_size is None and radius == 1
     return DocumentedJSON(await (run.quick if small else run)(
         svc.ego, author, radius=radius, min_papers=min_papers, max_nodes=max_nodes,
-        year_from=from_year, year_to=to_year))
+        year_from=from_year, year_to=to_year, max_team_size=max_team_size))
 
 
 @router.get("/{author}/distances", response_model=Distances,
             responses=responses(404, 409, 422),
             summary="How many authors sit at each collaboration distance (Erdős profile)")
 async def distances(svc: ServiceDep, run: OffloadDep, author: AuthorPath,
-                    from_year: FromYear = None, to_year: ToYear = None) -> dict[str, Any]:
-    return await run(svc.distances, author, year_from=from_year, year_to=to_year)
+                    from_year: FromYear = None, to_year: ToYear = None,
+                    max_team_size: MaxTeamSize = None) -> dict[str, Any]:
+    return await run(svc.distances, author, year_from=from_year, year_to=to_year,
+                     max_team_size=max_team_size)

@@ -10,7 +10,16 @@ from fastapi import APIRouter, Query, Request
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.models import Cohort, CohortRequest, Communities, Rank, Stats
-from graphsvc.api.params import MAX_PAGE, FromYear, Offset, QInt, SingleValues, ToYear, next_offset
+from graphsvc.api.params import (
+    MAX_PAGE,
+    FromYear,
+    MaxTeamSize,
+    Offset,
+    QInt,
+    SingleValues,
+    ToYear,
+    next_offset,
+)
 from graphsvc.api.problems import responses
 from graphsvc.errors import InvalidQuery
 
@@ -42,21 +51,22 @@ class StatsCache:
              summary="The co-authorship subgraph of a list of authors")
 async def cohort(svc: ServiceDep, run: OffloadDep, body: CohortRequest) -> dict[str, Any]:
     """Authors that cannot be resolved are listed in `unresolved`, not an error."""
-    return await run.slow(svc.cohort, body.authors, year_from=body.from_year, year_to=body.to_year)
+    return await run.slow(svc.cohort, body.authors, year_from=body.from_year, year_to=body.to_year,
+                          max_team_size=body.max_team_size)
 
 
 @router.get("/stats", response_model=Stats, responses=responses(422),
             summary="Size, components, clustering, triangles and diameter")
 async def stats(request: Request, svc: ServiceDep, run: OffloadDep, from_year: FromYear = None,
-                to_year: ToYear = None) -> dict[str, Any]:
+                to_year: ToYear = None, max_team_size: MaxTeamSize = None) -> dict[str, Any]:
     """Cached per store generation and year window (the diameter of a big graph takes time)."""
     cache: StatsCache = request.app.state.stats_cache
 
     def answer() -> dict[str, Any]:
-        key = (svc.store.generation(), svc.max_team_size, from_year, to_year)
+        key = (svc.store.generation(), svc.team_size(max_team_size), from_year, to_year)
         hit = cache.get(key)
         if hit is None:
-            hit = svc.stats(from_year, to_year)
+            hit = svc.stats(from_year, to_year, max_team_size)
             cache.put(key, hit)
         return hit
 
@@ -82,12 +92,13 @@ async def communities(
     offset: Offset = 0,
     from_year: FromYear = None,
     to_year: ToYear = None,
+    max_team_size: MaxTeamSize = None,
 ) -> dict[str, Any]:
     if author is not None and cohort:
         raise InvalidQuery("give either author or cohort, not both")
     res = await run.slow(svc.communities, method=method, author=author, radius=radius,
                          cohort=cohort, seed=seed, top=top, limit=offset + limit,
-                         year_from=from_year, year_to=to_year)
+                         year_from=from_year, year_to=to_year, max_team_size=max_team_size)
     res["communities"] = res["communities"][offset:]
     res.update(limit=limit, offset=offset, next_offset=next_offset(offset, limit, res["count"]))
     return res
@@ -106,10 +117,11 @@ async def rank(
     seed: Annotated[QInt, Query(ge=0, le=2**31 - 1)] = 0,
     from_year: FromYear = None,
     to_year: ToYear = None,
+    max_team_size: MaxTeamSize = None,
 ) -> dict[str, Any]:
     res = await run.slow(svc.rank, by, top=offset + limit, sample=sample, seed=seed,
-                         year_from=from_year, year_to=to_year)
+                         year_from=from_year, year_to=to_year, max_team_size=max_team_size)
     res["results"] = res["results"][offset:]
-    ranked = (await run(svc.graph, from_year, to_year)).n  # every author has a score
+    ranked = (await run(svc.graph, from_year, to_year, max_team_size)).n  # every author has a score
     res.update(limit=limit, offset=offset, next_offset=next_offset(offset, limit, ranked))
     return res

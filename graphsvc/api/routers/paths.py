@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.fastjson import DocumentedJSON
 from graphsvc.api.models import BatchRequest, BatchResult, PathResult
-from graphsvc.api.params import FromYear, QInt, SingleValues, ToYear
+from graphsvc.api.params import FromYear, MaxTeamSize, QInt, SingleValues, ToYear
 from graphsvc.api.problems import responses
 from graphsvc.errors import InvalidQuery, NoPath
 
@@ -44,6 +44,7 @@ async def shortest(
                                                                        "many hops")] = None,
     from_year: FromYear = None,
     to_year: ToYear = None,
+    max_team_size: MaxTeamSize = None,
 ) -> DocumentedJSON:
     """No path is an answer, not an error: `200` with `length: null` and a `reason`."""
     if all and strongest:
@@ -53,7 +54,8 @@ async def shortest(
         try:
             return svc.path(from_, to, all=all, limit=limit, strongest=strongest, avoid=avoid,
                             avoid_papers=avoid_paper, max_length=max_length,
-                            year_from=from_year, year_to=to_year)
+                            year_from=from_year, year_to=to_year,
+                            max_team_size=max_team_size)
         except NoPath as exc:
             # both ends resolved before the search gave up, so this cannot fail now
             a, b = svc.resolve(from_), svc.resolve(to)
@@ -62,7 +64,8 @@ async def shortest(
                     "length": None, "count": 0, "paths": [], "reason": str(exc)}
 
     # strongest paths and masks sweep the whole graph; a year window may build its graph first
-    small = (from_year is None and to_year is None and not strongest and not avoid
+    small = (from_year is None and to_year is None and max_team_size is None and not strongest
+             and not avoid
              and not avoid_paper)
     return DocumentedJSON(await (run.quick if small else run)(answer), PathResult)
 
@@ -74,5 +77,5 @@ async def batch(svc: ServiceDep, run: OffloadDep, body: BatchRequest) -> dict[st
     """One result per pair, in order; a name that fails gives that pair an `error`."""
     pairs = [(str(p.from_), str(p.to)) for p in body.pairs]
     results = await run.slow(svc.path_pairs, pairs, year_from=body.from_year, year_to=body.to_year,
-                        max_length=body.max_length)
+                        max_length=body.max_length, max_team_size=body.max_team_size)
     return {"results": results}
