@@ -37,6 +37,7 @@ from graphsvc.api.routers import (
     identity,
     ingest,
     paths,
+    questions,
 )
 from graphsvc.api.stores import shared_store
 from graphsvc.config import Settings
@@ -236,7 +237,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["Location", "Content-Disposition"],
         )
     # identity first: /authors/merge must not be taken for the author called "merge"
-    for module in (health, docs, identity, authors, paths, graph, exports, ingest):
+    for module in (health, docs, identity, authors, paths, graph, questions, exports, ingest):
         app.include_router(module.router)
     if _has_views():
         from graphsvc.views.routes import router as views_router

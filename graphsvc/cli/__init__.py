@@ -9,6 +9,7 @@ Layout::
     analytics.py  stats, communities, rank                  path, distances, cohort
     view.py       view (offline HTML files)   identity.py   explain, duplicates, merge, split,
     export.py     export (graph files)                      unmerge, overrides
+    conflicts.py  conflicts (submissions x reviewers)
     serve.py      serve, init-store           demo.py       demo
 
 Adding a command:

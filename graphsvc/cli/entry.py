@@ -23,6 +23,7 @@ MODULES: tuple[str, ...] = (
     "ingest",
     "queries",
     "analytics",
+    "conflicts",
     "view",
     "export",
     "identity",

@@ -1,0 +1,81 @@
+"""Questions people bring: conflicts of interest between submissions and reviewers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
+from graphsvc.api.models import AuthorIn
+from graphsvc.api.params import SingleValues
+from graphsvc.api.problems import responses
+from graphsvc.graph.conflicts import MAX_DISTANCE, Submission, conflicts
+
+router = APIRouter(tags=["questions"], dependencies=[ReadAuth, SingleValues])
+
+MAX_SUBMISSIONS = 20_000
+MAX_REVIEWERS = 5_000
+
+
+class SubmissionIn(BaseModel):
+    id: StrictStr | int = Field(examples=["S1"])
+    authors: list[AuthorIn] = Field(min_length=1, max_length=200,
+                                    description="author names, ids or kind:value ids")
+
+
+class ConflictsRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "submissions": [{"id": "S1", "authors": ["Torsten Hoefler"]}],
+        "reviewers": ["Maciej Besta", "Ion Stoica"], "years": 5, "as_of": 2022}]})
+
+    submissions: list[SubmissionIn] = Field(min_length=1, max_length=MAX_SUBMISSIONS)
+    reviewers: list[AuthorIn] = Field(min_length=1, max_length=MAX_REVIEWERS)
+    years: int = Field(default=5, ge=1, le=200, strict=True,
+                       description="co-authorship in the last N years counts")
+    as_of: int | None = Field(default=None, ge=0, le=9999, strict=True,
+                              description="the reference year (default: this year)")
+    distance: int = Field(default=1, ge=1, le=MAX_DISTANCE, strict=True,
+                          description="also conflict within this many hops")
+    max_team_size: int | None = Field(default=None, ge=0, le=1_000_000, strict=True,
+                                      description="only papers with at most this many authors")
+
+
+class ConflictsResult(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "as_of": 2022, "years": 5, "window": {"from": 2018, "to": 2022}, "distance": 1,
+        "max_team_size": 100, "submissions": 1, "reviewers": 1, "count": 1,
+        "conflicts": [{"submission": "S1", "reason": "coauthor", "distance": 1,
+                       "reviewer": {"query": "Maciej Besta", "id": 7, "name": "Maciej Besta"},
+                       "authors": [{"id": 8, "name": "Torsten Hoefler"}],
+                       "papers": [{"id": 1, "title": "On the parallel I/O optimality of linear "
+                                   "algebra kernels", "year": 2021, "venue": "PPoPP",
+                                   "doi": None,
+                                   "source_id": "dblp:conf/ppopp/KwasniewskiBZSB21"}]}],
+        "unresolved": []}]})
+
+    as_of: int
+    years: int
+    window: dict[str, int]
+    distance: int
+    max_team_size: int
+    submissions: int
+    reviewers: int
+    count: int
+    conflicts: list[dict[str, Any]]
+    unresolved: list[dict[str, Any]]
+
+
+@router.post("/conflicts", response_model=ConflictsResult, responses=responses(400, 422),
+             summary="Conflicts of interest between submissions and reviewers")
+async def post_conflicts(svc: ServiceDep, run: OffloadDep,
+                         body: ConflictsRequest) -> dict[str, Any]:
+    """A pair conflicts when the reviewer is an author, co-authored a counted paper in
+    `[as_of - years + 1, as_of]` with an author (the joint papers are the evidence), or (with
+    `distance` > 1) is that close. Names that do not resolve exactly or are ambiguous are listed
+    in `unresolved`, never guessed."""
+    subs = [Submission(str(s.id), tuple(str(a) for a in s.authors)) for s in body.submissions]
+    return await run.slow(conflicts, svc, subs, [str(r) for r in body.reviewers],
+                          years=body.years, as_of=body.as_of, distance=body.distance,
+                          max_team_size=body.max_team_size)
