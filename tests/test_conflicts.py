@@ -76,6 +76,8 @@ def test_names_are_never_guessed(svc: GraphService) -> None:
     assert {c["id"] for c in bad["author", "Qing Liu"]["candidates"]} == two
     assert "Torsten Hoefler" in bad["reviewer", "Torsten Hofler"]["message"]  # a hint only
     assert r["reviewers"] == 2  # the resolved ones
+    none = conflicts(svc, subs, ["Ion Stoica"], as_of=2022)
+    assert none["count"] == 0 and none["conflicts"] == []
     assert any(c["reviewer"]["name"] == "Maciej Besta" for c in r["conflicts"])
 
 

@@ -259,6 +259,8 @@ def _rows(
     via: np.ndarray,
 ) -> list[dict[str, Any]]:
     """JSON rows for the pairs, with names and the joint papers (two store look-ups)."""
+    if s.size == 0:
+        return []
     ids = g.author_ids
     wanted = {int(ids[v]) for v in via.tolist()} | {int(ids[rev_nodes[i]]) for i in set(r.tolist())}
     names = svc.store.author_names(sorted(wanted))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.models import AuthorIn
@@ -20,7 +20,7 @@ MAX_REVIEWERS = 5_000
 
 
 class SubmissionIn(BaseModel):
-    id: StrictStr | int = Field(examples=["S1"])
+    id: StrictStr | StrictInt = Field(examples=["S1"])
     authors: list[AuthorIn] = Field(min_length=1, max_length=200,
                                     description="author names, ids or kind:value ids")
 
