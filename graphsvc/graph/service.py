@@ -573,9 +573,10 @@ class GraphService:
                 for h in raw
             ]
 
-        base = {"from": self.author_ref(a), "to": self.author_ref(b)}
         if strongest:
             r = st.strongest_path_native(a, b)
+            # the store's answer names both ends: no more round trips for them
+            base = {"from": r["source"], "to": r["target"]}
             if max_length is not None and r["length"] > max_length:
                 raise self.no_path(a, b, f"the strongest path is longer than {max_length}")
             return {
@@ -588,6 +589,7 @@ class GraphService:
                 "paths": [{"authors": r["path"], "hops": hops(r["hops"])}],
             }
         r = st.all_shortest_paths_native(a, b, limit=limit if all else 1, max_length=max_length)
+        base = {"from": r["source"], "to": r["target"]}
         paths = [
             {"authors": chain, "hops": hops(st.hops_native([x["id"] for x in chain]))}
             for chain in r["paths"]
