@@ -136,7 +136,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Open the store and the service; build the graph in the background; close on shutdown."""
     settings: Settings = app.state.settings
     options = ApiOptions.from_settings(settings)
-    offload = Offload(options.threads)
+    offload = Offload(options.threads, max_pending=options.analytics_queue)
     try:
         store = await offload(shared_store, settings, options.store_access)
     except BaseException:
@@ -223,7 +223,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_tags=TAGS, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.options = options
-    app.state.stats_cache = graph.StatsCache()
     app.state.jobs = app.state.service = app.state.store = app.state.offload = None
     if explicit:
         app.dependency_overrides[get_settings] = lambda: settings

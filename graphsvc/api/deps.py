@@ -12,6 +12,9 @@ environment by :func:`with_api_env`:
 - ``GRAPHSVC_CORS_ORIGINS``: comma-separated origins allowed by CORS (``*`` for any);
 - ``GRAPHSVC_MAX_UPLOAD_MB``: largest upload accepted by ``POST /ingest`` (default 200);
 - ``GRAPHSVC_STORE_ACCESS``: ``per-thread`` (default) or ``lock``, see ``api/stores.py``;
+- ``GRAPHSVC_ANALYTICS_QUEUE``: whole-graph computations (rankings, stats, communities,
+  cohorts …) waiting or running at once per worker process (default 8); past it ``503``
+  with ``Retry-After`` (``api/lane.py``);
 - ``GRAPHSVC_THREADS``: threads running library calls per worker process. Unset: quick queries
   on the embedded store run on the event loop once the graph is built (a pool of 2 threads
   otherwise, and always for Neo4j, whose calls wait on the network); ``N``: always N threads.
@@ -23,7 +26,7 @@ import asyncio
 import functools
 import hmac
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -32,6 +35,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from graphsvc.api.lane import DEFAULT_MAX_PENDING, AnalyticsLane, LaneFull
 from graphsvc.api.problems import ApiProblem
 from graphsvc.config import Settings
 from graphsvc.errors import AuthorNotFound, ConfigError, PaperNotFound, StoreUnavailable
@@ -49,6 +53,7 @@ _ENV_EXTRAS = {
     "GRAPHSVC_MAX_UPLOAD_MB": "max_upload_mb",
     "GRAPHSVC_STORE_ACCESS": "store_access",
     "GRAPHSVC_THREADS": "threads",
+    "GRAPHSVC_ANALYTICS_QUEUE": "analytics_queue",
 }
 
 
@@ -77,6 +82,8 @@ class ApiOptions:
     threads: int = DEFAULT_THREADS
     #: quick queries may run on the event loop (``GRAPHSVC_THREADS`` unset or 0)
     inline: bool = True
+    #: whole-graph computations waiting or running at once (``GRAPHSVC_ANALYTICS_QUEUE``)
+    analytics_queue: int = DEFAULT_MAX_PENDING
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiOptions:
@@ -101,7 +108,17 @@ class ApiOptions:
             threads = -1
         if threads < 0:
             raise ConfigError(f"GRAPHSVC_THREADS must be 0 or a positive integer, not {raw!r}")
+        raw_queue = x.get("analytics_queue")
+        try:
+            queue = DEFAULT_MAX_PENDING if raw_queue in (None, "") else int(raw_queue)
+        except (TypeError, ValueError):
+            queue = 0
+        if queue < 1:
+            raise ConfigError(
+                f"GRAPHSVC_ANALYTICS_QUEUE must be a positive integer, not {raw_queue!r}"
+            )
         return cls(
+            analytics_queue=queue,
             threads=threads or DEFAULT_THREADS,
             inline=threads == 0 or raw in (None, ""),
             api_key=settings.api_key or None,
@@ -236,10 +253,10 @@ class Offload:
     """
 
     def __init__(self, threads: int, slow_threads: int = 1,
-                 inline_when: Callable[[], bool] | None = None) -> None:
+                 inline_when: Callable[[], bool] | None = None,
+                 max_pending: int = DEFAULT_MAX_PENDING) -> None:
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="graphsvc-query")
-        self.slow_pool = ThreadPoolExecutor(max_workers=slow_threads,
-                                            thread_name_prefix="graphsvc-analytics")
+        self.lane = AnalyticsLane(slow_threads, max_pending=max_pending)
         self.inline_when = inline_when
 
     async def __call__(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -255,13 +272,22 @@ class Offload:
         return await self(fn, *args, **kwargs)
 
     async def slow(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.slow_pool,
-                                          functools.partial(fn, *args, **kwargs))
+        """``fn(*args, **kwargs)`` in the analytics lane, not shared (see ``analytics``)."""
+        return await self.analytics(None, fn, *args, **kwargs)
+
+    async def analytics(self, key: Hashable | None, fn: Callable[P, T], /, *args: P.args,
+                        **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)`` in the bounded analytics lane (``api/lane.py``): computed
+        once per ``key`` and kept; ``503`` with ``Retry-After`` when the lane is full."""
+        try:
+            return await self.lane.run(key, fn, *args, **kwargs)
+        except LaneFull as exc:
+            raise ApiProblem(503, str(exc), type="busy", title="Busy",
+                             headers={"Retry-After": str(exc.retry_after)}) from None
 
     def close(self) -> None:
-        for pool in (self.pool, self.slow_pool):
-            pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.lane.close()
 
 
 async def get_offload(request: Request) -> Offload:

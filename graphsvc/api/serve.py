@@ -37,6 +37,7 @@ _EXTRA_ENV = {
     "max_upload_mb": "GRAPHSVC_MAX_UPLOAD_MB",
     "store_access": "GRAPHSVC_STORE_ACCESS",
     "threads": "GRAPHSVC_THREADS",
+    "analytics_queue": "GRAPHSVC_ANALYTICS_QUEUE",
 }
 
 
