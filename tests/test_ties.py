@@ -117,3 +117,17 @@ def test_snap_edge_list_counts_no_papers(tmp_path: Path, store: SQLiteStore) -> 
     assert counts["ties"] >= counts["edges"]  # SNAP lists both directions: one tie each
     st = GraphService(store).stats()
     assert st["papers"] == 0 and st["edges"] == counts["edges"]
+
+
+def test_views_show_a_tie_with_its_weight_not_as_joint_papers(tmp_path: Path) -> None:
+    from graphsvc.cli import main
+
+    f = tmp_path / "ties.tsv"
+    f.write_text("Marc Snir\tJan Vitek\t2.5\nJan Vitek\tTorsten Hoefler\t1.0\n")
+    d = str(tmp_path / "store")
+    assert main(["--data-dir", d, "ingest", str(f)]) == 0
+    out = tmp_path / "ego.html"
+    assert main(["--data-dir", d, "view", "Jan Vitek", "-o", str(out)]) == 0
+    page = out.read_text()
+    assert '"papers":0,"weight":2.5' in page  # the tooltip says "co-author tie, no papers"
+    assert "co-author tie, no papers" in page  # (the script is inlined)

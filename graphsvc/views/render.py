@@ -236,6 +236,8 @@ def vis_edges(view: View) -> list[dict[str, Any]]:
                 "width": edge_width(int(e["papers"])) + (1.5 if path else 0.0),
                 "color": colour,
                 "papers": e["papers"],
+                # a tie's strength when the edge has no papers (edge lists, GML)
+                "weight": None if e["papers"] else round(float(e.get("weight") or 0), 4) or None,
                 "years": _years(e.get("first_year"), e.get("last_year")),
                 "evidence": e["evidence"],
             }

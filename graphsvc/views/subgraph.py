@@ -467,6 +467,7 @@ def build_view(
             "source": int(e["source"]),
             "target": int(e["target"]),
             "papers": int(e.get("papers") or len(ev_ids[k])),
+            "weight": e.get("weight"),
             "first_year": e.get("first_year"),
             "last_year": e.get("last_year"),
             "evidence": ev_ids[k],

@@ -57,7 +57,9 @@
     var a = nodes.get(e.from), b = nodes.get(e.to);
     var box = el("div", "gs-tip");
     box.appendChild(el("div", "gs-tip-title", (a ? a.name : e.from) + " — " + (b ? b.name : e.to)));
-    var meta = plural(e.papers, "joint paper", "joint papers");
+    // an edge without papers is a co-authorship tie from an edge list or GML
+    var meta = e.papers ? plural(e.papers, "joint paper", "joint papers")
+      : "co-author tie, no papers" + (e.weight ? " (weight " + e.weight + ")" : "");
     if (e.years) meta += ", " + e.years;
     box.appendChild(el("div", "gs-tip-meta", meta));
     var ul = el("ul", "gs-tip-papers");
