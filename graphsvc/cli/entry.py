@@ -24,6 +24,7 @@ MODULES: tuple[str, ...] = (
     "queries",
     "analytics",
     "conflicts",
+    "suggest",
     "view",
     "export",
     "identity",

@@ -1,17 +1,28 @@
-"""Questions people bring: conflicts of interest between submissions and reviewers."""
+"""Questions people bring: conflicts of interest between submissions and reviewers, whom to
+meet."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.models import AuthorIn
-from graphsvc.api.params import SingleValues
+from graphsvc.api.params import (
+    AuthorPath,
+    FromYear,
+    MaxTeamSize,
+    Offset,
+    QInt,
+    SingleValues,
+    ToYear,
+    next_offset,
+)
 from graphsvc.api.problems import responses
 from graphsvc.graph.conflicts import MAX_DISTANCE, Submission, conflicts
+from graphsvc.graph.suggest import suggestions
 
 router = APIRouter(tags=["questions"], dependencies=[ReadAuth, SingleValues])
 
@@ -79,3 +90,45 @@ async def post_conflicts(svc: ServiceDep, run: OffloadDep,
     return await run.slow(conflicts, svc, subs, [str(r) for r in body.reviewers],
                           years=body.years, as_of=body.as_of, distance=body.distance,
                           max_team_size=body.max_team_size)
+
+
+class Suggestions(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "author": {"id": 8, "name": "Torsten Hoefler"}, "score": "adamic-adar", "min_shared": 1,
+        "total": 91, "offset": 0, "limit": 10, "next_offset": 10,
+        "suggestions": [{"id": 776, "name": "Nick Edmonds", "score": 1.111, "shared": 2,
+                         "via": [{"id": 775, "name": "Jeremiah Willcock", "collaborators": 4}]}]}]})
+
+    author: dict[str, Any]
+    score: str
+    min_shared: int
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None = None
+    suggestions: list[dict[str, Any]]
+
+
+@router.get("/authors/{author}/suggestions", response_model=Suggestions,
+            responses=responses(404, 409, 422),
+            summary="Whom to meet: authors at distance 2, ranked by shared co-authors")
+async def get_suggestions(
+    svc: ServiceDep,
+    run: OffloadDep,
+    author: AuthorPath,
+    score: Literal["adamic-adar", "resource-allocation"] = "adamic-adar",
+    min_shared: Annotated[QInt, Query(ge=1, le=10_000,
+                                     description="at least this many shared co-authors")] = 1,
+    limit: Annotated[QInt, Query(ge=1, le=1000)] = 10,
+    offset: Offset = 0,
+    from_year: FromYear = None,
+    to_year: ToYear = None,
+    max_team_size: MaxTeamSize = None,
+) -> dict[str, Any]:
+    """Adamic-Adar sums 1/log(degree), resource allocation 1/degree, over the shared
+    co-authors (`via`, least-connected first); existing collaborators are never suggested."""
+    res = await run(suggestions, svc, author, score=score, min_shared=min_shared, limit=limit,
+                    offset=offset, year_from=from_year, year_to=to_year,
+                    max_team_size=max_team_size)
+    res["next_offset"] = next_offset(offset, limit, res["total"])
+    return res
