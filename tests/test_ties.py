@@ -131,3 +131,19 @@ def test_views_show_a_tie_with_its_weight_not_as_joint_papers(tmp_path: Path) ->
     page = out.read_text()
     assert '"papers":0,"weight":2.5' in page  # the tooltip says "co-author tie, no papers"
     assert "co-author tie, no papers" in page  # (the script is inlined)
+
+
+def test_quoted_names_file_gives_clean_names_that_search_finds(
+    tmp_path: Path, store: SQLiteStore
+) -> None:
+    from graphsvc.sources.base import ReaderOptions
+
+    (tmp_path / "cond-mat.txt").write_text("0 1\n1 2\n")
+    names = tmp_path / "cond-mat_names.txt"
+    names.write_text('0 "RADZIHOVSKY, L"\n1 "NEWMAN, MEJ"\n2 "BARABASI, AL"\n')
+    ingest(store, [tmp_path / "cond-mat.txt"], options=ReaderOptions(names_file=names))
+    shown = sorted(n for (n,) in store.db.execute("SELECT name FROM authors"))
+    assert shown == ["A L Barabasi", "L Radzihovsky", "M E J Newman"]  # no quotes left
+    svc = GraphService(store)
+    assert [h["name"] for h in svc.search("M. E. J. Newman")] == ["M E J Newman"]
+    assert svc.resolve("M. E. J. Newman") == svc.resolve("Newman, M. E. J.")
