@@ -10,7 +10,7 @@ Layout::
     view.py       view (offline HTML files)   identity.py   explain, duplicates, merge, split,
     export.py     export (graph files)                      unmerge, overrides
     conflicts.py  conflicts (submissions x reviewers)
-    suggest.py    suggest (whom to meet)
+    suggest.py    suggest (whom to meet)      timeline.py   timeline (an author by year)
     serve.py      serve, init-store           demo.py       demo
 
 Adding a command:

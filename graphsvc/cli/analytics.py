@@ -12,17 +12,42 @@ from graphsvc.config import Settings
 
 
 # -- stats --------------------------------------------------------------------------------------
+def _stats_arguments(p: argparse.ArgumentParser) -> None:
+    add_window(p)
+    p.add_argument("--by-year", action="store_true",
+                   help="one row per year: authors, papers, edges, largest component share, "
+                   "mean team size (the graph of that year's papers)")
+
+
 @command(
     "stats",
     help="size, components, clustering, triangles and diameter of the graph",
     example="graphsvc stats --json",
-    arguments=add_window,
+    arguments=_stats_arguments,
 )
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
+        if args.by_year:
+            from graphsvc.graph.timeline import stats_by_year
+
+            res = stats_by_year(service(store), **window(args))
+            emit(args, res, by_year_text)
+            return 0
         res = service(store).stats(**window(args))
     emit(args, res, stats_text)
     return 0
+
+
+def by_year_text(r: dict[str, Any]) -> str:
+    """``graphsvc stats --by-year`` as a table."""
+    lines = [f"{'year':>6} {'authors':>8} {'papers':>7} {'edges':>8} {'largest':>8} "
+             f"{'mean team':>9}"]
+    for y in r["years"]:
+        lines.append(f"{y['year']:>6} {y['authors']:>8} {y['papers']:>7} {y['edges']:>8} "
+                     f"{y['largest_component_share']:>8.1%} {y['mean_team_size']:>9.2f}")
+    if r["undated_papers"]:
+        lines.append(f"  and {r['undated_papers']} undated paper(s)")
+    return "\n".join(lines)
 
 
 def stats_text(s: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ MODULES: tuple[str, ...] = (
     "analytics",
     "conflicts",
     "suggest",
+    "timeline",
     "view",
     "export",
     "identity",

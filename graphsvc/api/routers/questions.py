@@ -23,6 +23,7 @@ from graphsvc.api.params import (
 from graphsvc.api.problems import responses
 from graphsvc.graph.conflicts import MAX_DISTANCE, Submission, conflicts
 from graphsvc.graph.suggest import suggestions
+from graphsvc.graph.timeline import stats_by_year, timeline
 
 router = APIRouter(tags=["questions"], dependencies=[ReadAuth, SingleValues])
 
@@ -132,3 +133,56 @@ async def get_suggestions(
                     max_team_size=max_team_size)
     res["next_offset"] = next_offset(offset, limit, res["total"])
     return res
+
+
+class Timeline(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "author": {"id": 8, "name": "Torsten Hoefler"}, "max_team_size": 100,
+        "undated_papers": 0,
+        "years": [{"year": 2010, "papers": 1, "new_collaborators": 2, "total_collaborators": 2,
+                   "distances": {"reachable": 3, "mean": 1.3333, "max": 2}}]}]})
+
+    author: dict[str, Any]
+    max_team_size: int
+    undated_papers: int
+    years: list[dict[str, Any]]
+
+
+@router.get("/authors/{author}/timeline", response_model=Timeline,
+            responses=responses(404, 409, 422),
+            summary="An author's network year by year")
+async def get_timeline(
+    svc: ServiceDep,
+    run: OffloadDep,
+    author: AuthorPath,
+    profile: Annotated[bool, Query(description="the distance profile of every year (on the "
+                                               "graph of all papers up to it)")] = True,
+    max_team_size: MaxTeamSize = None,
+) -> dict[str, Any]:
+    """Per year of the author's papers: papers, co-authors met that year, co-authors so far."""
+    return await run.slow(timeline, svc, author, max_team_size=max_team_size, profile=profile)
+
+
+class StatsByYear(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "max_team_size": 100, "undated_papers": 0,
+        "years": [{"year": 2022, "authors": 397, "papers": 84, "edges": 1378,
+                   "largest_component_share": 0.0907, "mean_team_size": 5.1548}]}]})
+
+    max_team_size: int
+    undated_papers: int
+    years: list[dict[str, Any]]
+
+
+@router.get("/stats/by-year", response_model=StatsByYear, responses=responses(422),
+            summary="Per year: authors, papers, edges, largest component share, team size")
+async def get_stats_by_year(
+    svc: ServiceDep,
+    run: OffloadDep,
+    from_year: FromYear = None,
+    to_year: ToYear = None,
+    max_team_size: MaxTeamSize = None,
+) -> dict[str, Any]:
+    """Each year's row describes the graph of that year's papers alone."""
+    return await run.slow(stats_by_year, svc, year_from=from_year, year_to=to_year,
+                          max_team_size=max_team_size)
