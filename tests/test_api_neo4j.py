@@ -63,6 +63,11 @@ GETS: list[tuple[str, dict[str, Any]]] = [
     ("/paths/shortest", {**PAIR, "max_team_size": 2}),
     ("/stats", {"max_team_size": 2}),
     ("/rank", {"limit": 5, "by": "collaborators", "max_team_size": 2}),
+    # the questions (issue 18): the same engine over the store's memberships and names
+    ("/authors/8/suggestions", {}),
+    ("/authors/Torsten Hoefler/suggestions", {"min_shared": 2, "score": "resource-allocation"}),
+    ("/authors/8/timeline", {}),
+    ("/stats/by-year", {}),
 ]
 
 
@@ -134,7 +139,11 @@ def test_posts_answer_alike(apps: tuple[TestClient, TestClient]) -> None:
     emb, neo = apps
     bodies = [("/cohort", {"authors": ["8", "Shigang Li", "Weimin Zheng", "Nobody X"]}),
               ("/paths/batch", {"pairs": [PAIR, {"from": "8", "to": "Weimin Zheng"},
-                                          {"from": "Li", "to": "8"}]})]
+                                          {"from": "Li", "to": "8"}]}),
+              ("/conflicts", {"submissions": [{"id": "S1", "authors": ["8", "Li"]},
+                                              {"id": "S2", "authors": ["Weimin Zheng"]}],
+                              "reviewers": ["Shigang Li", "Torsten Hofler", "Jidong Zhai"],
+                              "as_of": 2023, "distance": 2})]
     for path, body in bodies:
         want, got = emb.post(path, json=body), neo.post(path, json=body)
         assert got.status_code == want.status_code == 200, got.text
