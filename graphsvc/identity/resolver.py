@@ -248,6 +248,9 @@ class AuthorResolver:
     #: (author, key, initials only) ``note_variant`` has made the caches know (repeats are
     #: no-ops)
     _noted: set[tuple[int, str, bool]] = field(default_factory=set)
+    #: full given keys of authors: read from the store (``_fits_all``), and noted in this run
+    _givens: dict[int, set[str]] = field(default_factory=dict)
+    _new_givens: dict[int, set[str]] = field(default_factory=dict)
     #: authors that stopped being initials-only (``SignatureBlock.full_authors``)
     _flips: int = 0
 
@@ -300,7 +303,8 @@ class AuthorResolver:
         """Bound memory on huge runs against a store that is not fully cached."""
         if self.complete:
             return
-        for cache in (self._ext, self._spell, self._sig, self._dblp, self._cands, self._noted):
+        for cache in (self._ext, self._spell, self._sig, self._givens, self._dblp, self._cands,
+                      self._noted):
             if len(cache) > limit:
                 cache.clear()
                 self._noted.clear()
@@ -395,7 +399,7 @@ class AuthorResolver:
                     ):
                         continue
                     rel = name_relation(parsed.given_key, cgiv, alt)
-                    if rel is not None:
+                    if rel is not None and self._fits_all(c.id, parsed.given_key):
                         out[c.id] = (c, rel)
         return [out[k] for k in sorted(out)]
 
@@ -424,6 +428,23 @@ class AuthorResolver:
             yield block.by_head.get(first[:MIN_SHORT_FORM], ())[: MAX_FIT * 10]
         for other in (*nicknames.variants(first), *alt):
             yield block.by_first.get(other, ())[: MAX_FIT * 10]
+
+    def _fits_all(self, aid: int, given: str) -> bool:
+        """Whether a given name fits every full given name the author is known by: an author
+        that "Yang, H" and "Yang, Haibin" are takes no "Yang, Hui" (no author becomes a hub
+        that joins two people through their initials)."""
+        known = self._givens.get(aid)
+        if known is None:
+            known = set()
+            names = getattr(self.store, "author_name_keys", None)
+            if not self.complete and aid not in self._cands and names is not None:
+                known = {split_key(k)[1] for k, init in names(aid) if not init}
+            self._givens[aid] = known
+        known = known | self._new_givens.get(aid, set())
+        cand = self._cands.get(aid)
+        if cand is not None and not cand.initials_only:
+            known.add(split_key(cand.key)[1])
+        return all(g == given or given_relation(given, g) is not None for g in known)
 
     def _shared(self, cand: int, coauthors: Sequence[int] | set[int]) -> list[int]:
         near = self.pending_pairs.partners.get(cand, set())
@@ -496,6 +517,11 @@ class AuthorResolver:
         if noted in self._noted:
             return  # nothing new
         cand = self._cands.get(aid)
+        if not parsed.initials_only and parsed.given_key and (
+            cand is None or parsed.given_key != split_key(cand.key)[1]
+        ):
+            # another full given name of the author (``_fits_all``; its own is in its key)
+            self._new_givens.setdefault(aid, set()).add(parsed.given_key)
         if cand is None:
             return  # an author of an earlier run: the store answers for it
         self._noted.add(noted)
