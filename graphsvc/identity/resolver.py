@@ -399,7 +399,7 @@ class AuthorResolver:
                     ):
                         continue
                     rel = name_relation(parsed.given_key, cgiv, alt)
-                    if rel is not None and self._fits_all(c.id, parsed.given_key):
+                    if rel is not None and self._fits_all(c.id, parsed.given_key, alt):
                         out[c.id] = (c, rel)
         return [out[k] for k in sorted(out)]
 
@@ -429,7 +429,7 @@ class AuthorResolver:
         for other in (*nicknames.variants(first), *alt):
             yield block.by_first.get(other, ())[: MAX_FIT * 10]
 
-    def _fits_all(self, aid: int, given: str) -> bool:
+    def _fits_all(self, aid: int, given: str, alt: set[str]) -> bool:
         """Whether a given name fits every full given name the author is known by: an author
         that "Yang, H" and "Yang, Haibin" are takes no "Yang, Hui" (no author becomes a hub
         that joins two people through their initials)."""
@@ -444,7 +444,8 @@ class AuthorResolver:
         cand = self._cands.get(aid)
         if cand is not None and not cand.initials_only:
             known.add(split_key(cand.key)[1])
-        return all(g == given or given_relation(given, g) is not None for g in known)
+        return all(g == given or given_relation(given, g) is not None
+                   or name_relation(given, g, alt) is not None for g in known)
 
     def _shared(self, cand: int, coauthors: Sequence[int] | set[int]) -> list[int]:
         near = self.pending_pairs.partners.get(cand, set())

@@ -388,7 +388,8 @@ def spelling_key(family_key: str, given_key: str, initials_only: bool, homonym: 
     A full name is read as a ring of letters: its words in order, written together, where a
     single letter (an initial) stays marked, so "Daniel A. Connors" is not "Daniela Connors";
     the key is the smallest rotation of the ring, so "Quoc Tuan Vu", "Vu Quoc Tuan" and "Vu
-    QuocTuan" are one key, as are "Ze-Hao Wu", "Zehao Wu" and "Wu Zehao". An initials-only name
+    QuocTuan" are one key, as are "Ze-Hao Wu", "Zehao Wu" and "Wu Zehao", and "Shabbiruddin" and
+    "Shabbir Uddin". An initials-only name
     keeps its family name and its initials apart ("haas|f"): initials say less and are matched
     with evidence. A dblp homonym number is part of the key, and so is a suffix (the match key
     puts it after the family name: a "Jr." is another person).
@@ -402,7 +403,7 @@ def spelling_key(family_key: str, given_key: str, initials_only: bool, homonym: 
     >>> spelling_key("al bukhitan", "f", True, None), spelling_key("liu", "wei", False, "0001")
     ('albukhitan|f', 'eiliuw#0001')
     """
-    if initials_only or not given_key:
+    if initials_only:
         out = f"{family_key.replace(' ', '')}|{given_key}"
     else:
         ring = "".join(w if len(w) > 1 else f".{w}." for w in f"{given_key} {family_key}".split())
