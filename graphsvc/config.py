@@ -53,8 +53,33 @@ class Settings:
             max_team_size=_team_size(e.get("GRAPHSVC_MAX_TEAM_SIZE")),
             api_key=e.get("GRAPHSVC_API_KEY") or None,
         )
+        lease = e.get("GRAPHSVC_NEO4J_RUN_LEASE", "").strip()
+        if lease:
+            s.extra["neo4j_run_lease"] = _seconds("GRAPHSVC_NEO4J_RUN_LEASE", lease)
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(s, **clean)
+
+
+def _seconds(name: str, raw: str) -> float:
+    """A positive number of seconds, or ``ConfigError`` naming the variable.
+
+    Examples
+    --------
+    >>> _seconds("GRAPHSVC_NEO4J_RUN_LEASE", "2.5")
+    2.5
+    >>> _seconds("GRAPHSVC_NEO4J_RUN_LEASE", "soon")
+    Traceback (most recent call last):
+    ...
+    graphsvc.errors.ConfigError: GRAPHSVC_NEO4J_RUN_LEASE must be a positive number of \
+seconds, not 'soon'
+    """
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ConfigError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
 
 
 def _team_size(raw: str | None) -> int:

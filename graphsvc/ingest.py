@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from graphsvc.config import DEFAULT_MAX_TEAM_SIZE
-from graphsvc.errors import GraphsvcError, ParseError
+from graphsvc.errors import GraphsvcError, ParseError, StoreUnavailable
 from graphsvc.identity.overrides import author_aliases, merged_keys
 from graphsvc.identity.papers import ID_PRIORITY, ids_conflict, same_authors, title_key
 from graphsvc.identity.resolver import AuthorResolver, Resolved, signature
@@ -676,6 +676,7 @@ def _run_locked(
     ing = Ingestor(store, max_team_size=cap)
     run_id = _start_run(store, [label for label, _ in jobs])
     status = "failed"
+    lost = False
     # an empty store is bulk loaded: secondary indexes are built once, at the end
     defer = getattr(store, "defer_indexes", None) if ing.complete else None
     deferred = defer is not None and defer()
@@ -700,20 +701,32 @@ def _run_locked(
         if stored_cap is not None and int(stored_cap) != cap:
             store.rebuild_edges(cap)
         status = "done"
+    except StoreUnavailable:
+        # the store cannot be reached: counting and recording the run would only wait for it
+        # again (a Neo4j run's lease runs out and marks it interrupted); say so at once
+        lost = True
+        raise
     finally:
-        rep = ing.report
-        after = store.counts()
-        rep.edges = after["edges"] - before["edges"]
-        rep.totals = after
-        rep.seconds = time.perf_counter() - started
-        try:
-            _finish_run(store, run_id, status, rep, ing._skips)
-        except Exception as exc:
-            if status == "done":
-                raise
-            # e.g. the disk is still full: the run's own error is the one to report
-            log.warning("the failed run could not be recorded: %s", exc)
-    return rep
+        if not lost:
+            _close_run(store, run_id, status, ing, before, started)
+    return ing.report
+
+
+def _close_run(store: GraphStore, run_id: int | None, status: str, ing: Ingestor,
+               before: dict[str, int], started: float) -> None:
+    """Fill in the report's totals and record how the run ended."""
+    rep = ing.report
+    after = store.counts()
+    rep.edges = after["edges"] - before["edges"]
+    rep.totals = after
+    rep.seconds = time.perf_counter() - started
+    try:
+        _finish_run(store, run_id, status, rep, ing._skips)
+    except Exception as exc:
+        if status == "done":
+            raise
+        # e.g. the disk is still full: the run's own error is the one to report
+        log.warning("the failed run could not be recorded: %s", exc)
 
 
 def _restore_after_failure(store: GraphStore) -> None:

@@ -132,7 +132,14 @@ def test_the_same_answer_from_both_stores(apps: tuple[TestClient, TestClient], p
     want, got = emb.get(path, params=params), neo.get(path, params=params)
     assert got.status_code == want.status_code, got.text
     assert got.headers["content-type"] == want.headers["content-type"]
-    assert _without_store(got.json()) == _without_store(want.json())
+    g, w = got.json(), want.json()
+    if g.get("method") == "gds":
+        # Dijkstra in GDS: the same cost and length, but it may pick another chain of that cost
+        chain = g["paths"][0]
+        assert sum(1 / h["joint_papers"] for h in chain["hops"]) == pytest.approx(g["cost"])
+        assert [chain["authors"][0], chain["authors"][-1]] == [g["from"], g["to"]]
+        g, w = ({k: v for k, v in x.items() if k not in ("paths", "method")} for x in (g, w))
+    assert _without_store(g) == _without_store(w)
 
 
 def test_posts_answer_alike(apps: tuple[TestClient, TestClient]) -> None:

@@ -1,6 +1,7 @@
 """Store faults through the API: with the Neo4j store configured but unreachable, or going away
 in the middle of a request, every route answers a 503 problem within 2 s, and the same app
-instance answers again once the store is back.
+instance answers again once the store is back. (``test_neo4j_live_faults`` does the same to a
+real server it kills and starts again.)
 
 The real driver runs against ports with no Neo4j behind them (closed, or a listener that hangs
 up); recovery is played by the recording fake runner of ``test_store_neo4j`` raising the
@@ -8,10 +9,10 @@ driver's own exceptions for a while.
 
 About the time limit: the requirement is "503 within 2 s". What the limit catches is a
 regression to the driver's defaults (a managed transaction is retried for about 30 s, a new
-connection may take 60 s) or to the CLI's ``PATIENT`` timeouts (3 s of retries): those take
-3 s or more. The service's own bound is about 0.85 s against a refused connection (the
-retry sleeps of ``SERVICE``) and a few milliseconds once a failed connection is remembered, so
-2 s leaves room for a loaded machine without letting a real regression through.
+connection may take 60 s): those take 30 s or more. The service's own bound is about 0.85 s
+against a refused connection (the retry sleeps of ``SERVICE``) and a few milliseconds once a
+failed connection is remembered, so 2 s leaves room for a loaded machine without letting a
+real regression through.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ semantics) holding the same records, plus hand-checked values.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -343,3 +344,23 @@ def test_native_paths_agree_with_the_engine(neo4j_store):
             assert strong["cost"] == pytest.approx(cost)
             if strong["method"] != "gds":  # GDS may break ties between equal chains otherwise
                 assert [p["id"] for p in strong["path"]] == [ids[u] for u in chain]
+
+
+@pytest.mark.neo4j
+def test_strongest_paths_use_gds_exactly_when_the_server_has_it(neo4j_store):
+    """``scripts/test.sh`` starts its server with OpenGDS (``GRAPHSVC_NEO4J_TEST_GDS=1``): the
+    GDS path must then be the one taken (detected at run time); test_neo4j_live_faults runs a
+    server without it, where the fallback answers."""
+    from graphsvc.graph import paths
+
+    store = neo4j_store
+    ingest_records(store, RECORDS + TEAM)
+    wanted = os.environ.get("GRAPHSVC_NEO4J_TEST_GDS")
+    if wanted is not None:
+        assert store.gds_available() is (wanted == "1")
+    g = GraphService(store).graph()
+    s, t = 1, 5  # Ada Lovelace to André-Marie Ampère, through Charles Babbage
+    found = paths.strongest_path(g, g.node(s), g.node(t))
+    strong = store.strongest_path_native(s, t)
+    assert strong["method"] == ("gds" if store.gds_available() else "projection")
+    assert found is not None and strong["cost"] == pytest.approx(found[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -90,6 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # The Neo4j driver logs each retry and each dead connection as a warning, which Python
+    # prints on stderr when nothing else handles it; graphsvc's one-line error says it all.
+    neo4j_log = logging.getLogger("neo4j")
+    if not neo4j_log.handlers:
+        neo4j_log.addHandler(logging.NullHandler())
+        neo4j_log.propagate = False
     if not args.command:
         parser.print_help()
         return 2

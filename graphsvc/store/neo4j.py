@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
-import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -56,6 +55,7 @@ from graphsvc.store.base import (
 )
 from graphsvc.store.cypher import load
 from graphsvc.store.neo4j_native import NativeQueries, search_authors
+from graphsvc.store.neo4j_runs import RUN_LEASE, Neo4jIngestRuns
 from graphsvc.store.runner import (
     REOPEN_AFTER,
     SERVICE,
@@ -93,7 +93,12 @@ SCHEMA = (
 )
 
 
-class Neo4jStore(NativeQueries):
+def _run_lease(settings: Settings) -> float:
+    """Seconds an ingest run's lease lasts (``GRAPHSVC_NEO4J_RUN_LEASE``, see neo4j_runs)."""
+    return float(settings.extra.get("neo4j_run_lease", RUN_LEASE))
+
+
+class Neo4jStore(NativeQueries, Neo4jIngestRuns):
     """``GraphStore`` on Neo4j 5, with native graph queries (see ``NativeQueries``)."""
 
     def __init__(self, runner: QueryRunner) -> None:
@@ -103,6 +108,7 @@ class Neo4jStore(NativeQueries):
     def from_settings(cls, settings: Settings) -> Neo4jStore:
         """Connect (failing within seconds with ``StoreUnavailable``) and set the schema up once."""
         store = cls(connect(settings))
+        store.run_lease = _run_lease(settings)
         try:
             store._ensure_schema()
         except BaseException:
@@ -132,8 +138,10 @@ class Neo4jStore(NativeQueries):
             return runner
 
         reopen = float(settings.extra.get("neo4j_reopen_after", REOPEN_AFTER))
-        return cls(ReconnectingRunner(open_runner, database=settings.neo4j_database,
-                                      where=safe_uri(uri), reopen_after=reopen))
+        store = cls(ReconnectingRunner(open_runner, database=settings.neo4j_database,
+                                       where=safe_uri(uri), reopen_after=reopen))
+        store.run_lease = _run_lease(settings)
+        return store
 
     def _ensure_schema(self) -> None:
         if self.get_meta("schema_version") is None:
@@ -155,6 +163,7 @@ class Neo4jStore(NativeQueries):
             ) from exc
 
     def close(self) -> None:
+        self._end_lease()
         self.runner.close()
 
     def get_meta(self, key: str) -> str | None:
@@ -243,15 +252,6 @@ class Neo4jStore(NativeQueries):
         self.set_meta("generation", _token())
 
     # -- ingest runs -------------------------------------------------------------------------
-    def start_run(self, paths: Sequence[str], started: str) -> int:
-        rows = self._write("start_run", uid=uuid.uuid4().hex, started=started,
-                           paths="\n".join(paths))
-        return int(rows[0]["id"])
-
-    def finish_run(self, run_id: int, finished: str, status: str, report_json: str) -> None:
-        self._write("finish_run", run_id=run_id, finished=finished, status=status,
-                    report=report_json)
-
     def record_skipped(self, run_id: int, rows: Iterable[tuple[str, str, str]]) -> None:
         items = [{"seq": i, "source_ref": ref, "reason": reason, "detail": detail}
                  for i, (ref, reason, detail) in enumerate(rows)]

@@ -84,8 +84,10 @@ class Timeouts:
     first_delay: float
 
 
-#: the CLI and the library: a slow network still works, a dead server fails within seconds
-PATIENT = Timeouts(connection=5.0, acquisition=10.0, retry=3.0, first_delay=0.25)
+#: the CLI and the library: a slow network still works (5 s to connect), a server that dies
+#: under a query or an ingest is a one-line error within 2 s: a refused or reset connection is
+#: retried for 0.5 s, as in ``SERVICE``
+PATIENT = Timeouts(connection=5.0, acquisition=10.0, retry=0.5, first_delay=0.1)
 #: a service (the API) answers within 2 s whatever the server does: a refused or reset
 #: connection is retried for 0.5 s (sleeps of about 0.1 + 0.2 + 0.4 s, 0.84 s at most), and a
 #: server that accepts but never answers costs two attempts of 0.8 s plus one 0.1 s sleep.
