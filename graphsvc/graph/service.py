@@ -287,101 +287,27 @@ class GraphService:
         detail.pop("key", None)
         return detail
 
-    def _subgraph(
-        self,
-        g: CoauthorGraph,
-        nodes: np.ndarray,
-        focus: int | None = None,
-        dist: dict[int, int] | None = None,
-        min_papers: int = 1,
-    ) -> dict[str, Any]:
-        """Nodes and edges of an induced subgraph as JSON-ready lists; with ``min_papers``, only
-        the edges with at least that many joint papers."""
-        from graphsvc.graph.neighbourhood import induced_edges
+    def ego(self, author: str | int, **options: Any) -> dict[str, Any]:
+        """Authors within ``radius`` hops along edges with ≥ ``min_papers`` joint papers:
+        ``graphsvc.graph.network_answers.ego`` (options: radius, min_papers, max_nodes,
+        year_from, year_to, max_team_size)."""
+        from graphsvc.graph.network_answers import ego
 
-        ids = [int(g.author_ids[v]) for v in nodes]
-        names = self.store.author_names(ids)
-        node_rows = []
-        for v, aid in zip(nodes, ids, strict=True):
-            row: dict[str, Any] = {
-                "id": aid,
-                "name": names.get(aid, ""),
-                "papers": g.paper_count(int(v)),
-                "degree": g.degree(int(v)),
-            }
-            if dist is not None:
-                row["distance"] = dist.get(int(v))
-            node_rows.append(row)
-        u, v, papers, weight, first, last = induced_edges(g, nodes)
-        if min_papers > 1:
-            strong = papers >= min_papers
-            u, v, papers, weight = u[strong], v[strong], papers[strong], weight[strong]
-            first, last = first[strong], last[strong]
-        edges = [
-            {
-                "source": int(g.author_ids[a]),
-                "target": int(g.author_ids[b]),
-                "papers": int(p),
-                "weight": round(float(w), 6),
-                "first_year": int(f) or None,
-                "last_year": int(la) or None,
-            }
-            for a, b, p, w, f, la in zip(u, v, papers, weight, first, last, strict=True)
-        ]
-        out: dict[str, Any] = {"nodes": node_rows, "edges": edges}
-        if focus is not None:
-            out["center"] = self.author_ref(focus)
-        return out
+        return ego(self, author, **options)
 
-    def ego(
-        self,
-        author: str | int,
-        *,
-        radius: int = 1,
-        min_papers: int = 1,
-        max_nodes: int | None = 300,
-        year_from: int | None = None,
-        year_to: int | None = None,
-        max_team_size: int | None = None,
-    ) -> dict[str, Any]:
-        """Authors within ``radius`` hops along edges with ≥ ``min_papers`` joint papers."""
-        from graphsvc.graph.neighbourhood import ego
-        from graphsvc.graph.paths import distances_from, slot_mask_min_papers
+    def cohort(self, authors: Sequence[str | int], **options: Any) -> dict[str, Any]:
+        """The subgraph induced by a list of authors, with its connected components:
+        ``graphsvc.graph.network_answers.cohort``."""
+        from graphsvc.graph.network_answers import cohort
 
-        if not 1 <= radius <= 3:
-            raise InvalidQuery("radius must be 1, 2 or 3")
-        if min_papers < 1:
-            raise InvalidQuery("min_papers must be at least 1")
-        if max_nodes is not None and max_nodes < 1:
-            raise InvalidQuery("max_nodes must be at least 1")
-        aid = self.resolve(author)
-        native = getattr(self.store, "ego_native", None)
-        if native is not None and self._native_ok(max_team_size):
-            _window(year_from, year_to)
-            return dict(
-                native(
-                    aid,
-                    radius=radius,
-                    min_papers=min_papers,
-                    max_nodes=max_nodes,
-                    year_from=year_from,
-                    year_to=year_to,
-                )
-            )
-        g = self.graph(year_from, year_to, max_team_size)
-        u = self._node(g, aid)
-        nodes, truncated = ego(g, u, radius=radius, min_papers=min_papers, max_nodes=max_nodes)
-        if radius == 1:  # the author and the co-authors it reached: no BFS needed
-            dist = {int(v): int(v != u) for v in nodes}
-        else:
-            mask = slot_mask_min_papers(g, min_papers) if min_papers > 1 else None
-            d = distances_from(g, u, nodes, slot_mask=mask)
-            dist = {int(v): int(x) for v, x in zip(nodes, d, strict=True)}
-        out = self._subgraph(g, nodes, aid, dist, min_papers=min_papers)
-        out.update(
-            radius=radius, min_papers=min_papers, max_nodes=max_nodes, truncated=bool(truncated)
-        )
-        return out
+        return cohort(self, authors, **options)
+
+    def communities(self, **options: Any) -> dict[str, Any]:
+        """Communities (Louvain or Leiden) of the whole graph, an ego network or a cohort:
+        ``graphsvc.graph.network_answers.communities``."""
+        from graphsvc.graph.network_answers import communities
+
+        return communities(self, **options)
 
     def _paper_index(self, g: CoauthorGraph, ref: str | int) -> int:
         s = str(ref).strip()
@@ -446,93 +372,6 @@ class GraphService:
             "profile": [{"distance": d, "authors": int(c)} for d, c in enumerate(counts) if d],
             "reachable": int(sum(counts[1:])),
             "unreachable": int(unreachable),
-        }
-
-    def cohort(
-        self,
-        authors: Sequence[str | int],
-        *,
-        year_from: int | None = None,
-        year_to: int | None = None,
-        max_team_size: int | None = None,
-    ) -> dict[str, Any]:
-        """The subgraph induced by a list of authors, with its connected components."""
-        from graphsvc.errors import GraphsvcError
-        from graphsvc.graph.neighbourhood import cohort
-
-        g = self.graph(year_from, year_to, max_team_size)
-        nodes: list[int] = []
-        unresolved = []
-        for a in authors:
-            try:
-                v = self._node(g, self.resolve(a))
-            except GraphsvcError as exc:
-                unresolved.append({"query": str(a), "error": exc.type, "message": str(exc)})
-                continue
-            if v not in nodes:
-                nodes.append(v)
-        arr = np.array(sorted(nodes), dtype=np.int64)
-        out = self._subgraph(g, arr)
-        out["components"] = [[int(g.author_ids[v]) for v in comp] for comp in cohort(g, arr)]
-        out["unresolved"] = unresolved
-        return out
-
-    def communities(
-        self,
-        *,
-        method: str = "louvain",
-        author: str | int | None = None,
-        radius: int = 2,
-        cohort: Sequence[str | int] = (),
-        seed: int = 0,
-        top: int = 5,
-        limit: int = 50,
-        year_from: int | None = None,
-        year_to: int | None = None,
-        max_team_size: int | None = None,
-    ) -> dict[str, Any]:
-        """Communities (Louvain or Leiden) of the whole graph, an ego network or a cohort."""
-        from graphsvc.graph.community import central_members, communities, modularity
-
-        if method not in ("louvain", "leiden"):
-            raise InvalidQuery("method must be louvain or leiden")
-        g = self.graph(year_from, year_to, max_team_size)
-        nodes = None
-        scope = "graph"
-        if author is not None:
-            sub = self.ego(
-                author, radius=radius, max_nodes=None, year_from=year_from, year_to=year_to,
-                max_team_size=max_team_size,
-            )
-            nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
-            scope = f"ego of {sub['center']['name']} (radius {radius})"
-        elif cohort:
-            sub = self.cohort(
-                cohort, year_from=year_from, year_to=year_to, max_team_size=max_team_size
-            )
-            nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
-            scope = f"cohort of {len(nodes)} authors"
-        if nodes is None:  # the whole graph: in a window, its authors only
-            g = g.window_only()
-        parts = communities(g, method=method, nodes=nodes, seed=seed)  # type: ignore[arg-type]
-        rows = []
-        for i, part in enumerate(parts[:limit]):
-            central = [int(g.author_ids[v]) for v in central_members(g, part, top)]
-            names = self.store.author_names(central)
-            rows.append(
-                {
-                    "community": i,
-                    "size": int(len(part)),
-                    "central": [{"id": c, "name": names.get(c, "")} for c in central],
-                }
-            )
-        return {
-            "method": method,
-            "scope": scope,
-            "seed": seed,
-            "modularity": round(float(modularity(g, parts)), 6),
-            "count": len(parts),
-            "communities": rows,
         }
 
     def rank(
