@@ -421,99 +421,37 @@ class GraphService:
 
         return explain(self.store, self.resolve_following_aliases(author))
 
-    def duplicates(
-        self,
-        *,
-        author: str | int | None = None,
-        conflated: bool = False,
-        min_score: float = 0.0,
-        min_papers: int = 5,
-        max_authors: int = 2000,
-        min_group: int = 1,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> dict[str, Any]:
+    def duplicates(self, **options: Any) -> dict[str, Any]:
         """Likely same-person pairs with evidence, or (``conflated``) authors whose papers fall
-        into co-author groups that never touch; paginated."""
-        from graphsvc.identity import conflation, duplicates
+        into co-author groups that never touch: ``graphsvc.identity.answers.duplicates``."""
+        from graphsvc.identity.answers import duplicates
 
-        limit = _check_limit(limit)
-        if offset < 0 or min_papers < 1 or max_authors < 1 or min_group < 1:
-            raise InvalidQuery("offset must be >= 0; min_papers, max_authors, min_group >= 1")
-        aid = None if author is None else self.resolve_following_aliases(author)
-        if conflated and aid is not None:
-            return {"author": self.author_ref(aid),
-                    **conflation.conflation(self.store, aid, min_group=min_group)}
-        if conflated:
-            return conflation.conflated(self.store, min_papers=min_papers,
-                                        max_authors=max_authors, min_group=min_group,
-                                        limit=limit, offset=offset)
-        return duplicates.find_duplicates(self.store, author=aid, min_score=min_score,
-                                          limit=limit, offset=offset)
+        return duplicates(self, **options)
 
-    def merge(
-        self, target: str | int, source: str | int, *, who: str | None = None,
-        why: str | None = None, force: bool = False,
-    ) -> dict[str, Any]:
+    def merge(self, target: str | int, source: str | int, **options: Any) -> dict[str, Any]:
         """Merge author ``source`` into ``target`` as an audited, reversible override."""
-        from graphsvc.identity import overrides
+        from graphsvc.identity.answers import merge
 
-        a = self.resolve_following_aliases(target)
-        b = self.resolve_following_aliases(source)
-        if a == b:
-            raise InvalidQuery(f"{target!s} and {source!s} are one author already (id {a})")
-        o = overrides.merge(self.store, a, b, who=who, why=why, force=force)
-        return {"override": overrides.summary(o), "author": self.author_ref(a)}
+        return merge(self, target, source, **options)
 
-    def split(
-        self, author: str | int, papers: Sequence[str | int], *, who: str | None = None,
-        why: str | None = None,
-    ) -> dict[str, Any]:
+    def split(self, author: str | int, papers: Sequence[str | int],
+              **options: Any) -> dict[str, Any]:
         """Move papers (ids or ``kind:value``) of an author to a new author (an override)."""
-        from graphsvc.identity import overrides
+        from graphsvc.identity.answers import split
 
-        aid = self.resolve_following_aliases(author)
-        pids = overrides.paper_ids(self.store, papers)
-        o = overrides.split(self.store, aid, pids, who=who, why=why)
-        return {"override": overrides.summary(o), "author": self.author_ref(aid),
-                "new_author": self.author_ref(int(o["subject"]))}
+        return split(self, author, papers, **options)
 
-    def unmerge(
-        self, ref: str | int, *, who: str | None = None, why: str | None = None,
-        by_author: bool = False,
-    ) -> dict[str, Any]:
-        """Undo an override: ``ref`` is an override id (``12`` or ``#12``), or an author (a name,
-        ``kind:value``, or any id with ``by_author``) whose latest merge is undone."""
-        from graphsvc.identity import overrides
+    def unmerge(self, ref: str | int, **options: Any) -> dict[str, Any]:
+        """Undo an override (an override id, or an author's latest merge)."""
+        from graphsvc.identity.answers import unmerge
 
-        s = str(ref).strip()
-        if not by_author and s.lstrip("#").isascii() and s.lstrip("#").isdigit() and len(s) <= 19:
-            oid = int(s.lstrip("#"))
-            if overrides.identity_store(self.store).override(oid) is None:
-                raise overrides.OverrideNotFound(
-                    f"no override with id {oid} (to undo the latest merge of author {oid}, "
-                    "pass it as an author: --author)")
-        else:
-            oid = overrides.latest_merge(self.store, self.resolve_following_aliases(s))
-        o = overrides.undo(self.store, oid, who=who, why=why)
-        people = self.store.author_summaries([o["subject"], o["object"]])
-        return {"override": overrides.summary(o),
-                "authors": [people[a] for a in (o["object"], o["subject"]) if a in people]}
+        return unmerge(self, ref, **options)
 
-    def overrides(
-        self, *, author: str | int | None = None, limit: int = 50, offset: int = 0
-    ) -> dict[str, Any]:
+    def overrides(self, **options: Any) -> dict[str, Any]:
         """Manual overrides (the audit trail), newest first."""
-        from graphsvc.identity import overrides
+        from graphsvc.identity.answers import overrides
 
-        limit = _check_limit(limit)
-        if offset < 0:
-            raise InvalidQuery("offset must be >= 0")
-        aid = None if author is None else self.resolve_following_aliases(author)
-        total, rows = overrides.identity_store(self.store).overrides(
-            author=aid, limit=limit, offset=offset)
-        return {"total": total, "offset": offset, "limit": limit,
-                "overrides": [overrides.summary(o) for o in rows]}
+        return overrides(self, **options)
 
 
 def _newest_first(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
