@@ -44,7 +44,7 @@ SCALES = {"20k": 20_000, "300k": 300_000, "3m": 3_000_000}
 PAPERS_PER_AUTHOR = 7 / 3
 
 # team sizes 1..10 of ordinary papers (shares of dblp/arXiv-like bibliographies)
-_TEAM_PMF = np.array([0.14, 0.32, 0.24, 0.13, 0.07, 0.04, 0.025, 0.015, 0.01, 0.005])
+_TEAM_PMF = np.array([0.11, 0.27, 0.24, 0.145, 0.085, 0.055, 0.037, 0.027, 0.018, 0.013])
 _CONSORTIUM_SHARE = 0.003
 _PAPERS_PER_CONSORTIUM = 12
 _P_LAB, _P_FIELD = 0.70, 0.28

@@ -14,14 +14,14 @@ masks restrict the graph:
 
 from __future__ import annotations
 
-import itertools
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph.csr import CoauthorGraph, paper_pairs, visit
+from graphsvc.graph.strongest import strongest_path
+from graphsvc.graph.workspace import stamp_visit, workspace
 
 __all__ = [
     "all_shortest_paths",
@@ -35,10 +35,6 @@ __all__ = [
     "strongest_path",
 ]
 
-# Two strongest-path costs closer than this (relative) are treated as equal: they are sums of
-# a few 1/papers terms, whose float rounding is ~1e-16 relative, while distinct sums of such
-# fractions differ by far more in any real graph.
-_COST_RTOL = 1e-12
 
 
 # ----------------------------------------------------------------------------- masks
@@ -110,19 +106,44 @@ def _pass_mask(G: CoauthorGraph, node_mask: np.ndarray | None, *ends: int) -> np
 
 # ----------------------------------------------------------------------------- BFS kernel
 def _frontier_work(G: CoauthorGraph, frontier: np.ndarray) -> int:
+    if frontier.size == 1:
+        u = int(frontier[0])
+        return int(G.indptr[u + 1] - G.indptr[u])
     return int((G.indptr[frontier + 1] - G.indptr[frontier]).sum())
+
+
+def _neighbours(
+    G: CoauthorGraph,
+    frontier: np.ndarray,
+    node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+) -> np.ndarray:
+    """Every usable neighbour of the nodes of ``frontier`` (with repeats): ``expand``'s third
+    array, without the gathers it needs for sources and slots when nothing is masked."""
+    if node_mask is not None or slot_mask is not None:
+        return G.expand(frontier, node_mask=node_mask, slot_mask=slot_mask)[2]
+    if frontier.size == 1:
+        u = int(frontier[0])
+        return G.indices[G.indptr[u] : G.indptr[u + 1]]
+    return G.expand(frontier)[2]
 
 
 @dataclass
 class _Meet:
-    """Outcome of a bidirectional BFS that met: distance and the fully explored levels."""
+    """Outcome of a bidirectional BFS that met: distance and the fully explored levels.
+
+    ``dist_s[v] - base`` is the distance from s for nodes within ``ls`` of s (any value below
+    ``base`` means "not reached"); likewise ``dist_t`` within ``lt`` of t. The arrays are the
+    thread's reusable workspace (see ``graph.workspace``): valid until its next query.
+    """
 
     d: int
-    dist_s: np.ndarray  # valid for nodes at distance <= ls from s (-1 otherwise)
-    dist_t: np.ndarray  # valid for nodes at distance <= lt from t
+    dist_s: np.ndarray
+    dist_t: np.ndarray
+    base: int
     ls: int
     lt: int
-    middle: np.ndarray  # nodes with dist_s == ls and dist_t == lt (sorted)
+    middle: np.ndarray  # nodes at ls from s and lt from t (sorted)
 
 
 def _bidirectional(
@@ -139,30 +160,37 @@ def _bidirectional(
     such node lies at exactly ``ls`` from ``s`` and ``lt`` from ``t`` with ``ls + lt = d``: a
     shorter chain would have had a node seen from both sides one expansion earlier.
     """
-    dist_s = np.full(G.n, -1, dtype=np.int32)
-    dist_t = np.full(G.n, -1, dtype=np.int32)
-    dist_s[s] = 0
-    dist_t[t] = 0
+    ws = workspace(G)
+    dist_s, dist_t = ws.hops
+    base = ws.begin()
+    dist_s[s] = base
+    dist_t[t] = base
     if s == t:
-        return _Meet(0, dist_s, dist_t, 0, 0, np.array([s], dtype=np.int64))
+        return _Meet(0, dist_s, dist_t, base, 0, 0, np.array([s], dtype=np.int64))
     fs = np.array([s], dtype=np.int64)
     ft = np.array([t], dtype=np.int64)
+    ws_work, wt_work = _frontier_work(G, fs), _frontier_work(G, ft)
     ls = lt = 0
     while fs.size and ft.size:
         if max_length is not None and ls + lt >= max_length:
             return None
-        forward = _frontier_work(G, fs) <= _frontier_work(G, ft)
+        forward = ws_work <= wt_work
         frontier, mine, other = (fs, dist_s, dist_t) if forward else (ft, dist_t, dist_s)
         level = (ls if forward else lt) + 1
-        _, _, nbr = G.expand(frontier, node_mask=node_mask, slot_mask=slot_mask)
-        new = visit(mine, nbr, level)
-        if forward:
-            fs, ls = new, level
-        else:
-            ft, lt = new, level
-        met = np.sort(new[other[new] >= 0])
+        nbr = _neighbours(G, frontier, node_mask, slot_mask)
+        new = stamp_visit(mine, nbr, base, level)
+        met = new[other[new] >= base]
         if met.size:
-            return _Meet(ls + lt, dist_s, dist_t, ls, lt, met)
+            if forward:
+                ls = level
+            else:
+                lt = level
+            return _Meet(ls + lt, dist_s, dist_t, base, ls, lt, np.sort(met).astype(np.int64))
+        work = _frontier_work(G, new)
+        if forward:
+            fs, ls, ws_work = new, level, work
+        else:
+            ft, lt, wt_work = new, level, work
     return None
 
 
@@ -182,9 +210,14 @@ class _Dag:
         ranked = self._ranked.get(j)
         if ranked is None:
             src, slots, dst = self.edges[j]
-            order = np.lexsort((dst, -G.papers[slots], src))
-            ranked = self._ranked[j] = (src[order], dst[order])
+            if src.size == 1:
+                ranked = self._ranked[j] = (src, dst)
+            else:
+                order = np.lexsort((dst, -G.papers[slots].astype(np.int64), src))
+                ranked = self._ranked[j] = (src[order], dst[order])
         src, dst = ranked
+        if src.size == 1:
+            return [int(dst[0])] if int(src[0]) == u else []
         lo, hi = np.searchsorted(src, [u, u + 1])
         return [int(x) for x in dst[lo:hi]]
 
@@ -192,6 +225,8 @@ class _Dag:
         """Exact number of chains (int64 while safe, then Python ints)."""
         sigma: np.ndarray = np.ones(1, dtype=np.int64)
         for j, (src, _, dst) in enumerate(self.edges):
+            if src.size == 1 and sigma.size == 1:
+                continue  # a single hop carries the count over unchanged
             src_i = np.searchsorted(self.layers[j], src)
             dst_i = np.searchsorted(self.layers[j + 1], dst)
             if sigma.dtype != object and dst_i.size:
@@ -202,6 +237,18 @@ class _Dag:
             np.add.at(nxt, dst_i, sigma[src_i])
             sigma = nxt
         return int(sigma[0])
+
+
+def _expand_layer(
+    G: CoauthorGraph, layer: np.ndarray, node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if layer.size == 1 and node_mask is None and slot_mask is None:
+        u = int(layer[0])
+        a, b = int(G.indptr[u]), int(G.indptr[u + 1])
+        slots = np.arange(a, b, dtype=np.int64)
+        return np.full(b - a, u, dtype=np.int64), slots, G.indices[a:b].astype(np.int64)
+    return G.expand(layer, node_mask=node_mask, slot_mask=slot_mask)
 
 
 def _dag(
@@ -218,20 +265,20 @@ def _dag(
     expansion yields the hops between two layers as well, so counting and walking the chains
     needs no second pass over the graph.
     """
-    d, ls = meet.d, meet.ls
+    d, ls, base = meet.d, meet.ls, meet.base
     empty = np.zeros(0, dtype=np.int64)
     layers: list[np.ndarray] = [empty] * (d + 1)
     edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [(empty, empty, empty)] * d
     layers[ls] = meet.middle
     for j in range(ls, 0, -1):
-        src, slots, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
-        keep = meet.dist_s[nbr] == j - 1
+        src, slots, nbr = _expand_layer(G, layers[j], node_mask, slot_mask)
+        keep = meet.dist_s[nbr] == base + j - 1
         # slots are in the rows of layer j; an edge's two slots hold the same paper count
         edges[j - 1] = (nbr[keep], slots[keep], src[keep])
         layers[j - 1] = np.unique(nbr[keep])
     for j in range(ls, d):
-        src, slots, nbr = G.expand(layers[j], node_mask=node_mask, slot_mask=slot_mask)
-        keep = meet.dist_t[nbr] == d - j - 1
+        src, slots, nbr = _expand_layer(G, layers[j], node_mask, slot_mask)
+        keep = meet.dist_t[nbr] == base + d - j - 1
         edges[j] = (src[keep], slots[keep], nbr[keep])
         layers[j + 1] = np.unique(nbr[keep])
     return _Dag(layers, edges)
@@ -495,161 +542,3 @@ def distance_profile(
         frontier = new
     allowed = G.n if nm is None else int(np.count_nonzero(nm))
     return counts, allowed - sum(counts)
-
-
-def strongest_path(
-    G: CoauthorGraph,
-    s: int,
-    t: int,
-    *,
-    node_mask: np.ndarray | None = None,
-    slot_mask: np.ndarray | None = None,
-) -> tuple[float, list[int]] | None:
-    """The chain minimising Σ 1/papers over its hops, or None when unconnected.
-
-    Ties (costs equal within a relative 1e-12) are broken by fewer hops, then by the
-    lexicographically smaller sequence of author ids from ``s``.
-
-    Cheapest costs are computed from ``s`` and from ``t`` by a vectorised label-correcting
-    search (whole frontiers at a time), each bounded by half the cost of
-    :func:`shortest_path`'s chain (an upper bound on the answer); the hops where the two balls
-    meet give the optimum, the tight hops behind them the optimal sub-graph, which is then
-    searched for the fewest hops and smallest ids.
-
-    Returns
-    -------
-    (cost, path) : tuple
-        ``cost`` is the sum of ``1 / papers`` along ``path``, summed in hop order.
-
-    Examples
-    --------
-    >>> from graphsvc.graph.csr import Memberships
-    >>> papers = [[0, 1], [1, 3], [0, 2], [0, 2], [2, 4], [2, 4], [4, 3], [4, 3]]
-    >>> G = CoauthorGraph.build(Memberships.from_papers(range(5), papers))
-    >>> strongest_path(G, 0, 3)  # three hops of 2 papers beat two hops of 1 paper
-    (1.5, [0, 2, 4, 3])
-    """
-    s, t = _check_node(G, s, "source"), _check_node(G, t, "target")
-    _check_masks(G, node_mask, slot_mask)
-    if s == t:
-        return 0.0, [s]
-    nm = _pass_mask(G, node_mask, s, t)
-    first = shortest_path(G, s, t, node_mask=nm, slot_mask=slot_mask)
-    if first is None:
-        return None
-    inv = _costs(G)
-    bound = sum(float(inv[G.edge_slot(a, b)]) for a, b in itertools.pairwise(first))
-    tol = _COST_RTOL * max(1.0, bound)
-    # Both half balls of radius bound/2 >= best/2: every optimal chain has a hop u-v with
-    # ds(u) <= best/2 and dt(v) <= best/2, and lies entirely inside the two balls.
-    half = bound / 2 + tol
-    ds, ball = _cost_ball(G, s, half, inv, nm, slot_mask)
-    dt, _ = _cost_ball(G, t, half, inv, nm, slot_mask)
-    src, slots, nbr = G.expand(ball, node_mask=nm, slot_mask=slot_mask)
-    through = ds[src] + inv[slots] + dt[nbr]
-    best = float(through.min())
-    cross = np.flatnonzero(through <= best + tol)
-    succ: dict[int, list[int]] = {}
-    pred: dict[int, list[int]] = {}
-
-    def add(a: np.ndarray, b: np.ndarray) -> None:
-        for x, y in zip(a.tolist(), b.tolist(), strict=True):
-            succ.setdefault(x, []).append(y)
-            pred.setdefault(y, []).append(x)
-
-    add(src[cross], nbr[cross])
-    # optimal chains s -> u: hops p -> x with ds(p) + w = ds(x), walked back from the crossings
-    for dist, start, backwards in ((ds, src[cross], True), (dt, nbr[cross], False)):
-        frontier = np.unique(start)
-        seen = np.zeros(0, dtype=np.int64)
-        while frontier.size:
-            x, sl, y = G.expand(frontier, node_mask=nm, slot_mask=slot_mask)
-            tight = np.abs(dist[y] + inv[sl] - dist[x]) <= tol
-            x, y = x[tight], y[tight]
-            if backwards:
-                add(y, x)
-            else:
-                add(x, y)
-            seen = np.union1d(seen, frontier)
-            frontier = np.setdiff1d(y, seen)
-    hops_to_t = _dag_bfs(pred, t)
-    hops_from_s = _dag_bfs(succ, s)
-    total = hops_from_s[t]
-    path = [s]
-    while path[-1] != t:
-        u = path[-1]
-        here = hops_from_s[u]
-        path.append(
-            min(
-                v
-                for v in succ[u]
-                if hops_from_s.get(v) == here + 1 and hops_to_t.get(v) == total - here - 1
-            )
-        )
-    cost = 0.0
-    for a, b in itertools.pairwise(path):
-        cost += float(inv[G.edge_slot(a, b)])
-    return cost, path
-
-
-def _dag_bfs(adj: dict[int, list[int]], root: int) -> dict[int, int]:
-    """Fewest hops from ``root`` in a small adjacency dict."""
-    hops = {root: 0}
-    queue = [root]
-    for u in queue:
-        for v in adj.get(u, ()):
-            if v not in hops:
-                hops[v] = hops[u] + 1
-                queue.append(v)
-    return hops
-
-
-# ``1/papers`` per slot, built on first use per graph and dropped with it (graphs are
-# immutable, so the cache never goes stale).
-_COSTS: weakref.WeakKeyDictionary[CoauthorGraph, np.ndarray] = weakref.WeakKeyDictionary()
-
-
-def _costs(G: CoauthorGraph) -> np.ndarray:
-    """``1 / papers`` per slot: the strongest-path cost of each hop; ``1 / weight`` for an
-    edge known only from co-authorship ties (0 papers, the tie's weight as its strength)."""
-    inv = _COSTS.get(G)
-    if inv is None:
-        papers = G.papers
-        if papers.size and not papers.all():
-            strength = np.where(papers > 0, papers, G.weight)
-            inv = 1.0 / np.where(strength > 0, strength, 1.0)
-        else:
-            inv = 1.0 / papers
-        inv.flags.writeable = False
-        _COSTS[G] = inv
-    return inv
-
-
-def _cost_ball(
-    G: CoauthorGraph,
-    root: int,
-    limit: float,
-    inv: np.ndarray,
-    node_mask: np.ndarray | None,
-    slot_mask: np.ndarray | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cheapest cost from ``root`` to every node within ``limit`` (inf beyond), and those nodes.
-
-    Level-synchronous Bellman-Ford: every round relaxes all hops out of the nodes improved in
-    the previous round, so the work stays inside the ball and in numpy.
-    """
-    dist = np.full(G.n, np.inf)
-    dist[root] = 0.0
-    frontier = np.array([root], dtype=np.int64)
-    reached = [frontier]
-    while frontier.size:
-        src, slots, nbr = G.expand(frontier, node_mask=node_mask, slot_mask=slot_mask)
-        cand = dist[src] + inv[slots]
-        better = (cand <= limit) & (cand < dist[nbr])
-        if not better.any():
-            break
-        nbr = nbr[better]
-        np.minimum.at(dist, nbr, cand[better])
-        frontier = np.unique(nbr)
-        reached.append(frontier)
-    return dist, np.unique(np.concatenate(reached))

@@ -15,6 +15,7 @@ import numpy as np
 
 from graphsvc.errors import AmbiguousAuthor, AuthorNotFound, InvalidQuery, NoPath
 from graphsvc.graph.csr import CoauthorGraph, Memberships
+from graphsvc.graph.index import GraphIndex
 
 MAX_LIMIT = 10_000
 _CACHE_GRAPHS = 8
@@ -30,8 +31,10 @@ def memberships_from_arrays(arr: dict[str, np.ndarray]) -> Memberships:
     counts = np.bincount(pidx, minlength=paper_ids.size) if paper_ids.size else np.zeros(0, int)
     ptr = np.zeros(paper_ids.size + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
-    order = np.argsort(pidx, kind="stable")
-    members = np.searchsorted(author_ids, ship_author[order]).astype(np.int32)
+    # the embedded store scans in (paper, position) order already: no sort needed then
+    ordered = pidx.size < 2 or bool(np.all(pidx[1:] >= pidx[:-1]))
+    ships = ship_author if ordered else ship_author[np.argsort(pidx, kind="stable")]
+    members = np.searchsorted(author_ids, ships).astype(np.int32)
     return Memberships(
         author_ids=author_ids,
         paper_ids=paper_ids,
@@ -57,6 +60,7 @@ class GraphService:
         self._gen: int | None = None
         self._mem: Memberships | None = None
         self._graphs: OrderedDict[tuple[int, int | None, int | None], CoauthorGraph] = OrderedDict()
+        self._graph_index: GraphIndex | None = None
 
     # -- graph cache -------------------------------------------------------------------------
     @property
@@ -64,14 +68,29 @@ class GraphService:
         cap = self.store.get_meta("max_team_size")
         return 100 if cap is None else int(cap)
 
+    def _index(self) -> GraphIndex | None:
+        """The persisted graph index of an embedded store (None for other stores)."""
+        if self._graph_index is None and hasattr(self.store, "graph_snapshot"):
+            path = getattr(self.store, "path", None)
+            if path is not None:
+                self._graph_index = GraphIndex(path)
+        return self._graph_index
+
     def memberships(self) -> Memberships:
+        return self._memberships()[1]
+
+    def _memberships(self) -> tuple[int, Memberships]:
         gen = self.store.generation()
         with self._lock:
-            if self._mem is None or gen != self._gen:
-                self._mem = memberships_from_arrays(self.store.memberships_arrays())
-                self._gen = gen
+            if self._mem is None or self._gen is None or gen != self._gen:
+                index = self._index()
+                if index is not None:
+                    self._gen, self._mem = index.memberships(self.store)
+                else:
+                    self._mem = memberships_from_arrays(self.store.memberships_arrays())
+                    self._gen = gen
                 self._graphs.clear()
-            return self._mem
+            return self._gen, self._mem
 
     def idle(self) -> bool:
         """Whether the cached memberships are those of the store's data and nobody is
@@ -104,11 +123,16 @@ class GraphService:
         ingest). The cap is applied to the memberships, so a new cap needs no re-ingest."""
         year_from, year_to = _window(year_from, year_to)
         cap = self.team_size(max_team_size)
-        mem = self.memberships()
+        gen, mem = self._memberships()
         key = (cap, year_from, year_to)
         with self._lock:
             g = self._graphs.get(key)
-            if g is None:
+            index = self._index()
+            whole = year_from is None and year_to is None and cap == self.max_team_size
+            if g is None and index is not None and whole:
+                g = index.graph(gen, mem, cap)  # the whole store's graph is persisted
+                self._graphs[key] = g
+            elif g is None:
                 g = CoauthorGraph.build(
                     mem, max_team_size=key[0], year_from=year_from, year_to=year_to
                 )

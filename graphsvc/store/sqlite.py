@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import logging
 import os
 import re
 import sqlite3
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -74,6 +77,11 @@ def _cannot_write(exc: sqlite3.Error) -> bool:
     return "readonly" in low or "read-only" in low or "full" in low
 
 # an edge known only from ties (0 papers) takes the weight of its first joint papers instead
+#: bumped by every change to existing authorships (a merge, a split, a paper gaining authors)
+BUMP_REWRITES = (
+    "INSERT INTO meta (key, value) VALUES ('rewrites', '1') ON CONFLICT "
+    "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
 _UPSERT_EDGE = """
 INSERT INTO coauthors (a, b, papers, weight, first_year, last_year) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (a, b) DO UPDATE SET
@@ -201,6 +209,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         db.execute(SPELL_INDEX)
         add_foreign_keys(db)
         self.set_meta("schema_version", SCHEMA_VERSION)
+        if self.get_meta("store_token") is None:  # the persisted graph index's key
+            self.set_meta("store_token", uuid.uuid4().hex)
         db.execute("DELETE FROM meta WHERE key = ?", (_DEFERRED_FLAG,))
 
     def writing(self, what: str) -> AbstractContextManager[None]:
@@ -386,6 +396,9 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                     "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT "
                     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
                 )
+            new = {p[0] for p in batch.new_papers}
+            if any(s[0] not in new for s in batch.authorships):
+                db.execute(BUMP_REWRITES)  # not an append: the graph index is rebuilt
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:  # SQLite may have rolled back already (disk full)
@@ -720,39 +733,77 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         The scans run in one read transaction, so a batch committed meanwhile by an ingest is
         either wholly in the arrays or not at all (WAL readers see a fixed snapshot).
         """
-        if self.db.in_transaction:  # already inside one: that is the snapshot
-            return self._memberships_arrays()
-        self.db.execute("BEGIN")
-        try:
-            return self._memberships_arrays()
-        finally:
-            self.db.execute("COMMIT")
+        return self.graph_snapshot()[1]
 
-    def _memberships_arrays(self) -> dict[str, np.ndarray]:
-        author_ids = np.fromiter(
-            (r[0] for r in self.db.execute("SELECT id FROM authors ORDER BY id")), dtype=np.int64
+    def graph_snapshot(
+        self, after_paper: int = 0, after_author: int = 0
+    ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """What the persisted graph index needs, from one read transaction.
+
+        Returns the snapshot's ``generation``, ``rewrites`` (bumped by anything that changes
+        existing authorships, so an index can tell an append from a rewrite), ``token`` (this
+        store file's identity) and ``authors_upto`` (authors with id <= ``after_author``), and
+        the membership arrays of the papers with id > ``after_paper`` and the authors with
+        id > ``after_author`` (everything by default).
+        """
+        if self.get_meta("store_token") is None:  # a store written before tokens existed
+            # a writer holding the lock means no token (and no persisted index) this time
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('store_token', ?)",
+                    (uuid.uuid4().hex,),
+                )
+        own = not self.db.in_transaction  # inside one already: that is the snapshot
+        if own:
+            self.db.execute("BEGIN")
+        try:
+            q = self.db.execute
+            meta = {
+                "generation": self.generation(),
+                "rewrites": int(self.get_meta("rewrites") or 0),
+                "token": self.get_meta("store_token") or "",
+                "authors_upto": int(
+                    q("SELECT count(*) FROM authors WHERE id <= ?", (after_author,)).fetchone()[0]
+                ) if after_author else 0,
+            }
+            return meta, self._memberships_arrays(after_paper, after_author)
+        finally:
+            if own:
+                self.db.execute("COMMIT")
+
+    def _column_pairs(self, sql: str, args: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Two integer columns of a query as int64 arrays (NULL as 0), without a loop body."""
+        flat = np.fromiter(
+            (x or 0 for x in itertools.chain.from_iterable(self.db.execute(sql, args))),
+            dtype=np.int64,
         )
-        n_papers = int(self.db.execute("SELECT count(*) FROM papers").fetchone()[0])
-        paper_ids = np.empty(n_papers, dtype=np.int64)
-        paper_year = np.empty(n_papers, dtype=np.int32)
-        paper_tie = np.zeros(n_papers, dtype=np.float64)
-        for i, (pid, year, tie) in enumerate(
-            self.db.execute("SELECT id, year, tie FROM papers ORDER BY id")
-        ):
-            paper_ids[i] = pid
-            paper_year[i] = year or 0
-            if tie is not None:
-                paper_tie[i] = tie
-        n_ship = int(self.db.execute("SELECT count(*) FROM authorships").fetchone()[0])
-        ship_paper = np.empty(n_ship, dtype=np.int64)
-        ship_author = np.empty(n_ship, dtype=np.int64)
-        for i, (pid, aid) in enumerate(
-            self.db.execute(
-                "SELECT paper_id, author_id FROM authorships ORDER BY paper_id, position"
-            )
-        ):
-            ship_paper[i] = pid
-            ship_author[i] = aid
+        return flat[0::2].copy(), flat[1::2].copy()
+
+    def _memberships_arrays(
+        self, after_paper: int = 0, after_author: int = 0
+    ) -> dict[str, np.ndarray]:
+        author_ids = np.fromiter(
+            itertools.chain.from_iterable(
+                self.db.execute("SELECT id FROM authors WHERE id > ? ORDER BY id", (after_author,))
+            ),
+            dtype=np.int64,
+        )
+        # ids and years are exact in float64; tie is the one REAL column
+        flat = np.fromiter(
+            itertools.chain.from_iterable(self.db.execute(
+                "SELECT id, coalesce(year, 0), coalesce(tie, 0) FROM papers WHERE id > ? "
+                "ORDER BY id", (after_paper,))),
+            dtype=np.float64,
+        )
+        paper_ids = flat[0::3].astype(np.int64)
+        paper_year = flat[1::3].astype(np.int32)
+        paper_tie = flat[2::3].copy()
+        del flat
+        ship_paper, ship_author = self._column_pairs(
+            "SELECT paper_id, author_id FROM authorships WHERE paper_id > ? "
+            "ORDER BY paper_id, position",
+            (after_paper,),
+        )
         return {
             "author_ids": author_ids,
             "paper_ids": paper_ids,

@@ -20,6 +20,10 @@ _BUMP_GENERATION = (
     "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT "
     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
 )
+_BUMP_REWRITES = (
+    "INSERT INTO meta (key, value) VALUES ('rewrites', '1') ON CONFLICT "
+    "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
 _RESERVED = RESERVED_AUTHOR_ID
 
 
@@ -287,6 +291,7 @@ class SQLiteIdentityTx:
         self.db.execute("INSERT INTO authors (id, name, key) VALUES (?, ?, ?)", (author, name, key))
 
     def move_authorships(self, rows: Sequence[Mention], target: int) -> None:
+        self.db.execute(_BUMP_REWRITES)  # the graph index cannot append this: it rebuilds
         self.db.executemany(
             "UPDATE authorships SET author_id = ? WHERE paper_id = ? AND position = ?",
             [(target, m.paper, m.position) for m in rows],
@@ -330,6 +335,7 @@ class SQLiteIdentityTx:
         self.db.execute("DELETE FROM duplicates WHERE a = ? OR b = ?", (author, author))
 
     def delete_author(self, author: int) -> None:
+        self.db.execute(_BUMP_REWRITES)
         for table, col in (("variants", "author_id"), ("evidence", "author_id"),
                            ("name_tokens", "author_id"), ("authors", "id")):
             self.db.execute(f"DELETE FROM {table} WHERE {col} = ?", (author,))
