@@ -103,23 +103,32 @@ def author_names(n: int, seed: int) -> list[str]:
     return names
 
 
+def _chunks(total: int, size: int = 1 << 20) -> list[tuple[int, int]]:
+    return [(a, min(a + size, total)) for a in range(0, total, size)]
+
+
 def build_store(mem: Memberships, db: Path, seed: int) -> None:
-    """Bulk-insert ``mem`` with names, titles and search tables into a new embedded store."""
+    """Bulk-insert ``mem`` with names, titles and search tables into a new embedded store.
+
+    Rows are converted to Python a million at a time (whole-table lists of a 3M-author store
+    took over 12 GB) and the secondary indexes are built once at the end.
+    """
     db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    SQLiteStore(db).close()  # creates the schema
+    store = SQLiteStore(db)  # creates the schema
+    store.defer_indexes()
+    store.close()
     t0 = time.perf_counter()
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
     con.execute("PRAGMA cache_size=-400000")
     n, p = mem.n_authors, mem.n_papers
-    aid = (np.asarray(mem.author_ids, dtype=np.int64) + 1).tolist()  # store ids start at 1
-    pid = (np.asarray(mem.paper_ids, dtype=np.int64) + 1).tolist()
+    aid_arr = np.asarray(mem.author_ids, dtype=np.int64) + 1  # store ids start at 1
+    aid = aid_arr.tolist()
     names = author_names(n, seed)
-    parsed = [parse_name(x) for x in names]
-    keys = [q.key for q in parsed]
+    keys = [parse_name(x).key for x in names]
     sizes = mem.team_sizes()
     per_author = np.bincount(mem.paper_members, minlength=n).tolist()
     rng = random.Random(seed)
@@ -131,48 +140,62 @@ def build_store(mem: Memberships, db: Path, seed: int) -> None:
         "VALUES (?, ?, 'synthetic', ?, ?, 0, ?)",
         ((a, nm, k, k.split("|")[0] + "|" + k.split("|")[-1][:1], c)
          for a, nm, k, c in zip(aid, names, keys, per_author, strict=True)))
-    tokens = {(t, a) for a, k in zip(aid, keys, strict=True) for t in key_tokens(k)}
-    con.executemany("INSERT OR IGNORE INTO name_tokens (token, author_id) VALUES (?, ?)",
-                    sorted(tokens))
+    tokens = sorted({(t, a) for a, k in zip(aid, keys, strict=True) for t in key_tokens(k)})
+    con.executemany("INSERT OR IGNORE INTO name_tokens (token, author_id) VALUES (?, ?)", tokens)
     vocab = sorted({t for t, _ in tokens})
+    del tokens, keys, per_author
     con.executemany("INSERT INTO vocabulary (token) VALUES (?)", ((t,) for t in vocab))
     con.executemany("INSERT INTO vocabulary_trigrams (token) VALUES (?)",
                     ((t,) for t in vocab if len(t) >= 3))
-    years = np.asarray(mem.paper_year).tolist()
-    titles = [f"{rng.choice(_WORDS).capitalize()} {rng.choice(_NOUNS)} for "
-              f"{rng.choice(_WORDS)} {rng.choice(_NOUNS)} ({i})" for i in range(p)]
-    con.executemany(
-        "INSERT INTO papers (id, title, title_key, year, venue, doi, n_authors, counted) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ((i, t, t.lower(), y or None, _VENUES[i % len(_VENUES)], f"10.5555/synth.{i}", int(k),
-          int(2 <= k <= 100))
-         for i, t, y, k in zip(pid, titles, years, sizes.tolist(), strict=True)))
-    con.executemany("INSERT INTO paper_ids (kind, value, paper_id) VALUES ('dblp', ?, ?)",
-                    ((f"conf/synth/P{i}", i) for i in pid))
+    pid_arr = np.asarray(mem.paper_ids, dtype=np.int64) + 1
+    for a, b in _chunks(p):
+        pid = pid_arr[a:b].tolist()
+        years = np.asarray(mem.paper_year[a:b]).tolist()
+        titles = [f"{rng.choice(_WORDS).capitalize()} {rng.choice(_NOUNS)} for "
+                  f"{rng.choice(_WORDS)} {rng.choice(_NOUNS)} ({i})" for i in range(a, b)]
+        con.executemany(
+            "INSERT INTO papers (id, title, title_key, year, venue, doi, n_authors, counted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ((i, t, t.lower(), y or None, _VENUES[i % len(_VENUES)], f"10.5555/synth.{i}",
+              int(k), int(2 <= k <= 100))
+             for i, t, y, k in zip(pid, titles, years, sizes[a:b].tolist(), strict=True)))
+        con.executemany("INSERT INTO paper_ids (kind, value, paper_id) VALUES ('dblp', ?, ?)",
+                        ((f"conf/synth/P{i}", i) for i in pid))
     ptr = np.asarray(mem.paper_ptr)
     members = np.asarray(mem.paper_members)
     paper_of = np.repeat(np.arange(p), np.diff(ptr))
-    position = np.arange(members.size) - ptr[paper_of]
-    con.executemany(
-        "INSERT INTO authorships (paper_id, position, author_id, raw_name) VALUES (?, ?, ?, ?)",
-        ((pid[j], pos, aid[m], names[m])
-         for j, pos, m in zip(paper_of.tolist(), position.tolist(), members.tolist(),
-                              strict=True)))
+    for a, b in _chunks(int(members.size)):
+        po = paper_of[a:b]
+        con.executemany(
+            "INSERT INTO authorships (paper_id, position, author_id, raw_name) "
+            "VALUES (?, ?, ?, ?)",
+            ((j, pos, i, names[i - 1]) for j, pos, i in zip(
+                pid_arr[po].tolist(), (np.arange(a, b) - ptr[po]).tolist(),
+                aid_arr[members[a:b]].tolist(), strict=True)))
+    del paper_of
     g = CoauthorGraph.build(mem)
     u, v, slot = g.edge_list()
-    ids = np.asarray(aid)
-    con.executemany(
-        "INSERT INTO coauthors (a, b, papers, weight, first_year, last_year) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        zip(ids[u].tolist(), ids[v].tolist(), g.papers[slot].tolist(), g.weight[slot].tolist(),
-            [y or None for y in g.first_year[slot].tolist()],
-            [y or None for y in g.last_year[slot].tolist()], strict=True))
+    for a, b in _chunks(int(u.size)):
+        sl = slot[a:b]
+        con.executemany(
+            "INSERT INTO coauthors (a, b, papers, weight, first_year, last_year) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            zip(aid_arr[u[a:b]].tolist(), aid_arr[v[a:b]].tolist(), g.papers[sl].tolist(),
+                g.weight[sl].tolist(), [y or None for y in g.first_year[sl].tolist()],
+                [y or None for y in g.last_year[sl].tolist()], strict=True))
+    n_edges = int(u.size)
+    del g, u, v, slot
+    con.execute("COMMIT")
+    con.close()
+    store = SQLiteStore(db)
+    store.restore_indexes()
+    store.close()
+    con = sqlite3.connect(db, isolation_level=None)
     for k, val in (("generation", "1"), ("max_team_size", "100"), ("bench_complete", "1")):
         con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (k, val))
-    con.execute("COMMIT")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
-    print(f"store: {n} authors, {p} papers, {members.size} authorships, {u.size} edges "
+    print(f"store: {n} authors, {p} papers, {members.size} authorships, {n_edges} edges "
           f"written in {time.perf_counter() - t0:.1f}s to {db}", flush=True)
 
 

@@ -65,8 +65,12 @@ def problem(r: Any, status: int, type_: str | None = None) -> dict[str, Any]:
 def test_health_and_ready(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     deadline = time.monotonic() + 10
-    while (r := client.get("/ready").json())["graph"] != "ready" and time.monotonic() < deadline:
+    while (resp := client.get("/ready")).status_code != 200 and time.monotonic() < deadline:
+        body = resp.json()  # 503 while the graph loads, saying so
+        assert resp.status_code == 503 and body["type"] == "unavailable"
+        assert body["graph"] == "building"
         time.sleep(0.02)
+    r = resp.json()
     assert r["status"] == "ready" and r["store"] == "embedded" and r["graph"] == "ready"
     assert (r["authors"], r["papers"], r["edges"]) == (382, 100, 900)
     assert client.get("/").status_code == 200  # the HTML front page, or a JSON index without it
