@@ -12,12 +12,17 @@ Usage::
     python bench/engine.py                         # 20k, 300k, 3m synthetic + the SNAP graphs
     python bench/engine.py --scales 20k,300k       # quick: ~1.5 min
     python bench/engine.py --pairs 500 --json out.json --no-snap
+    python bench/engine.py --scales 3m --no-snap --nx-all   # networkx at 3M too (~10 GB)
 
 The default run takes about 3–4 minutes on 2 cores and peaks near 4 GB of memory: the 3m scale
-(3M authors, 7M papers, ~20M edges) alone takes ~1.5 minutes (generation ~20 s, build ~8 s,
-stats ~40 s, queries); networkx is skipped there (its graph would need ~20 GB) and, elsewhere,
-limited to ``--nx-budget`` seconds per query kind (``all_shortest_paths`` runs a full BFS per
-query). Every dataset runs in a forked child so its memory readings start clean.
+(3M authors, 7M papers, ~25M edges, like dblp's co-author graph) alone takes ~2 minutes
+(generation ~30 s, build ~20 s, stats ~40 s, queries); networkx is skipped there unless
+``--nx-all`` (its graph needs ~10 GB: run it alone on the machine) and, elsewhere, limited to
+``--nx-budget`` seconds per query kind (``all_shortest_paths`` runs a full BFS per query).
+networkx's resident memory is measured next to the engine's (``nx MB``, ``nx/ours``), and a
+batch row times ``--batch`` pairs of distance plus path count (``graphsvc path --pairs``)
+against networkx computing the lengths alone.
+Every dataset runs in a forked child so its memory readings start clean.
 """
 
 from __future__ import annotations
@@ -152,16 +157,19 @@ def _nx_graph(G: CoauthorGraph) -> Any:
     g = nx.Graph()
     g.add_nodes_from(range(G.n))
     u, v, slot = G.edge_list()
-    g.add_edges_from(
-        (a, b, {"papers": p, "cost": 1.0 / p, "last_year": y})
-        for a, b, p, y in zip(
-            u.tolist(),
-            v.tolist(),
-            G.papers[slot].tolist(),
-            G.last_year[slot].tolist(),
-            strict=True,
+    step = 1 << 20  # Python lists a million edges at a time: the graph itself is the memory
+    for a0 in range(0, u.size, step):
+        sl = slot[a0 : a0 + step]
+        g.add_edges_from(
+            (a, b, {"papers": p, "cost": 1.0 / p, "last_year": y})
+            for a, b, p, y in zip(
+                u[a0 : a0 + step].tolist(),
+                v[a0 : a0 + step].tolist(),
+                G.papers[sl].tolist(),
+                G.last_year[sl].tolist(),
+                strict=True,
+            )
         )
-    )
     return g
 
 
@@ -284,12 +292,21 @@ def bench_dataset(
     elif G.n_edges > args.nx_max_edges:
         nx_reason = f"{G.n_edges:,} edges > --nx-max-edges {args.nx_max_edges:,} (memory)"
     theirs: dict[str, Callable[[int, int], Any]] = {}
+    g = None
     if nx_reason is None:
+        gc.collect()
+        rss0 = _status_kb("VmRSS")
+        peak_ok = _reset_peak()
         t0 = time.perf_counter()
         g = _nx_graph(G)
         rec["nx_build_s"] = time.perf_counter() - t0
+        gc.collect()
+        rec["nx_rss_mb"] = (_status_kb("VmRSS") - rss0) / 1024
+        rec["nx_peak_mb"] = (_status_kb("VmHWM") - rss0) / 1024 if peak_ok else None
         theirs = _nx_calls(g)
-        print(f"   networkx graph built in {rec['nx_build_s']:.1f}s")
+        print(f"   networkx graph built in {rec['nx_build_s']:.1f}s, RSS "
+              f"+{rec['nx_rss_mb']:.0f} MB ({rec['nx_rss_mb'] / rec['graph_mb']:.1f}x the "
+              "engine's graph arrays)")
     else:
         print(f"   networkx skipped: {nx_reason}")
     rec["nx_skipped"] = nx_reason
@@ -312,7 +329,30 @@ def bench_dataset(
                 ),
             )
         rec["queries"][kind] = q
+    rec["batch"] = _bench_batch(G, g, args)
     return rec
+
+
+def _bench_batch(G: CoauthorGraph, g: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """``--batch`` pairs answered at once: distance and number of shortest chains per pair
+    (what ``graphsvc path --pairs`` computes) against networkx's lengths alone."""
+    from graphsvc.graph.paths import distance_count
+
+    pairs = _pairs(G, args.batch, args.seed + 1)
+    t0 = time.perf_counter()
+    ours = [distance_count(G, s, t) for s, t in pairs]
+    out: dict[str, Any] = {"n": len(pairs), "s": time.perf_counter() - t0}
+    if g is not None:
+        import networkx as nx
+
+        t0 = time.perf_counter()
+        lengths = [nx.shortest_path_length(g, s, t) for s, t in pairs]
+        out["nx_s"] = time.perf_counter() - t0
+        out["disagreements"] = sum(a[0] != b for a, b in zip(ours, lengths, strict=True))
+    nx_part = (f"; networkx lengths alone {out['nx_s']:.2f}s ({out['nx_s'] / out['s']:.1f}x), "
+               f"{out['disagreements']} disagreements" if "nx_s" in out else "")
+    print(f"   batch of {len(pairs):,} pairs (distance + count): {out['s']:.2f}s{nx_part}")
+    return out
 
 
 def _child(conn: Any, name: str, make: Callable[[], Memberships], args: argparse.Namespace) -> None:
@@ -366,7 +406,8 @@ def print_table(records: list[dict[str, Any]]) -> None:
             )
     head = (
         f"{'dataset':<15} {'authors':>10} {'edges':>11} {'load s':>7} {'build s':>8} "
-        f"{'graph MB':>8} {'RSS MB':>7} {'peak MB':>8} {'stats s':>8} {'nx build s':>10}"
+        f"{'graph MB':>8} {'RSS MB':>7} {'peak MB':>8} {'stats s':>8} {'nx build s':>10} "
+        f"{'nx MB':>7} {'nx/ours':>7} {'batch s':>8} {'nx batch':>8}"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for r in records:
@@ -374,10 +415,16 @@ def print_table(records: list[dict[str, Any]]) -> None:
         peak_s = f"{peak:8.0f}" if peak is not None else f"{'—':>8}"
         stats_s = f"{r['stats_s']:8.1f}" if "stats_s" in r else f"{'—':>8}"
         nxb = f"{r['nx_build_s']:10.1f}" if "nx_build_s" in r else f"{'—':>10}"
+        nxm = f"{r['nx_rss_mb']:7.0f}" if "nx_rss_mb" in r else f"{'—':>7}"
+        nxr = (f"{r['nx_rss_mb'] / r['graph_mb']:6.1f}x" if "nx_rss_mb" in r and r["graph_mb"]
+               else f"{'—':>7}")
+        b = r.get("batch") or {}
+        bs = f"{b['s']:8.2f}" if "s" in b else f"{'—':>8}"
+        bnx = f"{b['nx_s']:8.2f}" if "nx_s" in b else f"{'—':>8}"
         print(
             f"{r['dataset']:<15} {r['authors']:>10,} {r['edges']:>11,} {r['load_s']:7.1f} "
             f"{r['build_s']:8.2f} {r['graph_mb']:8.0f} {r['build_rss_mb']:7.0f} {peak_s} "
-            f"{stats_s} {nxb}"
+            f"{stats_s} {nxb} {nxm} {nxr} {bs} {bnx}"
         )
 
 
@@ -401,7 +448,13 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("--no-snap", dest="snap", action="store_false", help="skip them")
     ap.add_argument("--data", default=str(SHARED), help="shared data folder (SNAP in snap/)")
     ap.add_argument("--no-nx", action="store_true", help="skip the networkx baseline")
-    ap.add_argument("--nx-max-edges", type=int, default=NX_MAX_EDGES)
+    ap.add_argument("--nx-max-edges", type=int, default=NX_MAX_EDGES,
+                    help="networkx runs only on graphs up to this many edges")
+    ap.add_argument("--nx-all", action="store_true",
+                    help="run networkx on every scale, 3m included (its graph needs ~10 GB "
+                         "there: the memory ratio is then measured, not assumed)")
+    ap.add_argument("--batch", type=int, default=3000,
+                    help="pairs of the batch-distance row (default 3000)")
     ap.add_argument(
         "--nx-budget",
         type=float,
@@ -415,8 +468,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", help="write all measurements to this file")
     args = ap.parse_args(argv)
-    if args.pairs < 1:
-        ap.error("--pairs must be >= 1")
+    if args.pairs < 1 or args.batch < 1:
+        ap.error("--pairs and --batch must be >= 1")
+    if args.nx_all:
+        args.nx_max_edges = 2**62
 
     records = []
     t_all = time.perf_counter()

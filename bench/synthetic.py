@@ -20,7 +20,8 @@ The model (every step one numpy pass, no Python loop per author or paper):
 - **Years** grow towards the present (exponential, 1970–2024); 1 % are unknown (0).
 
 Scales: ``20k`` (20,000 authors, ~47k papers, ~140k edges), ``300k`` (~2M edges), ``3m`` (3M
-authors, 7M papers, ~20M edges; about 20 s and 1.7 GB peak on one core).
+authors, 7M papers, ~25M edges like dblp's co-author graph; about 30 s and 3.6 GB peak on one
+core).
 
 Run ``python bench/synthetic.py 20k`` to print the sizes and a few statistics.
 """

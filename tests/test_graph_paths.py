@@ -193,6 +193,7 @@ def test_count_exceeds_int64() -> None:
     d, count = P.count_shortest_paths(g, 0, 141)
     assert (d, count) == (71, 2**70)
     assert isinstance(count, int)
+    assert P.distance_count(g, 0, 141) == (71, 2**70)  # beyond float64: the exact DAG count
     _, _, some = P.all_shortest_paths(g, 0, 141, limit=3)
     assert [p[:3] for p in some] == [[0, 1, 3], [0, 1, 3], [0, 1, 3]]
     assert some[0][-3:] == [137, 139, 141] and some[1][-3:] == [137, 140, 141]
@@ -340,3 +341,11 @@ def test_large_graphs(path: str) -> None:
     for s in (0, g.n // 2):
         truth = Counter(nx.single_source_shortest_path_length(H, s).values())
         assert P.distance_profile(g, s)[0] == [truth[i] for i in range(len(truth))]
+
+
+def test_distance_count_agrees_with_the_dag_count() -> None:
+    G = CoauthorGraph.build(weighted_memberships(seed=3, n=400, p=900))
+    rng = np.random.default_rng(5)
+    for s, t in rng.integers(0, G.n, size=(300, 2)).tolist():
+        assert P.distance_count(G, s, t) == P._dag_count(G, s, t, None, None, None)
+        assert P.distance_count(G, s, t, max_length=2) == P._dag_count(G, s, t, None, None, 2)

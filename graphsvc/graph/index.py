@@ -43,7 +43,7 @@ __all__ = ["GraphIndex"]
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-MEM_FIELDS = ("author_ids", "paper_ids", "paper_year", "paper_ptr", "paper_members")
+MEM_FIELDS = ("author_ids", "paper_ids", "paper_year", "paper_ptr", "paper_members", "paper_tie")
 CSR_FIELDS = (
     "indptr", "indices", "papers", "weight", "first_year", "last_year",
     "author_paper_ptr", "author_papers", "paper_counted", "paper_in_window",
@@ -197,6 +197,8 @@ class GraphIndex:
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=self.base))
             arrays = {name: getattr(mem, name) for name in MEM_FIELDS}
+            if arrays["paper_tie"] is None:  # no ties: zeros read the same
+                arrays["paper_tie"] = np.zeros(mem.n_papers)
             _write_arrays(tmp, arrays, meta)
         except OSError as exc:
             log.warning("cannot write the graph index next to %s: %s", self.db_path, exc)
@@ -335,10 +337,14 @@ def _append(old: Memberships, arr: dict[str, np.ndarray]) -> Memberships:
     np.cumsum(counts, out=ptr[old.paper_ptr.size:])
     ptr[old.paper_ptr.size:] += old.paper_ptr[-1]
     new_members = np.searchsorted(author_ids, arr["ship_author"]).astype(np.int32)
+    old_tie = np.zeros(old.n_papers) if old.paper_tie is None else old.paper_tie
+    new_tie = arr.get("paper_tie")
+    new_tie = np.zeros(arr["paper_ids"].size) if new_tie is None else new_tie
     return Memberships(
         author_ids=author_ids,
         paper_ids=paper_ids,
         paper_year=np.concatenate([old.paper_year, arr["paper_year"]]).astype(np.int32),
         paper_ptr=ptr,
         paper_members=np.concatenate([old.paper_members, new_members]),
+        paper_tie=np.concatenate([old_tie, new_tie]),
     )

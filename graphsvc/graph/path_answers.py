@@ -239,17 +239,43 @@ def path_pairs(
 ) -> list[dict[str, Any]]:
     """Batch collaboration distances: ``{from, to, length, count}`` per pair (or ``error``)."""
     from graphsvc.errors import GraphsvcError
-    from graphsvc.graph.paths import count_shortest_paths
+    from graphsvc.graph.paths import distance_count
 
     g = svc.graph(year_from, year_to, max_team_size)
+    nodes: dict[str, int | GraphsvcError] = {}
+
+    def node(text: str) -> int:
+        # a name or id met before (batches repeat their authors) is resolved once; an id of
+        # an author in the graph needs no store look-up at all
+        v = nodes.get(text)
+        if v is None:
+            try:
+                v = _graph_node(g, text)
+                if v is None:
+                    v = int(svc._node(g, svc.resolve(text)))
+            except GraphsvcError as exc:
+                v = exc
+            nodes[text] = v
+        if isinstance(v, GraphsvcError):
+            raise v
+        return v
+
     out = []
     for x, y in pairs:
         row: dict[str, Any] = {"from": x, "to": y}
         try:
-            s, t = svc._node(g, svc.resolve(x)), svc._node(g, svc.resolve(y))
-            length, count = count_shortest_paths(g, s, t, max_length=max_length)
+            length, count = distance_count(g, node(x), node(y), max_length=max_length)
             row.update(length=length, count=int(count) if length is not None else 0)
         except GraphsvcError as exc:
             row.update(length=None, count=0, error=exc.type, message=str(exc))
         out.append(row)
     return out
+
+
+def _graph_node(g: Any, text: str) -> int | None:
+    """The node of an author id written as digits, when the graph has it (else None)."""
+    s = str(text).strip()
+    if not (s.isascii() and s.isdigit() and len(s) <= 18):
+        return None
+    i = int(np.searchsorted(g.author_ids, int(s)))
+    return i if i < g.n and int(g.author_ids[i]) == int(s) else None

@@ -25,7 +25,7 @@ import numpy as np
 from graphsvc.graph.csr import CoauthorGraph
 from graphsvc.graph.workspace import distinct, workspace
 
-__all__ = ["strongest_path"]
+__all__ = ["hop_cost", "strongest_path"]
 
 # Two strongest-path costs closer than this (relative) are treated as equal: they are sums of
 # a few 1/papers terms, whose float rounding is ~1e-16 relative, while distinct sums of such
@@ -34,6 +34,16 @@ _COST_RTOL = 1e-12
 #: how far past the nearest node outside it a ball grows in one step (a hop of one paper
 #: costs 1): larger steps mean fewer numpy rounds but more overshoot past the answer
 _STEP = 0.5
+
+
+def hop_cost(G: CoauthorGraph, slots: np.ndarray) -> np.ndarray:
+    """``1 / papers`` of each slot: the strongest-path cost of a hop; ``1 / weight`` for an
+    edge known only from co-authorship ties (0 papers, the tie's weight as its strength)."""
+    papers = G.papers[slots]
+    if papers.all():
+        return 1.0 / papers
+    strength = np.where(papers > 0, papers, G.weight[slots])
+    return 1.0 / np.where(strength > 0, strength, 1.0)
 
 
 class _Ball:
@@ -61,7 +71,7 @@ class _Ball:
 
     def _offers(self, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         src, slots, nbr = self.G.expand(frontier, node_mask=self.nm, slot_mask=self.sm)
-        return nbr, self.cost[src] + 1.0 / self.G.papers[slots]
+        return nbr, self.cost[src] + hop_cost(self.G, slots)
 
     def work(self) -> int:
         """Offers waiting: the cost of growing this side next."""
@@ -112,7 +122,7 @@ def _crossings(mine: _Ball, other: _Ball, new: np.ndarray, forward: bool,
     there = other.get(nbr)
     inside = np.isfinite(there)
     src, slots, nbr, there = src[inside], slots[inside], nbr[inside], there[inside]
-    through = mine.cost[src] + 1.0 / mine.G.papers[slots] + there
+    through = mine.cost[src] + hop_cost(mine.G, slots) + there
     return (src, nbr, through) if forward else (nbr, src, through)
 
 
@@ -210,7 +220,7 @@ def _tie_break(
         seen = np.zeros(0, dtype=np.int64)
         while frontier.size:
             x, sl, y = G.expand(frontier, node_mask=ball.nm, slot_mask=ball.sm)
-            tight = np.abs(ball.get(y) + 1.0 / G.papers[sl] - ball.cost[x]) <= tol
+            tight = np.abs(ball.get(y) + hop_cost(G, sl) - ball.cost[x]) <= tol
             x, y = x[tight], y[tight]
             if backwards:
                 add(y, x)
@@ -230,7 +240,7 @@ def _tie_break(
         ))
     cost = 0.0
     for a, b in itertools.pairwise(path):
-        cost += 1.0 / float(G.papers[G.edge_slot(a, b)])
+        cost += float(hop_cost(G, np.array([G.edge_slot(a, b)]))[0])
     return cost, path
 
 

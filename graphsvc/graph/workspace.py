@@ -49,6 +49,13 @@ class Workspace:
         self.hops = (np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
         self._cost: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._scratch: np.ndarray | None = None
+        self._sigma: tuple[np.ndarray, np.ndarray] | None = None
+
+    def sigma(self) -> tuple[np.ndarray, np.ndarray]:
+        """Float64 path-count arrays, one per direction (written before they are read)."""
+        if self._sigma is None:
+            self._sigma = (np.zeros(self.n), np.zeros(self.n))
+        return self._sigma
 
     def scratch(self) -> np.ndarray:
         """An int64 array of ``n`` for :func:`distinct` (its contents are never read unwritten)."""

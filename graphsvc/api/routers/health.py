@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from graphsvc.api import problems
 from graphsvc.api.deps import OffloadDep, ServiceDep
 from graphsvc.api.models import Health, Ready
-from graphsvc.api import problems
 from graphsvc.api.problems import responses
 from graphsvc.errors import GraphsvcError, StoreUnavailable
 
@@ -25,8 +25,9 @@ async def health() -> dict[str, Any]:
 async def ready(request: Request, svc: ServiceDep, run: OffloadDep) -> Any:
     """`503` (problem JSON) when the store cannot be reached, and while the graph is still
     being loaded or built with the embedded store (``graph`` says ``building``, or
-    ``failed``): a load balancer or a benchmark sends queries only once this answers 200. The counts are those of the graph
-    (counting rows in a large store takes too long for a probe)."""
+    ``failed``): a load balancer or a benchmark sends queries only once this answers 200.
+    The counts are those of the graph (counting rows in a large store takes too long for a
+    probe)."""
 
     def check() -> dict[str, Any]:
         try:
