@@ -1,5 +1,5 @@
-"""Networks as answers: ego networks, cohorts and communities, as JSON-ready node and edge
-lists (the facade ``GraphService`` delegates here).
+"""Networks as answers: collaborators, ego networks, cohorts and communities, as JSON-ready
+node and edge lists (the facade ``GraphService`` delegates here).
 
 Plain functions taking the service first: it resolves authors, holds the graph cache and the
 store; the algorithms are in ``graphsvc.graph.neighbourhood`` and ``graphsvc.graph.community``.
@@ -14,9 +14,9 @@ import numpy as np
 
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph.csr import CoauthorGraph
-from graphsvc.graph.service import _window
+from graphsvc.graph.service import _check_limit, _window
 
-__all__ = ["cohort", "communities", "ego", "subgraph"]
+__all__ = ["cohort", "collaborators", "communities", "ego", "subgraph"]
 
 
 def subgraph(
@@ -207,3 +207,78 @@ def communities(
         "count": len(parts),
         "communities": rows,
     }
+
+
+def collaborators(
+    svc: Any,
+    author: str | int,
+    *,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    max_team_size: int | None = None,
+    min_papers: int = 1,
+    limit: int = 100,
+    offset: int = 0,
+    with_papers: bool = False,
+) -> dict[str, Any]:
+    """Collaborators ranked by joint papers, then most recent joint year, then name."""
+    from graphsvc.graph.neighbourhood import collaborators as ranked
+
+    limit = _check_limit(limit)
+    aid = svc.resolve(author)
+    native = getattr(svc.store, "collaborators_native", None)
+    if native is not None and svc._native_ok(max_team_size):
+        _window(year_from, year_to)
+        return dict(
+            native(
+                aid,
+                year_from=year_from,
+                year_to=year_to,
+                min_papers=min_papers,
+                limit=limit,
+                offset=offset,
+                with_papers=with_papers,
+            )
+        )
+    g = svc.graph(year_from, year_to, max_team_size)
+    u = svc._node(g, aid)
+    nbrs = g.neighbours(u)
+    names_map = svc.store.author_names(int(g.author_ids[v]) for v in nbrs)
+    names = _NameLookup(g, names_map)
+    rows = ranked(g, u, min_papers=min_papers, names=names)
+    page = rows[offset : offset + limit]
+    out = []
+    for v, papers, first, last, weight in page:
+        vid = int(g.author_ids[v])
+        item: dict[str, Any] = {
+            "id": vid,
+            "name": names_map.get(vid, ""),
+            "papers": int(papers),
+            "first_year": int(first) or None,
+            "last_year": int(last) or None,
+            "weight": round(float(weight), 6),
+        }
+        if with_papers:
+            item["joint_papers"] = svc._papers(g, g.joint_papers(u, v))
+        out.append(item)
+    return {
+        "author": svc.author_ref(aid),
+        "total": len(rows),
+        "offset": offset,
+        "limit": limit,
+        "collaborators": out,
+    }
+
+
+class _NameLookup(Sequence[str]):
+    """Names by node index, fetched lazily for the nodes a query actually touches."""
+
+    def __init__(self, g: CoauthorGraph, known: dict[int, str]) -> None:
+        self._g = g
+        self._known = known
+
+    def __len__(self) -> int:
+        return self._g.n
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        return self._known.get(int(self._g.author_ids[i]), "")

@@ -228,65 +228,13 @@ class GraphService:
         return _newest_first(list(self._paper_rows(g, paper_idx).values()))
 
     # -- queries -----------------------------------------------------------------------------
-    def collaborators(
-        self,
-        author: str | int,
-        *,
-        year_from: int | None = None,
-        year_to: int | None = None,
-        max_team_size: int | None = None,
-        min_papers: int = 1,
-        limit: int = 100,
-        offset: int = 0,
-        with_papers: bool = False,
-    ) -> dict[str, Any]:
-        """Collaborators ranked by joint papers, then most recent joint year, then name."""
-        from graphsvc.graph.neighbourhood import collaborators
+    def collaborators(self, author: str | int, **options: Any) -> dict[str, Any]:
+        """Collaborators ranked by joint papers, then most recent joint year, then name:
+        ``graphsvc.graph.network_answers.collaborators`` (options: year_from, year_to,
+        max_team_size, min_papers, limit, offset, with_papers)."""
+        from graphsvc.graph.network_answers import collaborators
 
-        limit = _check_limit(limit)
-        aid = self.resolve(author)
-        native = getattr(self.store, "collaborators_native", None)
-        if native is not None and self._native_ok(max_team_size):
-            _window(year_from, year_to)
-            return dict(
-                native(
-                    aid,
-                    year_from=year_from,
-                    year_to=year_to,
-                    min_papers=min_papers,
-                    limit=limit,
-                    offset=offset,
-                    with_papers=with_papers,
-                )
-            )
-        g = self.graph(year_from, year_to, max_team_size)
-        u = self._node(g, aid)
-        nbrs = g.neighbours(u)
-        names_map = self.store.author_names(int(g.author_ids[v]) for v in nbrs)
-        names = _NameLookup(g, names_map)
-        rows = collaborators(g, u, min_papers=min_papers, names=names)
-        page = rows[offset : offset + limit]
-        out = []
-        for v, papers, first, last, weight in page:
-            vid = int(g.author_ids[v])
-            item: dict[str, Any] = {
-                "id": vid,
-                "name": names_map.get(vid, ""),
-                "papers": int(papers),
-                "first_year": int(first) or None,
-                "last_year": int(last) or None,
-                "weight": round(float(weight), 6),
-            }
-            if with_papers:
-                item["joint_papers"] = self._papers(g, g.joint_papers(u, v))
-            out.append(item)
-        return {
-            "author": self.author_ref(aid),
-            "total": len(rows),
-            "offset": offset,
-            "limit": limit,
-            "collaborators": out,
-        }
+        return collaborators(self, author, **options)
 
     def stats(
         self,
@@ -490,20 +438,6 @@ def _plain(x: Any) -> Any:
     if isinstance(x, np.floating):
         return round(float(x), 8)
     return x
-
-
-class _NameLookup(Sequence[str]):
-    """Names by node index, fetched lazily for the nodes a query actually touches."""
-
-    def __init__(self, g: CoauthorGraph, known: dict[int, str]) -> None:
-        self._g = g
-        self._known = known
-
-    def __len__(self) -> int:
-        return self._g.n
-
-    def __getitem__(self, i: int) -> str:  # type: ignore[override]
-        return self._known.get(int(self._g.author_ids[i]), "")
 
 
 def _check_limit(limit: int) -> int:
