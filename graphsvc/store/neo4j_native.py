@@ -317,8 +317,11 @@ class NativeQueries:
                             if extra.get("method") == "projection" else ""))
         hops = self._hops(chain)
         cost = 0.0
-        for h in hops:
-            cost += 1.0 / h["papers"] if h["papers"] else 0.0
+        for h in hops:  # a tie without papers (edge lists, GML) costs 1/weight, as in the engine
+            if h["papers"]:
+                cost += 1.0 / h["papers"]
+            elif h.get("tie_weight"):
+                cost += 1.0 / float(h["tie_weight"])
         return {"source": src, "target": dst, "cost": cost, "length": len(chain) - 1,
                 "path": self._path_refs(chain), "hops": hops, **extra}
 
