@@ -29,7 +29,7 @@ from graphsvc.store.sqlite_check import check_store
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 
 SAMPLE = Path(__file__).parent / "data" / "dblp-ppopp-socc-100.xml"
-RECORDS = 12_000
+RECORDS = 20_000  # four batches: both kills land before the last one
 STORE_FILE = "graphsvc.sqlite3"
 
 
@@ -163,7 +163,7 @@ def test_sigkill_then_rerun_equals_a_clean_run(fmt: str, tmp_path: Path) -> None
 
     data_dir = tmp_path / "killed"
     db = data_dir / STORE_FILE
-    rnd = random.Random(20261207)
+    rnd = random.Random(20261207)  # a kill lands 0-50 ms after a committed batch
     killed_at: list[int] = []
     for _ in range(2):
         before = count_papers(db)
@@ -173,7 +173,7 @@ def test_sigkill_then_rerun_equals_a_clean_run(fmt: str, tmp_path: Path) -> None
         while count_papers(db) <= before and proc.poll() is None:
             assert time.monotonic() < deadline
             time.sleep(0.02)
-        time.sleep(rnd.uniform(0.0, 0.5))
+        time.sleep(rnd.uniform(0.0, 0.05))
         proc.send_signal(signal.SIGKILL)
         _, err = proc.communicate()
         if proc.returncode != -signal.SIGKILL:  # finished before the kill: nothing to test

@@ -158,8 +158,17 @@ class GraphIndex:
 
     @contextlib.contextmanager
     def building(self) -> Iterator[None]:
-        """One builder at a time per store (other processes wait, then find its result)."""
-        with open(self.base / f"{self.db_path.name}.graph.lock", "a+b") as f:
+        """One builder at a time per store (other processes wait, then find its result).
+
+        On a read-only or full data dir no lock file can be made; no index can be written
+        there either, so the graph is built in memory without one."""
+        try:
+            f = open(self.base / f"{self.db_path.name}.graph.lock", "a+b")  # noqa: SIM115
+        except OSError as exc:
+            log.info("graph index: no lock file in %s (%s): building in memory", self.base, exc)
+            yield
+            return
+        with f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
                 yield
