@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from graphsvc.store.sqlite_check import check_store
+from tests.test_crash import count_papers
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 
@@ -109,18 +110,6 @@ def cli(data_dir: Path, src: Path, fmt: str) -> list[str]:
     forced = ["--format", fmt] if fmt == "paperscape" else []
     return [sys.executable, "-m", "graphsvc", "--data-dir", str(data_dir), "ingest", str(src),
             "--no-progress", *forced]
-
-
-def count_papers(db: Path) -> int:
-    if not db.exists():
-        return 0
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        return int(con.execute("SELECT count(*) FROM papers").fetchone()[0])
-    except sqlite3.OperationalError:  # the schema is not created yet
-        return 0
-    finally:
-        con.close()
 
 
 def canonical(db: Path) -> dict[str, Any]:
