@@ -41,7 +41,7 @@ from graphsvc.identity.alias_eval import (  # noqa: E402
     one_store_precision,
     sample,
 )
-from graphsvc.identity.conflation import assess  # noqa: E402
+from graphsvc.identity.conflation import check, name_frequencies  # noqa: E402
 from graphsvc.identity.duplicates import find_duplicates  # noqa: E402
 from graphsvc.identity.evaluate import (  # noqa: E402
     _CapturingIngestor,
@@ -126,7 +126,8 @@ def conflation_and_duplicates(records: list[Record]) -> dict[str, Any]:
     for min_papers in (2, 5):
         started = time.perf_counter()
         checked = store.prolific_authors(min_papers, 100_000)
-        flagged = [a for a in checked if assess(store.paper_coauthors(a))["flagged"]]
+        freq = name_frequencies(store)
+        flagged = [a for a in checked if check(store, a, freq)["flagged"]]
         secs = time.perf_counter() - started
         true = {a for a in checked if len(persons[a]) > 1}
         tp = len(set(flagged) & true)

@@ -128,28 +128,47 @@ def one_busy_person(name="Ion Busy"):
     ]
 
 
-def test_conflation_groups_and_listing(store):
+def _rows(store, name):
+    aid = GraphService(store).resolve_following_aliases(name)
+    return store.paper_coauthors(aid)
+
+
+def test_conflation_weighs_communities_by_venue_topic_and_namesakes(store):
     ingest_records(store, two_people() + one_busy_person())
-    svc = GraphService(store)
-    wei = svc.duplicates(author="Wei Zhang", conflated=True)
+    wei = assess(_rows(store, "Wei Zhang"), namesakes=0.1)
     assert wei["flagged"] is True and wei["separated_papers"] == 3
     assert [(g["size"], g["venues"], g["separated"]) for g in wei["groups"]] == [
         (3, ["PPoPP"], False), (2, ["SOCC"], True), (1, ["SOCC"], True)]
-    assert [c["name"] for c in wei["groups"][1]["top_coauthors"]] == ["Dee Delta", "Eve Eps"]
-    busy = svc.duplicates(author="Ion Busy", conflated=True)
+    # venues apart (x4.93), years apart (x1.08), no title words: 15 * 0.1 * 4.93 * 1.08
+    assert wei["groups"][1]["against_largest"]["venues"] == "apart"
+    assert wei["odds"] == pytest.approx(15 * 0.1 * 4.93 * 1.08, rel=1e-3)
+    # the same groups with a rare name, or at a shared venue, are one person
+    assert assess(_rows(store, "Wei Zhang"), namesakes=0.001)["flagged"] is False
+    busy = assess(_rows(store, "Ion Busy"), namesakes=0.1)
     assert busy["flagged"] is False and len(busy["groups"]) == 2
     assert busy["unlinked_papers"] == [store.paper_by_external("ref", "b5")]
+    # a store of a dozen authors says nothing about how common a name is: nothing flagged
+    svc = GraphService(store)
     listing = svc.duplicates(conflated=True, min_papers=5)
-    assert listing["checked"] == 2 and listing["total"] == 1
-    assert listing["authors"][0]["author"]["name"] == "Wei Zhang"
-    assert svc.duplicates(conflated=True, min_papers=7)["checked"] == 0
-    assert svc.explain("Wei Zhang")["coauthor_groups"]["flagged"] is True
+    assert listing["total"] == 0
+    one = svc.duplicates(author="Wei Zhang", conflated=True)
+    assert one["flagged"] is False and one["namesakes"] < 0.01
+    assert [c["name"] for c in one["groups"][1]["top_coauthors"]] == ["Dee Delta", "Eve Eps"]
+    assert svc.explain("Wei Zhang")["coauthor_groups"]["odds"] == one["odds"]
 
 
-def test_assess_without_venues_needs_two_real_groups():
+def test_assess_topic_and_two_hop_links():
     rows = [(1, 2001, None, True, [10]), (2, 2002, None, True, [10]),
             (3, 2003, None, True, [20]), (4, 2004, None, True, [20]),
             (5, 2005, None, False, [30, 31])]
-    v = assess(rows)
-    assert v["flagged"] is True and v["unlinked_papers"] == [5]
-    assert assess(rows[:3])["flagged"] is False
+    apart = {1: "Lock-free queues", 2: "Lock-free stacks", 3: "Analog filters",
+             4: "Analog amplifiers"}
+    v = assess(rows, namesakes=0.1, titles=apart)
+    assert v["unlinked_papers"] == [5] and v["groups"][1]["against_largest"]["topic"] == "apart"
+    shared = {**apart, 3: "Lock-free filters"}
+    w = assess(rows, namesakes=0.1, titles=shared)
+    assert w["groups"][1]["against_largest"]["shared_words"] == ["free", "lock"]
+    assert w["odds"] < v["odds"]
+    # co-author 10 wrote with co-author 20 elsewhere: one community, nothing to weigh
+    linked = assess(rows, namesakes=0.1, titles=apart, neighbours={10: {20}, 20: {10}})
+    assert len(linked["groups"]) == 1 and linked["flagged"] is False and linked["odds"] == 0

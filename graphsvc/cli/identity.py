@@ -91,7 +91,7 @@ def _explain_text(r: dict[str, Any]) -> str:
     g = r["coauthor_groups"]
     flag = " — possible conflation of several people" if g["flagged"] else ""
     lines.append(f"  co-author groups: {len(g['groups'])}, unlinked papers: "
-                 f"{len(g['unlinked_papers'])}{flag}")
+                 f"{len(g['unlinked_papers'])}; {_verdict(g)}{flag}")
     if g["flagged"]:
         lines += _group_lines(g["groups"])
     return "\n".join(lines)
@@ -106,9 +106,20 @@ def _group_lines(groups: list[dict[str, Any]], top: int = 5) -> list[str]:
         venues = f", {'; '.join(grp['venues'])}" if grp["venues"] else ""
         people = ", ".join(c["name"] for c in grp["top_coauthors"])
         out.append(f"      group {i}: {grp['size']} papers{span}{venues}; with {people}")
+        vs = grp.get("against_largest")
+        if vs:
+            words = f" (shared words: {', '.join(vs['shared_words'])})" if vs["shared_words"] \
+                else ""
+            out.append(f"               against group 1: venues {vs['venues']}, topic "
+                       f"{vs['topic']}{words}, years {vs['years']} -> odds {grp['odds']}")
     if len(groups) > top:
         out.append(f"      … {len(groups) - top} more groups (use --json)")
     return out
+
+
+def _verdict(g: dict[str, Any]) -> str:
+    names = "" if g.get("namesakes") is None else f", expected namesakes {g['namesakes']:.3g}"
+    return f"odds of several people {g['odds']}{names}"
 
 
 # -- duplicates -----------------------------------------------------------------------------------
@@ -118,12 +129,13 @@ def _duplicates_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--conflated", action="store_true",
                    help="list authors whose papers fall into co-author groups that never touch")
     p.add_argument("--min-score", type=float, default=0.0, help="only pairs scoring this much")
-    p.add_argument("--min-papers", type=int, default=5,
-                   help="--conflated: only check authors with this many papers")
+    p.add_argument("--min-papers", type=int, default=2,
+                   help="--conflated: only check authors with this many papers (default 2)")
     p.add_argument("--max-authors", type=int, default=2000,
                    help="--conflated: check at most this many authors (most papers first)")
     p.add_argument("--min-group", type=int, default=1,
-                   help="--conflated: a separated co-author group counts with this many papers")
+                   help="--conflated: a separated co-author community counts with this many "
+                        "papers")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--offset", type=int, default=0)
 
@@ -174,11 +186,12 @@ def _pairs_text(r: dict[str, Any]) -> str:
 
 
 def _conflated_text(r: dict[str, Any]) -> str:
-    lines = [f"checked {r['checked']} authors with ≥ {r['min_papers']} papers (at most "
-             f"{r['max_authors']}): {r['total']} possible conflations"]
+    lines = [f"checked {r['checked']} authors with ≥ {r['min_papers']} papers and a name "
+             f"others may share (at most {r['max_authors']}): {r['total']} possible "
+             "conflations, most likely first"]
     for a in r["authors"]:
         lines.append(f"  {_who(a['author'])}: {len(a['groups'])} co-author groups, "
-                     f"score {a['score']}")
+                     f"{_verdict(a)}")
         lines += _group_lines(a["groups"], top=3)
     return "\n".join(lines)
 
@@ -186,7 +199,7 @@ def _conflated_text(r: dict[str, Any]) -> str:
 def _one_conflation_text(r: dict[str, Any]) -> str:
     verdict = "possible conflation" if r["flagged"] else "one co-author group (or strays)"
     lines = [f"{_who(r['author'])}: {len(r['groups'])} co-author groups, "
-             f"{len(r['unlinked_papers'])} unlinked papers — {verdict}"]
+             f"{len(r['unlinked_papers'])} unlinked papers — {verdict} ({_verdict(r)})"]
     return "\n".join(lines + _group_lines(r["groups"]))
 
 

@@ -22,14 +22,15 @@ def duplicates(
     author: str | int | None = None,
     conflated: bool = False,
     min_score: float = 0.0,
-    min_papers: int = 5,
+    min_papers: int = 2,
     max_authors: int = 2000,
     min_group: int = 1,
     limit: int = 50,
     offset: int = 0,
 ) -> dict[str, Any]:
     """Likely same-person pairs with evidence, or (``conflated``) authors whose papers fall
-    into co-author groups that never touch; paginated."""
+    into co-author communities that never touch, with the odds that they are several people
+    (``graphsvc.identity.conflation``); paginated."""
     from graphsvc.identity import conflation, duplicates
 
     limit = _check_limit(limit)
