@@ -111,7 +111,7 @@ def _group_lines(groups: list[dict[str, Any]], top: int = 5) -> list[str]:
             words = f" (shared words: {', '.join(vs['shared_words'])})" if vs["shared_words"] \
                 else ""
             out.append(f"               against group 1: venues {vs['venues']}, topic "
-                       f"{vs['topic']}{words}, years {vs['years']} -> odds {grp['odds']}")
+                       f"{vs['topic']}{words}, years {vs['years']} -> odds {grp['odds']:.1f}")
     if len(groups) > top:
         out.append(f"      … {len(groups) - top} more groups (use --json)")
     return out
@@ -119,7 +119,7 @@ def _group_lines(groups: list[dict[str, Any]], top: int = 5) -> list[str]:
 
 def _verdict(g: dict[str, Any]) -> str:
     names = "" if g.get("namesakes") is None else f", expected namesakes {g['namesakes']:.3g}"
-    return f"odds of several people {g['odds']}{names}"
+    return f"odds of several people {g['odds']:.1f}{names}"
 
 
 # -- duplicates -----------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def _conflated_text(r: dict[str, Any]) -> str:
 
 
 def _one_conflation_text(r: dict[str, Any]) -> str:
-    verdict = "possible conflation" if r["flagged"] else "one co-author group (or strays)"
+    verdict = "possible conflation" if r["flagged"] else "one person by the odds"
     lines = [f"{_who(r['author'])}: {len(r['groups'])} co-author groups, "
              f"{len(r['unlinked_papers'])} unlinked papers — {verdict} ({_verdict(r)})"]
     return "\n".join(lines + _group_lines(r["groups"]))
