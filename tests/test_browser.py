@@ -234,6 +234,98 @@ def test_ego_view_controls_and_tooltips(tab: Watched, server: Server, svc: Graph
     shot(page, "ego-tooltip")
 
 
+# -- the year slider -------------------------------------------------------------------------------
+SET_YEARS = (
+    "([a, b]) => { document.getElementById('gs-year-from').value = String(a);"
+    " const to = document.getElementById('gs-year-to'); to.value = String(b);"
+    " to.dispatchEvent(new Event('input', {bubbles: true})); }"
+)
+SLID = ("([a, b]) => { const s = window.graphsvcTiming.slider;"
+        " return !!s && s.from === a && s.to === b && s.ms !== undefined; }")
+
+
+def slide(page: Any, a: int, b: int) -> dict[str, Any]:
+    """Set the year slider to ``[a, b]`` in one move (both handles, then one ``input``
+    event); the run's record once the network has redrawn: ``ms`` from the event to the end
+    of the redraw, measured in the page with ``performance.now()``."""
+    page.evaluate(SET_YEARS, [a, b])
+    page.wait_for_function(SLID, arg=[a, b])
+    return dict(page.evaluate("() => window.graphsvcTiming.slider"))
+
+
+def drawn(page: Any) -> tuple[list[int], int]:
+    """The authors vis-network draws (ids, sorted) and the number of links it draws."""
+    ids, links = page.evaluate(
+        "() => [network.body.nodeIndices.map(Number).sort((x, y) => x - y),"
+        " network.body.edgeIndices.filter(i => network.body.edges[i].options.hidden !== true"
+        " && network.body.edges[i].connected).length]")
+    return list(ids), int(links)
+
+
+def test_ego_year_slider_redraws_the_window(tab: Watched, server: Server,
+                                            svc: GraphService) -> None:
+    """Moving the year slider redraws the loaded ego network for those years: the authors and
+    links drawn are the API's ego network of the window, each redraw within one second."""
+    page = tab.page
+    aid = svc.resolve("Torsten Hoefler")
+    page.goto(f"{server.url}/view/authors/{aid}?radius=2")
+    full = svc.ego(aid, radius=2)
+    assert drawn_nodes(page) == len(full["nodes"])
+    assert drawn(page) == (sorted(n["id"] for n in full["nodes"]), len(full["edges"]))
+    lo = int(page.get_attribute("#gs-year-from", "min") or 0)
+    hi = int(page.get_attribute("#gs-year-to", "max") or 0)
+    assert hi - lo >= 2
+
+    # the keyboard moves the "from" handle a year on
+    page.focus("#gs-year-from")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(SLID, arg=[lo + 1, hi])
+    runs = [dict(page.evaluate("() => window.graphsvcTiming.slider"))]
+    windows = [(lo + 1, hi)]
+    mid = (lo + hi) // 2
+    for a, b in ((mid, mid), (lo, mid), (mid, hi), (hi, hi)):
+        runs.append(slide(page, a, b))
+        windows.append((a, b))
+    seen = set()
+    for (a, b), run in zip(windows, runs, strict=True):
+        want = svc.ego(aid, radius=2, year_from=a, year_to=b)
+        ids, links = drawn(page) if run is runs[-1] else (None, None)
+        assert run["nodes"] == len(want["nodes"]) and run["edges"] == len(want["edges"]), (a, b)
+        if ids is not None:
+            assert ids == sorted(n["id"] for n in want["nodes"]) and links == len(want["edges"])
+        assert run["ms"] < 1000, (a, b, run)
+        seen.add(run["nodes"])
+    assert len(seen) >= 2 and max(seen) < len(full["nodes"])  # the drawing did change
+    label = page.inner_text("#gs-year-label")
+    assert label.startswith(str(hi)) and f"{runs[-1]['nodes']} author" in label
+    shot(page, "ego-years")
+
+    # the slider's window is drawn as the API draws it (checked on the last window above),
+    # and "All years" brings the whole loaded network back
+    page.click("[data-years-all]")
+    page.wait_for_function(SLID, arg=[lo, hi])
+    assert drawn(page) == (sorted(n["id"] for n in full["nodes"]), len(full["edges"]))
+    # the server form's year fields follow the slider, so "Update" asks for the same window
+    slide(page, mid, hi)
+    assert page.input_value("#from_year") == str(mid)
+
+
+def test_year_slider_on_the_largest_ego_view(tab: Watched, demo_server: Server) -> None:
+    """The demo data's biggest ego view (Jidong Zhai within 3 hops: about 400 authors and
+    1,700 links) redraws every slider window within one second. ``bench/views.py`` measures
+    the slider on 1,000 authors."""
+    page = tab.page
+    page.goto(f"{demo_server.url}/view/authors/Jidong Zhai?radius=3&max_nodes=2000")
+    total = drawn_nodes(page)
+    assert total > 300
+    lo = int(page.get_attribute("#gs-year-from", "min") or 0)
+    hi = int(page.get_attribute("#gs-year-to", "max") or 0)
+    mid = (lo + hi) // 2
+    runs = [slide(page, a, b) for a, b in ((mid, hi), (lo, mid), (mid - 2, mid + 2), (lo, hi))]
+    assert [r["ms"] < 1000 for r in runs] == [True] * len(runs), runs
+    assert runs[-1]["nodes"] == total and min(r["nodes"] for r in runs) < total
+
+
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app on the bundled dblp demo data (PPoPP and SoCC, 3,000 papers)."""

@@ -194,9 +194,10 @@ def _network_page(
     exports: list[dict[str, str]],
     json_links: list[dict[str, str]],
     focus_label: str | None,
+    ego: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     click = "open" if site.served and view_url else "focus"
-    data = render.view_data(view, click=click, view_url=view_url)
+    data = render.view_data(view, click=click, view_url=view_url, ego=ego)
     return {
         "network": Markup(render.network_html(view, heading=heading)),
         "view_json": Markup(render.script_json(data)),
@@ -212,6 +213,7 @@ def _network_page(
         else "click an author to zoom to them",
         "node_count": len(view.nodes),
         "edge_count": len(view.edges),
+        "years": data["years"],
     }
 
 
@@ -334,7 +336,7 @@ def ego_page(svc: GraphService, site: Site, author_id: int, p: EgoParams) -> Pag
         collabs = svc.collaborators(author_id, min_papers=p.min_papers, limit=10,
                                     year_from=p.year_from, year_to=p.year_to)
         view = build_view(svc, res["nodes"], res["edges"], kind="ego", focus=[author_id],
-                          year_from=p.year_from, year_to=p.year_to)
+                          year_from=p.year_from, year_to=p.year_to, years=True)
     except GraphsvcError as exc:
         raise Failed(exc, lambda i: site.author(i, p.params())) from exc
     name = res["center"]["name"]
@@ -361,6 +363,8 @@ def ego_page(svc: GraphService, site: Site, author_id: int, p: EgoParams) -> Pag
         site, view, heading=f"Co-authorship network of {name}", png_name=f"ego-{author_id}.png",
         view_url=view_url, window=p.window, exports=_exports(site, export_params),
         json_links=json_links, focus_label=f"{name} (the focus author)",
+        ego={"radius": p.radius, "minPapers": p.min_papers,
+             "truncated": bool(res.get("truncated"))},
     )
     collaborators = [
         {"name": c["name"], "papers": c["papers"], "years": _years(c["first_year"], c["last_year"]),

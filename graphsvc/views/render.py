@@ -197,6 +197,8 @@ def vis_nodes(view: View, *, focus_font: float = 20.0) -> list[dict[str, Any]]:
             node["community"] = c + 1
         if "distance" in n:
             node["distance"] = n["distance"]
+        if "by_year" in n:
+            node["byYear"] = n["by_year"]
         if n["focus"]:  # always labelled, at any zoom
             node["scaling"] = {"label": {"min": focus_font, "max": focus_font,
                                          "drawThreshold": 3}}
@@ -240,6 +242,7 @@ def vis_edges(view: View) -> list[dict[str, Any]]:
                 "weight": None if e["papers"] else round(float(e.get("weight") or 0), 4) or None,
                 "years": _years(e.get("first_year"), e.get("last_year")),
                 "evidence": e["evidence"],
+                **({"byYear": e["by_year"]} if "by_year" in e else {}),
             }
         )
     return out
@@ -370,15 +373,26 @@ def network_html(view: View, *, heading: str = "", physics: bool = False) -> str
     return str(net.generate_html())
 
 
-def view_data(view: View, *, click: str, view_url: str | None = None) -> dict[str, Any]:
+def view_data(
+    view: View, *, click: str, view_url: str | None = None, ego: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """What ``graphsvc.js`` needs beside nodes and edges: paper details for the tooltips and
     what a click on a node does (``open``: go to ``view_url`` with ``{id}`` replaced;
-    ``focus``: zoom to the node, for files opened from disk)."""
+    ``focus``: zoom to the node, for files opened from disk).
+
+    An ego view whose nodes and edges carry their papers per year also gets ``years``: the
+    slider's range and the ego parameters (``radius``, ``minPapers``, ``truncated``) a year
+    window is redrawn with (:mod:`graphsvc.views.years`).
+    """
+    years = None
+    if view.year_span is not None and view.year_span[0] < view.year_span[1] and ego is not None:
+        years = {"min": view.year_span[0], "max": view.year_span[1], **ego}
     return {
         "kind": view.kind,
         "click": click,
         "viewUrl": view_url,
         "focus": view.focus,
+        "years": years,
         "papers": {
             str(pid): [p["title"], p["year"], p["venue"]] for pid, p in view.papers.items()
         },

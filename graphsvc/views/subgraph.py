@@ -3,7 +3,9 @@
 A ``GraphService`` answer (ego, path, cohort) lists nodes and edges; a :class:`View` adds what a
 person needs to read it: a server-side layout (so the browser draws at once instead of running
 a physics simulation), communities computed on the subgraph itself, the newest joint papers of
-every edge (the evidence a tooltip lists) and every author's strongest collaborators.
+every edge (the evidence a tooltip lists) and every author's strongest collaborators
+(both from ``graphsvc.views.evidence``) and, for the ego view's year slider, every node's and
+edge's papers per year (``graphsvc.views.years``).
 """
 
 from __future__ import annotations
@@ -11,13 +13,22 @@ from __future__ import annotations
 import math
 import random
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from graphsvc.errors import AuthorNotFound
+from graphsvc.views.evidence import (
+    PAPERS_PER_EDGE,
+    all_joint_papers,
+    joint_papers_by_edge,
+    newest,
+    paper_details,
+    top_collaborators,
+)
+from graphsvc.views.years import edge_year_counts, node_year_counts, year_span
 
 if TYPE_CHECKING:
     from graphsvc.graph.csr import CoauthorGraph
@@ -52,10 +63,6 @@ PALETTE = (
 #: authors of the smaller communities (and of none) share one neutral colour
 OTHER_COLOUR = "#bab0ac"
 
-#: joint papers listed per edge in a tooltip (the count is always the full one)
-PAPERS_PER_EDGE = 5
-#: strongest collaborators listed per author
-TOP_COLLABORATORS = 5
 #: room per node in the layout: about SPACING x SPACING CSS pixels at zoom 1
 SPACING = 60.0
 #: node radius range in pixels (vis-network ``scaling.min``/``max``); ``value`` is sqrt(papers)
@@ -106,7 +113,8 @@ class View:
     ego networks, ``distance``. ``edges``: ``source``, ``target``, ``papers`` (joint papers),
     ``first_year``, ``last_year``, ``evidence`` (paper ids, newest first, at most
     ``PAPERS_PER_EDGE``). ``papers``: details by paper id. ``communities``: ``size``,
-    ``colour``, ``central`` (names), largest first.
+    ``colour``, ``central`` (names), largest first. ``year_span``: the first and last year of
+    the joint papers when nodes and edges carry ``by_year`` (the year slider's range).
     """
 
     kind: str
@@ -116,6 +124,7 @@ class View:
     communities: list[dict[str, Any]]
     focus: list[int] = field(default_factory=list)
     other_communities: int = 0
+    year_span: tuple[int, int] | None = None
 
 
 # -- layout -------------------------------------------------------------------------------------
@@ -266,110 +275,6 @@ def _communities(
     return rank[idx], parts
 
 
-# -- evidence -----------------------------------------------------------------------------------
-def joint_papers_by_edge(
-    g: CoauthorGraph,
-    idx: np.ndarray,
-    pairs: Sequence[tuple[int, int]],
-    per_edge: int = PAPERS_PER_EDGE,
-) -> list[list[int]]:
-    """The newest ``per_edge`` counted joint papers (paper indices of ``g``) of every pair.
-
-    ``idx`` are node indices of ``g``; ``pairs`` index into ``idx``. One pass over the papers
-    of the nodes instead of one intersection per edge: a paper with ``k`` of the nodes among
-    its authors is the evidence of ``k (k-1) / 2`` pairs.
-
-    Examples
-    --------
-    >>> from graphsvc.graph.csr import CoauthorGraph, Memberships
-    >>> m = Memberships.from_papers(range(3), [[0, 1], [0, 1, 2], [1, 2]], years=[2001, 2005, 2003])
-    >>> g = CoauthorGraph.build(m)
-    >>> joint_papers_by_edge(g, np.array([0, 1, 2]), [(0, 1), (1, 2), (0, 2)])
-    [[1, 0], [1, 2], [1]]
-    """
-    idx = np.asarray(idx, dtype=np.int64)
-    want = {(min(a, b), max(a, b)): i for i, (a, b) in enumerate(pairs)}
-    buckets: list[list[int]] = [[] for _ in pairs]
-    if not want or not idx.size:
-        return buckets
-    ptr = np.asarray(g.author_paper_ptr, dtype=np.int64)
-    starts = ptr[idx]
-    lens = ptr[idx + 1] - starts
-    total = int(lens.sum())
-    ends = np.cumsum(lens)
-    pos = np.repeat(starts - ends + lens, lens) + np.arange(total, dtype=np.int64)
-    owner = np.repeat(np.arange(idx.size, dtype=np.int64), lens)
-    paper = np.asarray(g.author_papers, dtype=np.int64)[pos]
-    keep = np.asarray(g.paper_counted)[paper]
-    owner, paper = owner[keep], paper[keep]
-    order = np.lexsort((owner, paper))
-    owner, paper = owner[order], paper[order]
-    cuts = np.flatnonzero(np.diff(paper)) + 1
-    lo = np.concatenate(([0], cuts))
-    hi = np.concatenate((cuts, [paper.size]))
-    shared = np.flatnonzero(hi - lo >= 2)
-    own = owner.tolist()
-    for s, e, p in zip(lo[shared].tolist(), hi[shared].tolist(), paper[lo[shared]].tolist(),
-                       strict=True):
-        members = own[s:e]
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                k = want.get((a, b))
-                if k is not None:
-                    buckets[k].append(p)
-    year = np.asarray(g.memberships.paper_year)
-    out = []
-    for b in buckets:
-        if len(b) > 1:
-            b.sort(key=lambda p: (-int(year[p]), p))
-        out.append(b[:per_edge])
-    return out
-
-
-def _paper_details(store: Any, paper_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    rows = store.papers(sorted(set(paper_ids)))
-    return {
-        int(p["id"]): {
-            "title": p.get("title") or "",
-            "year": p.get("year"),
-            "venue": p.get("venue") or "",
-            "doi": p.get("doi"),
-            "source_id": p.get("source_id"),
-        }
-        for p in rows
-    }
-
-
-# -- collaborators --------------------------------------------------------------------------------
-def top_collaborators(
-    g: CoauthorGraph, idx: np.ndarray, k: int = TOP_COLLABORATORS
-) -> list[list[tuple[int, int]]]:
-    """Every node's ``k`` strongest co-authors in the whole graph: ``(author id, papers)``.
-
-    Ranked as DESIGN.md ranks collaborators: joint papers, then the most recent joint year,
-    then author id.
-
-    Examples
-    --------
-    >>> from graphsvc.graph.csr import CoauthorGraph, Memberships
-    >>> g = CoauthorGraph.build(Memberships.from_papers([5, 6, 7], [[5, 6], [5, 7], [5, 7]]))
-    >>> top_collaborators(g, np.array([0, 1]), 2)
-    [[(7, 2), (6, 1)], [(5, 1)]]
-    """
-    out: list[list[tuple[int, int]]] = []
-    for u in np.asarray(idx, dtype=np.int64).tolist():
-        a, b = int(g.indptr[u]), int(g.indptr[u + 1])
-        if a == b:
-            out.append([])
-            continue
-        nbr = g.indices[a:b]
-        papers = g.papers[a:b]
-        order = np.lexsort((nbr, -np.asarray(g.last_year[a:b], dtype=np.int64),
-                            -np.asarray(papers, dtype=np.int64)))[:k]
-        out.append([(int(g.author_ids[nbr[i]]), int(papers[i])) for i in order])
-    return out
-
-
 # -- the view -------------------------------------------------------------------------------------
 def build_view(
     svc: GraphService,
@@ -381,13 +286,16 @@ def build_view(
     year_from: int | None = None,
     year_to: int | None = None,
     evidence: Mapping[tuple[int, int], Sequence[Mapping[str, Any]]] | None = None,
+    years: bool = False,
     seed: int = 0,
 ) -> View:
     """A :class:`View` of ``nodes``/``edges`` as a ``GraphService`` answer lists them.
 
     ``edges`` need ``source``, ``target`` (author ids) and ``papers``. ``evidence`` maps an
     (author id, author id) pair to its joint papers when the answer already has them (path
-    hops); otherwise they are read from the graph of the same year window.
+    hops); otherwise they are read from the graph of the same year window. With ``years``
+    (and no ``evidence``) every node and edge gets ``by_year``, its papers per year, and the
+    view its ``year_span``: what the ego page's year slider redraws from.
     """
     g = svc.graph(year_from, year_to)
     ids = [int(n["id"]) for n in nodes]
@@ -411,6 +319,7 @@ def build_view(
 
     papers: dict[int, dict[str, Any]] = {}
     ev_ids: list[list[int]]
+    by_year: tuple[list[Any], list[Any]] | None = None
     if evidence is not None:
         ev_ids = []
         for e in edges:
@@ -426,10 +335,13 @@ def build_view(
                     "source_id": p.get("source_id"),
                 }
     else:
-        by_edge = joint_papers_by_edge(g, idx, pairs)
+        every = all_joint_papers(g, idx, pairs)
+        by_edge = newest(g, every, PAPERS_PER_EDGE)
+        if years:
+            by_year = (node_year_counts(g, idx), edge_year_counts(g, every))
         pid = np.asarray(g.memberships.paper_ids)
         ev_ids = [[int(pid[p]) for p in b] for b in by_edge]
-        papers = _paper_details(svc.store, (p for b in ev_ids for p in b))
+        papers = paper_details(svc.store, (p for b in ev_ids for p in b))
         for ev in ev_ids:  # newest first, then title, as the service lists papers
             ev.sort(key=lambda p: (-(papers.get(p, {}).get("year") or 0),
                                    papers.get(p, {}).get("title") or "", p))
@@ -461,6 +373,8 @@ def build_view(
         }
         if n.get("distance") is not None:
             row["distance"] = int(n["distance"])
+        if by_year is not None:
+            row["by_year"] = by_year[0][i]
         out_nodes.append(row)
     out_edges = [
         {
@@ -471,6 +385,7 @@ def build_view(
             "first_year": e.get("first_year"),
             "last_year": e.get("last_year"),
             "evidence": ev_ids[k],
+            **({"by_year": by_year[1][k]} if by_year is not None else {}),
         }
         for k, e in enumerate(edges)
     ]
@@ -490,6 +405,7 @@ def build_view(
         communities=comms,
         focus=[int(f) for f in focus],
         other_communities=len(parts) - len(coloured),
+        year_span=year_span(by_year[1]) if by_year is not None else None,
     )
 
 

@@ -31,9 +31,12 @@
   function tooltipForNode(n, view) {
     var box = el("div", "gs-tip");
     box.appendChild(el("div", "gs-tip-title", n.name));
-    var facts = [plural(n.papers, "paper", "papers")];
-    if (n.distance !== undefined) {
-      facts.push(n.distance === 0 ? "focus author" : plural(n.distance, "hop", "hops") + " away");
+    // a year window of the slider: the window's papers and distance
+    var w = view.window && n.byYear ? view.window : null;
+    var distance = w ? w.dist[n.id] : n.distance;
+    var facts = [plural(w ? inWindow(n.byYear, w.from, w.to) : n.papers, "paper", "papers")];
+    if (distance !== undefined) {
+      facts.push(distance === 0 ? "focus author" : plural(distance, "hop", "hops") + " away");
     }
     if (n.community) facts.push("community " + n.community);
     box.appendChild(el("div", "gs-tip-meta", facts.join(" · ")));
@@ -57,15 +60,21 @@
     var a = nodes.get(e.from), b = nodes.get(e.to);
     var box = el("div", "gs-tip");
     box.appendChild(el("div", "gs-tip-title", (a ? a.name : e.from) + " — " + (b ? b.name : e.to)));
+    var w = view.window && e.byYear ? view.window : null;
+    var papers = w ? inWindow(e.byYear, w.from, w.to) : e.papers;
+    var years = w ? yearsText(e.byYear, w.from, w.to) : e.years;
     // an edge without papers is a co-authorship tie from an edge list or GML
-    var meta = e.papers ? plural(e.papers, "joint paper", "joint papers")
+    var meta = papers ? plural(papers, "joint paper", "joint papers")
       : "co-author tie, no papers" + (e.weight ? " (weight " + e.weight + ")" : "");
-    if (e.years) meta += ", " + e.years;
+    if (years) meta += ", " + years;
     box.appendChild(el("div", "gs-tip-meta", meta));
     var ul = el("ul", "gs-tip-papers");
+    var shown = 0;
     (e.evidence || []).forEach(function (pid) {
       var p = view.papers[String(pid)];
       if (!p) return;
+      if (w && !(p[1] >= w.from && p[1] <= w.to)) return;
+      shown += 1;
       var li = el("li");
       li.appendChild(el("span", "gs-tip-year", p[1] || "—"));
       li.appendChild(el("span", "gs-tip-paper", p[0] || "(untitled)"));
@@ -73,9 +82,163 @@
       ul.appendChild(li);
     });
     box.appendChild(ul);
-    var more = e.papers - (e.evidence || []).length;
+    var more = papers - shown;
     if (more > 0) box.appendChild(el("div", "gs-tip-hint", "… and " + plural(more, "more paper", "more papers")));
     return box;
+  }
+
+  // -- the year slider of an ego view ----------------------------------------------------------
+  // Redraws the loaded network for a year window without asking the server: a link stays when
+  // its joint papers of those years reach the page's minimum, an author when a chain of such
+  // links within the page's radius reaches the focus author (graphsvc/views/years.py).
+  function inWindow(byYear, a, b) {
+    var s = 0;
+    for (var i = 0; i < byYear.length; i++) {
+      if (byYear[i][0] >= a && byYear[i][0] <= b) s += byYear[i][1];
+    }
+    return s;
+  }
+
+  function yearsText(byYear, a, b) {
+    var first = null, last = null;
+    byYear.forEach(function (yc) {
+      if (yc[0] < a || yc[0] > b) return;
+      if (first === null) first = yc[0];
+      last = yc[0];
+    });
+    if (first === null) return "";
+    return first === last ? String(first) : first + "–" + last;
+  }
+
+  // the same widths as render.edge_width
+  function edgeWidth(papers) {
+    return Math.round(Math.min(1 + 1.6 * Math.log2(Math.max(papers, 1)), 9) * 10) / 10;
+  }
+
+  function yearSlider(network, nodes, edges, view, timing) {
+    var from = document.getElementById("gs-year-from");
+    var to = document.getElementById("gs-year-to");
+    var label = document.getElementById("gs-year-label");
+    var y = view.years;
+    if (!from || !to || !y || !view.focus.length) return;
+    var focus = view.focus[0];
+    // The loaded network is the "all years" state. vis-network's DataSet update re-parses
+    // every option of every item it touches (about 0.1 ms each: a second for 10,000 links),
+    // while a window changes only visibility, size and width: those are set on the drawn
+    // items' options and vis-network recomputes what it draws once ("_dataChanged", as its
+    // own update does). vis-network is the 9.1.2 that graphsvc serves from the pyvis package;
+    // tests/test_browser.py holds what is drawn to the API's ego network of the window.
+    // Tooltips read the window from view.window.
+    var body = network.body;
+    var loadedNodes = nodes.get().map(function (n) {
+      return { id: n.id, value: n.value, byYear: n.byYear || [] };
+    });
+    var loadedEdges = edges.get().map(function (e) {
+      return { id: e.id, from: e.from, to: e.to, papers: e.papers, width: e.width,
+               byYear: e.byYear || [] };
+    });
+    var shownNode = loadedNodes.map(function () { return true; });
+    var nodeValue = loadedNodes.map(function (n) { return n.value; });
+    var shownEdge = loadedEdges.map(function () { return true; });
+    var edgeWide = loadedEdges.map(function (e) { return e.width; });
+    var adj = {};
+    loadedEdges.forEach(function (e, k) {
+      (adj[e.from] = adj[e.from] || []).push(k);
+      (adj[e.to] = adj[e.to] || []).push(k);
+    });
+    var minPapers = Math.max(y.minPapers || 1, 1);
+    var formFrom = document.getElementById("from_year"), formTo = document.getElementById("to_year");
+
+    function apply(a, b) {
+      var t0 = performance.now();
+      var all = a <= y.min && b >= y.max;
+      var papers = new Array(loadedEdges.length), keep = new Array(loadedEdges.length);
+      loadedEdges.forEach(function (e, k) {
+        papers[k] = all ? e.papers : inWindow(e.byYear, a, b);
+        keep[k] = all || papers[k] >= minPapers;
+      });
+      var dist = {};
+      dist[focus] = 0;
+      var frontier = [focus];
+      for (var level = 1; !all && level <= y.radius && frontier.length; level++) {
+        var next = [];
+        frontier.forEach(function (u) {
+          (adj[u] || []).forEach(function (k) {
+            if (!keep[k]) return;
+            var e = loadedEdges[k], v = e.from === u ? e.to : e.from;
+            if (!(v in dist)) {
+              dist[v] = level;
+              next.push(v);
+            }
+          });
+        });
+        frontier = next;
+      }
+      var changed = 0, shownNodes = 0, shownEdges = 0;
+      loadedNodes.forEach(function (n, i) {
+        var on = all || n.id in dist;
+        var value = all ? n.value
+          : Math.round(Math.sqrt(Math.max(inWindow(n.byYear, a, b), 1)) * 1000) / 1000;
+        if (on) shownNodes += 1;
+        if (on !== shownNode[i] || (on && value !== nodeValue[i])) {
+          var o = body.nodes[n.id].options;
+          o.hidden = !on;
+          if (on) o.value = nodeValue[i] = value;
+          shownNode[i] = on;
+          changed += 1;
+        }
+      });
+      loadedEdges.forEach(function (e, k) {
+        var on = all || (keep[k] && e.from in dist && e.to in dist);
+        var width = all ? e.width : edgeWidth(papers[k]);
+        if (on) shownEdges += 1;
+        if (on !== shownEdge[k] || (on && width !== edgeWide[k])) {
+          var o = body.edges[e.id].options;
+          o.hidden = !on;
+          if (on) o.width = edgeWide[k] = width;
+          shownEdge[k] = on;
+          changed += 1;
+        }
+      });
+      view.window = all ? null : { from: a, to: b, dist: dist };
+      if (changed) body.emitter.emit("_dataChanged");
+      var when = all ? "all years (" + y.min + "–" + y.max + ")" : a === b ? String(a) : a + "–" + b;
+      if (label) {
+        label.textContent = when + ": " + plural(shownNodes, "author", "authors") + ", " +
+          plural(shownEdges, "link", "links") + (y.truncated && !all ? " (of the authors loaded)" : "");
+      }
+      if (formFrom && formTo) {
+        formFrom.value = all ? formFrom.defaultValue : String(a);
+        formTo.value = all ? formTo.defaultValue : String(b);
+      }
+      var run = (timing.slider = { from: a, to: b, nodes: shownNodes, edges: shownEdges,
+                                   changed: changed,
+                                   updated: performance.now() - t0 });
+      network.once("afterDrawing", function () {
+        run.ms = performance.now() - t0;
+      });
+      network.redraw();
+    }
+
+    function changed(moved) {
+      var a = Number(from.value), b = Number(to.value);
+      if (a > b) { // the handles never cross: the one moved pushes the other
+        if (moved === from) to.value = String(a);
+        else from.value = String(b);
+        a = Number(from.value);
+        b = Number(to.value);
+      }
+      apply(a, b);
+    }
+    from.addEventListener("input", function () { changed(from); });
+    to.addEventListener("input", function () { changed(to); });
+    document.querySelectorAll("[data-years-all]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        from.value = String(y.min);
+        to.value = String(y.max);
+        changed(null);
+      });
+    });
   }
 
   function drawNetwork() {
@@ -140,6 +303,7 @@
     network.on("blurEdge", function (p) {
       if (current === "e" + p.edge) hideTip();
     });
+    if (view.years) yearSlider(network, nodes, edges, view, timing);
     ["dragStart", "zoom"].forEach(function (ev) {
       network.on(ev, hideTip);
     });
