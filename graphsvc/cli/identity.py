@@ -12,6 +12,7 @@ from graphsvc.cli.common import emit as _emit
 from graphsvc.cli.common import open_service as _service
 from graphsvc.cli.registry import command
 from graphsvc.config import Settings
+from graphsvc.identity.evidence import paper_line
 
 OVERRIDE_RULES = """\
 Overrides are stored in the store (table/nodes "overrides") with who, when and why, survive
@@ -83,6 +84,9 @@ def _explain_text(r: dict[str, Any]) -> str:
             else:
                 detail = f": {w['detail']}" if w.get("detail") else ""
                 lines.append(f"              - {w['rule']}{detail}")
+                for e in w.get("evidence", []):
+                    lines += _evidence_lines(e["coauthor"], "this name", e["this_name"],
+                                             "other names", e["other_names"])
     for o in r["overrides"]:
         lines.append(f"  override  {_override_line(o)}")
     if r["possible_duplicates"]:
@@ -114,6 +118,15 @@ def _group_lines(groups: list[dict[str, Any]], top: int = 5) -> list[str]:
                        f"{vs['topic']}{words}, years {vs['years']} -> odds {grp['odds']:.1f}")
     if len(groups) > top:
         out.append(f"      … {len(groups) - top} more groups (use --json)")
+    return out
+
+
+def _evidence_lines(coauthor: dict[str, Any], one: str, a: list[dict[str, Any]], other: str,
+                    b: list[dict[str, Any]]) -> list[str]:
+    out = [f"                  with {coauthor.get('name') or '?'} (id {coauthor['id']}):"]
+    for label, papers in ((one, a), (other, b)):
+        out.append(f"                    {label}: "
+                   + ("; ".join(paper_line(p) for p in papers) or "none"))
     return out
 
 
@@ -179,6 +192,10 @@ def _pairs_text(r: dict[str, Any]) -> str:
             ev.append(f"{p['shared_venues']} shared venues (" + "; ".join(p["venues"]) + ")")
         ev += p["reasons"]
         lines.append("         " + "; ".join(ev))
+        for e in p.get("evidence", []):
+            lines += [ln[8:] for ln in _evidence_lines(e["coauthor"], f"{p['a']['id']}",
+                                                        e["a_papers"], f"{p['b']['id']}",
+                                                        e["b_papers"])]
         ids = [f"{x['id']}: {', '.join(x['ids'])}" for x in (p["a"], p["b"]) if x.get("ids")]
         if ids:
             lines.append("         ids " + " | ".join(ids))

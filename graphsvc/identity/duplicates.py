@@ -17,7 +17,8 @@ OpenAlex / Semantic Scholar ids), two homonym numbers of one dblp name. An initi
 that fits more than ``max_fit`` full names is too ambiguous to list.
 
 Each pair is scored from the name relation (``compare.RELATION_WEIGHT``, less for a typo) and
-the evidence: shared co-authors and shared venues, each saturating (1 − 2^−n)::
+the evidence: shared co-authors and shared venues, each saturating (1 − 2^−n); each pair of the
+page lists, per shared co-author, the papers of each side with it (``evidence``)::
 
     score = max(stored, 0.5 · name + 0.35 · (1 − 2^−coauthors) + 0.15 · (1 − 2^−venues))
 """
@@ -38,6 +39,7 @@ from graphsvc.identity.compare import (
     homonym_clash,
     split_key,
 )
+from graphsvc.identity.evidence import pair_evidence
 from graphsvc.identity.overrides import CONFLICTING_KINDS
 from graphsvc.names import nicknames
 
@@ -257,6 +259,7 @@ def find_duplicates(
             "shared_venues": len(places),
             "venues": places[:5],
             "reasons": c.reasons,
+            "evidence": pair_evidence(store, a, b, shared, names_of),
         })
     return {"total": len(rows), "offset": offset, "limit": limit, "pairs": out}
 

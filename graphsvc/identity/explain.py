@@ -8,11 +8,17 @@ from typing import Any
 
 from graphsvc.errors import AuthorNotFound
 from graphsvc.identity.conflation import conflation
+from graphsvc.identity.evidence import join_evidence, paper_refs
 from graphsvc.identity.overrides import author_aliases, follow, identity_store, summary
 from graphsvc.identity.resolver import SAME_SPELLING, SAME_WORDS, WITH_EVIDENCE
 from graphsvc.names import parse_name
 
-_COAUTHOR_ID = re.compile(r"co-author id (\d+)")
+_COAUTHOR_ID = re.compile(r"co-author id (\d+(?:, \d+)*)")
+
+
+def _coauthor_ids(text: str) -> list[int]:
+    """The co-author ids an evidence detail names ("shares co-author id 5, 9")."""
+    return [int(x) for m in _COAUTHOR_ID.findall(text) for x in m.split(", ")]
 
 #: what each resolver rule means, in a sentence
 RULES = {
@@ -66,8 +72,19 @@ def explain(store: Any, author_id: int) -> dict[str, Any]:
                 merged.setdefault(name, o)
         if o["kind"] == "split" and o["active"] and o["subject"] == author_id:
             split_from = o
-    ids = [int(x) for x in _COAUTHOR_ID.findall(" ".join(d for _v, _r, d in evidence))]
-    names = s.author_summaries(ids) if ids else {}
+    ids = [i for _v, _r, d in evidence for i in _coauthor_ids(d)]
+    # a co-author merged away since the join is found where it went
+    current = {i: follow(aliases, i) for i in ids}
+    names = s.author_summaries(sorted({*ids, *current.values()})) if ids else {}
+    rows = s.paper_coauthors(author_id)
+    mentions: dict[int, set[str]] = {}
+    for ship in s.authorships(author_id):
+        mentions.setdefault(ship.paper, set()).add(ship.raw_name)
+    by_variant: dict[str, list[int]] = {}
+    for pid in sorted(mentions):
+        for name in mentions[pid]:
+            by_variant.setdefault(name, []).append(pid)
+    refs = paper_refs(s, [p for ps in by_variant.values() for p in ps[:3]])
     own_key = detail.get("key") or ""
     variants = []
     for v in detail["variants"]:
@@ -77,8 +94,14 @@ def explain(store: Any, author_id: int) -> dict[str, Any]:
                         "meaning": "the name (or its match key) the author was created from"})
         for variant, rule, text in evidence:
             if variant == v["name"]:
-                why.append({"rule": rule, "detail": _with_names(text, names),
-                            "meaning": RULES.get(rule, rule)})
+                reason: dict[str, Any] = {"rule": rule, "detail": _with_names(text, names),
+                                          "meaning": RULES.get(rule, rule)}
+                shared = list(dict.fromkeys(current[i] for i in _coauthor_ids(text)))
+                if shared:
+                    reason["evidence"] = join_evidence(
+                        s, author_id, variant, shared, rows,
+                        {i: names[i]["name"] for i in names}, mentions)
+                why.append(reason)
         m = merged.get(v["name"])
         if m is not None:
             why.append(_override_reason("manual merge", m,
@@ -89,7 +112,8 @@ def explain(store: Any, author_id: int) -> dict[str, Any]:
         if not why:
             why.append({"rule": "first mention",
                         "meaning": "the mention this author was created from"})
-        variants.append({**v, "joined_by": why})
+        papers = [refs[p] for p in by_variant.get(v["name"], [])[:3] if p in refs]
+        variants.append({**v, "joined_by": why, "papers": papers})
     groups = conflation(s, author_id)
     return {
         "author": {"id": detail["id"], "name": detail["name"], "papers": detail["papers"]},
@@ -109,8 +133,10 @@ def _override_reason(rule: str, o: dict[str, Any], meaning: str) -> dict[str, An
 
 def _with_names(text: str, names: dict[int, dict[str, Any]]) -> str:
     def sub(m: re.Match[str]) -> str:
-        aid = int(m.group(1))
-        got = names.get(aid)
-        return f"co-author {got['name']} (id {aid})" if got else m.group(0)
+        named = []
+        for x in m.group(1).split(", "):
+            got = names.get(int(x))
+            named.append(f"{got['name']} (id {x})" if got else f"id {x}")
+        return "co-author " + ", ".join(named)
 
     return _COAUTHOR_ID.sub(sub, text)

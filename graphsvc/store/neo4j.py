@@ -343,6 +343,11 @@ class Neo4jStore(NativeQueries, Neo4jIngestRuns):
         return [(str(r["variant"]), str(r["rule"]), str(r["detail"]))
                 for r in self._read("identity_evidence", id=int(author))]
 
+    def authorships(self, author: int) -> list[Mention]:
+        return [Mention(int(r["paper"]), int(r["position"]), str(r["raw_name"]),
+                        str(r["source"] or "unknown"))
+                for r in self._read("identity_authorships", id=int(author))]
+
     def name_keys(self) -> Iterator[tuple[int, str, bool]]:
         """Every (author, variant match key, initials only) once, by author (streamed from one
         read transaction)."""

@@ -95,6 +95,9 @@ class SQLiteIdentityQueries:
     def evidence(self, author: int) -> list[tuple[str, str, str]]:
         return SQLiteIdentityTx(self).evidence(author)
 
+    def authorships(self, author: int) -> list[Mention]:
+        return SQLiteIdentityTx(self).authorships(author)
+
     def name_keys(self) -> Iterator[tuple[int, str, bool]]:
         """Every (author, variant match key, initials only) once, by author (read at the call,
         not while iterating: a store shared between threads may be used in between)."""
