@@ -196,7 +196,7 @@ def test_subgraph_years_come_from_edges_when_nodes_lack_them() -> None:
 
 def test_whole_graph_streams_in_chunks(monkeypatch: pytest.MonkeyPatch,
                                        graph: CoauthorGraph) -> None:
-    import graphsvc.graph.export as ex
+    import graphsvc.graph.export_data as ex
 
     monkeypatch.setattr(ex, "NODE_CHUNK", 2)
     monkeypatch.setattr(ex, "EDGE_CHUNK", 1)
