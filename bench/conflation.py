@@ -41,10 +41,14 @@ def print_table(out: dict[str, Any]) -> None:
     head = f"{'detector':<32} {'flagged':>8} {'true':>6} {'precision':>10} {'recall':>8}"
     print(head)
     print("-" * len(head))
-    for name in ("graphsvc", "co-author groups only", "groups + venue test (before)"):
+    for name in ("graphsvc", "co-author groups only", "groups + venue test (before)",
+                 "graphsvc, homonym truth"):
         s = out[name]
         print(f"{name:<32} {s['flagged']:8d} {s['true_flags']:6d} {s['precision']:10.3f} "
               f"{s['recall']:8.3f}")
+    print(f"(homonym truth: the {out['homonyms']} conflated authors holding two dblp persons of "
+          "one name, numbered or not; the others hold two printed names joined with a shared "
+          "co-author, most of them one person that the shared half of the alias table misses)")
     print("\nevidence of the most separated community (authors with two communities or more): "
           "conflated / one person, and the likelihood ratio")
     for what, values in out["evidence"].items():

@@ -41,6 +41,9 @@ def test_the_sample_holds_real_conflations(scored):
 def test_precision_and_recall_at_the_defaults(scored):
     got = scored["graphsvc"]
     assert got["precision"] >= 0.5 and got["recall"] >= 0.5, got
+    homonyms = scored["graphsvc, homonym truth"]
+    assert scored["homonyms"] <= scored["conflated"]
+    assert homonyms["precision"] >= 0.5 and homonyms["recall"] >= 0.5, homonyms
     # what the odds buy over the earlier rules
     assert got["precision"] > 4 * scored["co-author groups only"]["precision"]
     before = scored["groups + venue test (before)"]

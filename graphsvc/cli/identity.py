@@ -76,7 +76,10 @@ def _explain_text(r: dict[str, Any]) -> str:
         lines.append("  aliases   " + ", ".join(map(str, r["aliases"]))
                      + " (ids merged into this author: they resolve here)")
     for v in r["variants"]:
-        lines.append(f"  variant   {v['name']}  [{v['source']}] ×{v['count']}")
+        on = ", ".join(f"#{p['id']}" for p in v.get("papers", []))
+        more = ", …" if on and v["count"] > len(v.get("papers", [])) else ""
+        lines.append(f"  variant   {v['name']}  [{v['source']}] ×{v['count']}"
+                     + (f"  (papers {on}{more})" if on else ""))
         for w in v["joined_by"]:
             if "override" in w:
                 lines.append(f"              - {w['rule']} #{w['override']} by {w['who']} at "

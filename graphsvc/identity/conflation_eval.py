@@ -21,6 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from unidecode import unidecode
+
+from graphsvc.identity.compare import dblp_base
 from graphsvc.identity.conflation import check, conflated, name_frequencies
 from graphsvc.identity.evaluate import _CapturingIngestor, dblp_truth
 from graphsvc.model import Record
@@ -53,6 +56,29 @@ def stripped_store(records: Sequence[Record], aliases: dict[str, str], store: An
         canon = aliases.get(name, name)
         persons[aid][person_of.get(canon, person_of[name])] += 1
     return persons
+
+
+def base_key(person: str) -> str:
+    """A dblp name without its number, as sorted folded words: the name two homonyms share.
+
+    Examples
+    --------
+    >>> base_key("Jin Chen 0006") == base_key("Chen Jin"), base_key("Jinxiang Wang 0001")
+    (True, 'jinxiang wang')
+    """
+    words = "".join(c if c.isalpha() else " " for c in unidecode(dblp_base(person)[0]).lower())
+    return " ".join(sorted(words.split()))
+
+
+def homonym_conflations(persons: Persons) -> set[int]:
+    """Authors holding two dblp persons of one name (numbers, or a number and none): the
+    conflations stripping the numbers made, as opposed to joins of two printed names."""
+    out = set()
+    for aid, held in persons.items():
+        keys = Counter(base_key(p) for p in held)
+        if aid is not None and any(n > 1 for n in keys.values()):
+            out.add(aid)
+    return out
 
 
 def _score(flagged: set[int], true: set[int]) -> dict[str, Any]:
@@ -105,6 +131,8 @@ def score(store: Any, persons: Persons, **options: Any) -> dict[str, Any]:
                                                    for a in true).items())),
         "checked": got["checked"],
         "graphsvc": _score(flagged, true),
+        "homonyms": len(homonym_conflations(persons)),
+        "graphsvc, homonym truth": _score(flagged, homonym_conflations(persons)),
         "co-author groups only": _score(groups_only, true),
         "groups + venue test (before)": _score(venue_rule, true),
         "evidence": evidence,
