@@ -14,6 +14,7 @@ import pytest
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph import paths as P
 from graphsvc.graph.csr import CoauthorGraph, Memberships
+from graphsvc.graph.pathcount import dag_count
 from tests.helpers import to_nx, weighted_memberships
 from tests.test_graph_csr import SHARED, load_edge_list, needs_shared
 
@@ -347,5 +348,5 @@ def test_distance_count_agrees_with_the_dag_count() -> None:
     G = CoauthorGraph.build(weighted_memberships(seed=3, n=400, p=900))
     rng = np.random.default_rng(5)
     for s, t in rng.integers(0, G.n, size=(300, 2)).tolist():
-        assert P.distance_count(G, s, t) == P._dag_count(G, s, t, None, None, None)
-        assert P.distance_count(G, s, t, max_length=2) == P._dag_count(G, s, t, None, None, 2)
+        assert P.distance_count(G, s, t) == dag_count(G, s, t, None, None, None)
+        assert P.distance_count(G, s, t, max_length=2) == dag_count(G, s, t, None, None, 2)

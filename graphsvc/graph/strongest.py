@@ -23,6 +23,7 @@ import math
 import numpy as np
 
 from graphsvc.graph.csr import CoauthorGraph
+from graphsvc.graph.masks import check_masks, check_node, pass_mask
 from graphsvc.graph.workspace import distinct, workspace
 
 __all__ = ["hop_cost", "strongest_path"]
@@ -153,13 +154,11 @@ def strongest_path(
     >>> strongest_path(G, 0, 3)  # three hops of 2 papers beat two hops of 1 paper
     (1.5, [0, 2, 4, 3])
     """
-    from graphsvc.graph.paths import _check_masks, _check_node, _pass_mask
-
-    s, t = _check_node(G, s, "source"), _check_node(G, t, "target")
-    _check_masks(G, node_mask, slot_mask)
+    s, t = check_node(G, s, "source"), check_node(G, t, "target")
+    check_masks(G, node_mask, slot_mask)
     if s == t:
         return 0.0, [s]
-    nm = _pass_mask(G, node_mask, s, t)
+    nm = pass_mask(G, node_mask, s, t)
     ws = workspace(G)
     cost_s, cost_t, mark_s, mark_t, stamp = ws.costs()
     bs = _Ball(G, s, cost_s, mark_s, stamp, ws.scratch(), nm, slot_mask)
