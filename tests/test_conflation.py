@@ -70,3 +70,20 @@ def test_namesakes_need_a_common_name():
     assert f.namesakes(["hoefler|torsten"]) < 0.001
     assert f.namesakes(["hoefler|torsten", "wang|wei"]) == f.namesakes(["wang|wei"])
     assert NameFrequencies().namesakes(["wang|wei"]) == pytest.approx(1 / 200)
+
+
+def test_name_frequencies_are_kept_until_the_store_changes(tmp_path):
+    from graphsvc.identity.conflation import name_frequencies
+    from graphsvc.ingest import ingest_records
+    from tests.test_ingest import rec
+
+    store = SQLiteStore(tmp_path / "g.sqlite3")
+    try:
+        ingest_records(store, [rec("A", ["Wei Wang", "Li Wang"], "a")])
+        first = name_frequencies(store)
+        assert first.family["wang"] == 2 and name_frequencies(store) is first
+        ingest_records(store, [rec("B", ["Wei Zhang", "Wei Wang"], "b")])
+        second = name_frequencies(store)
+        assert second is not first and second.given["wei"] == 2 and second.authors == 3
+    finally:
+        store.close()

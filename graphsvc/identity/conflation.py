@@ -37,11 +37,13 @@ ones by their odds.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from graphsvc.identity.compare import split_key
 
@@ -84,18 +86,36 @@ class NameFrequencies:
 
     @classmethod
     def from_keys(cls, rows: Iterable[tuple[int, str, bool]]) -> NameFrequencies:
-        """From ``(author, match key, initials only)`` rows (``store.name_keys()``)."""
-        fam: dict[str, set[int]] = {}
-        giv: dict[str, set[int]] = {}
-        authors: set[int] = set()
+        """From ``(author, match key, initials only)`` rows ordered by author
+        (``store.name_keys()``): each author counts once per family and first given name.
+
+        Examples
+        --------
+        >>> rows = [(1, "wang|wei", False), (1, "wang|wei w", False), (2, "wang|li", False)]
+        >>> f = NameFrequencies.from_keys(rows)
+        >>> f.family["wang"], f.given["wei"], f.authors
+        (2, 1, 2)
+        """
+        fam: Counter[str] = Counter()
+        giv: Counter[str] = Counter()
+        authors = 0
+        current: int | None = None
+        seen_f: set[str] = set()
+        seen_g: set[str] = set()
         for aid, key, _init in rows:
+            if aid != current:
+                fam.update(seen_f)
+                giv.update(seen_g)
+                seen_f, seen_g = set(), set()
+                current = aid
+                authors += 1
             f, g, _num = split_key(key)
-            authors.add(aid)
             if f and g:
-                fam.setdefault(f, set()).add(aid)
-                giv.setdefault(g.split()[0], set()).add(aid)
-        return cls({k: len(v) for k, v in fam.items()}, {k: len(v) for k, v in giv.items()},
-                   len(authors))
+                seen_f.add(f)
+                seen_g.add(g.split()[0])
+        fam.update(seen_f)
+        giv.update(seen_g)
+        return cls(dict(fam), dict(giv), authors)
 
     def namesakes(self, keys: Iterable[str]) -> float:
         """Expected number of people with one of these names (the most common of them).
@@ -273,9 +293,42 @@ def _named(store: Any, verdict: dict[str, Any], top: int = 5) -> dict[str, Any]:
     return verdict
 
 
+#: name frequencies per store object, with the store generation they were read at: an
+#: explanation should not scan every name of a large store each time (a cache beside the store,
+#: dropped with it)
+_FREQUENCIES: WeakKeyDictionary[Any, tuple[int, NameFrequencies]] = WeakKeyDictionary()
+
+
 def name_frequencies(store: Any) -> NameFrequencies:
-    """The name frequencies of the whole store (one pass over its name keys)."""
-    return NameFrequencies.from_keys(store.name_keys())
+    """The name frequencies of the whole store (one pass over its name keys, then kept until
+    the store's generation changes)."""
+    gen = getattr(store, "generation", None)
+    stamp = gen() if callable(gen) else None
+    try:
+        got = _FREQUENCIES.get(store)
+    except TypeError:  # a store that takes no weak reference is read every time
+        got = None
+    if got is not None and stamp is not None and got[0] == stamp:
+        return got[1]
+    freq = NameFrequencies.from_keys(store.name_keys())
+    if stamp is not None:
+        with contextlib.suppress(TypeError):
+            _FREQUENCIES[store] = (stamp, freq)
+    return freq
+
+
+def likely_shared(store: Any, freq: NameFrequencies) -> set[int]:
+    """Authors whose names could reach the odds at all (one pass over the name keys)."""
+    out: set[int] = set()
+    current: int | None = None
+    keys: list[str] = []
+    for aid, key, _init in (*store.name_keys(), (None, "", False)):
+        if aid != current:
+            if current is not None and could_flag(freq.namesakes(keys)):
+                out.add(current)
+            current, keys = aid, []
+        keys.append(key)
+    return out
 
 
 def check(store: Any, author: int, freq: NameFrequencies, *,
@@ -316,11 +369,8 @@ def conflated(
     ``min_papers``) whose names could be shared, most likely first: higher odds, then more
     papers outside the largest community."""
     freq = name_frequencies(store)
-    keys: dict[int, list[str]] = {}
-    for aid, key, _init in store.name_keys():
-        keys.setdefault(aid, []).append(key)
-    checked = [a for a in store.prolific_authors(min_papers, 10**9)
-               if could_flag(freq.namesakes(keys.get(a, ())))][:max_authors]
+    shared = likely_shared(store, freq)
+    checked = [a for a in store.prolific_authors(min_papers, 10**9) if a in shared][:max_authors]
     flagged = []
     for aid in checked:
         v = check(store, aid, freq, min_group=min_group)
