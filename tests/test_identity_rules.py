@@ -130,7 +130,11 @@ def test_homonym_helpers():
     ("Secha Jia", "Jia Secha"),
     ("Quoc Tuan Vu", "Vu Quoc Tuan"),
     ("Pham Van Cuong", "Cuong Van Pham"),
+    ("Duy Huu Nguyen", "Huu Duy Nguyen"),  # Vietnamese given names come in either order
+    ("Adam Zsolt Wagner", "Zsolt Adam Wagner"),
     ("Yan (Michael) Zhang", "Yan Michael Zhang"),
+    # a dblp homonym number says who an initials-only name is, as it does for a full name
+    ("Venkanna U 0001", "U. Venkanna 0001"),
 ])
 @pytest.mark.parametrize("order", [1, -1])
 def test_spelling_variants_join_without_evidence_in_either_order(store, a, b, order):
@@ -147,6 +151,10 @@ def test_spelling_variants_join_without_evidence_in_either_order(store, a, b, or
     ("Yan (Michael) Zhang", "Yan (Rockee) Zhang"),  # three people for dblp
     ("John Smith Jr.", "John Smith"),  # a suffix keeps people apart
     ("John Smith Jr.", "John Smith III"),
+    # a Chinese or Korean given name is ordered: two people for dblp
+    ("Min Young Kim", "Young Min Kim"),
+    ("Guo Zheng Li", "Zheng-Guo Li"),
+    ("Venkanna U 0001", "U. Venkanna 0002"),
 ])
 @pytest.mark.parametrize("order", [1, -1])
 def test_different_names_stay_apart(store, a, b, order):

@@ -440,7 +440,10 @@ REAL = [
     ("Daniel G. Chavarría-Miranda", "chavarria miranda|daniel g"),
     ("Cleonilson Protásio de Souza", "de souza|cleonilson protasio"),
     ("Alan N. Willson Jr.", "willson jr|alan n"),
-    ("Abhilash K. N", "n|abhilash k"),
+    ("Abhilash K. N", "abhilash|k n"),  # a family name, then initials (not "N" as family)
+    ("Mangalraj P.", "mangalraj|p"),
+    ("Aditya MVS", "aditya|m v s"),
+    ("Mahesh Kumar K.", "k|mahesh kumar"),  # two given words, then a family initial
     # BibTeX
     (r"Kettnerov\'{a}, V\'{a}clava", "kettnerova|vaclava"),
     (r"\c{C}\"{o}ltekin, \c{C}a\u{g}r{\i}", "coltekin|cagri"),
@@ -572,3 +575,19 @@ def test_display_form_is_idempotent(text: str) -> None:
     once = display_form(text)
     assert display_form(once) == once
     assert fold(once) == fold(text)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Mangalraj P.", "P. Mangalraj"), ("Hareesha K. S.", "K. S. Hareesha"),
+    ("Aditya MVS", "M. V. S. Aditya"), ("Venkanna U 0001", "U. Venkanna 0001"),
+])
+def test_family_name_then_initials_is_the_initials_form(a: str, b: str) -> None:
+    """dblp's alias table writes South Indian names both ways ("Mangalraj P." / "P. Mangalraj"):
+    read as a one-letter family name they never met the initials form, even with evidence."""
+    pa, pb = parse_name(a), parse_name(b)
+    assert (pa.key, pa.initials_only) == (pb.key, True)
+
+
+@pytest.mark.parametrize("name", ["Wei LI", "Seng-Pan U", "WEI MA", "Ludwig van Beethoven"])
+def test_trailing_capitals_or_a_hyphenated_given_name_stay_a_full_name(name: str) -> None:
+    assert not parse_name(name).initials_only

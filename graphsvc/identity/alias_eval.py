@@ -7,6 +7,9 @@ Each row ``alias,name`` of the table is resolved by the real ingest pipeline:
   co-author; a pair is *joined* when both strings land on one author. Pairs that may not share
   a store (a word in common) are resolved in different stores, so each pair is judged alone;
 * the pairs kept apart without evidence are looked up in the ``duplicates`` listing;
+* recall without evidence is also given over the pairs of which neither side is an
+  initials-only form (``initials_form``): "P. Mangalraj" / "Mangalraj P." is a word order, but
+  two initials-only strings join only with evidence even when they are identical;
 * every string of the table goes into one store (each on its own paper with its own
   co-author), and the authors are scored by pairwise precision against dblp's persons; an
   author holding two homonym numbers of one dblp name ("Wei Wang 0069" and "Wei Wang 0156") is
@@ -67,6 +70,31 @@ def words(s: str) -> list[str]:
     """
     base = dblp_base(s)[0]
     return _WORD.findall(unidecode(base).lower().replace("'", "").replace("’", ""))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CAPS_INITIALS = re.compile(r"[B-DF-HJ-NP-TV-Z]{2,3}")
+
+
+def initials_form(s: str) -> bool:
+    """Whether a name is written as initials and one name without a dblp homonym number
+    ("P. Mangalraj", "Mangalraj P.", "Aditya MVS"): two such strings say as little as two
+    equal initials-only strings, which join only with evidence (issue 15 item 4), so the
+    spelling rows also report their recall without these pairs.
+
+    Examples
+    --------
+    >>> initials_form("P. Mangalraj"), initials_form("Aditya MVS"), initials_form("Wei LI")
+    (True, True, False)
+    >>> initials_form("Venkanna U 0001"), initials_form("Daniel A. Connors")
+    (False, False)
+    """
+    base, num = dblp_base(s)
+    if num is not None:
+        return False
+    toks = _LETTERS.findall(base)
+    short = sum(1 for t in toks if len(t) == 1 or _CAPS_INITIALS.fullmatch(t))
+    return len(toks) >= 2 and short == len(toks) - 1
 
 
 def _cyclic(a: str, b: str) -> bool:
@@ -167,6 +195,8 @@ class AliasReport:
                 "category": cat,
                 "pairs": r["pairs"],
                 "recall": round(r["alone"] / r["pairs"], 4),
+                "full_pairs": r["full"],
+                "recall_full": round(r["full_alone"] / r["full"], 4) if r["full"] else 1.0,
                 "recall_shared": round(r["shared"] / r["pairs"], 4),
                 "misses_listed": round(r["listed"] / miss, 4) if miss else 1.0,
             })
@@ -205,10 +235,13 @@ def evaluate_aliases(pairs: Sequence[tuple[str, str]], *, examples: int = 8) -> 
     rep = AliasReport()
     cats = [category(a, b) for a, b in pairs]
     for cat in CATEGORIES:
-        rep.rows[cat] = {"pairs": 0, "alone": 0, "shared": 0, "listed": 0}
+        rep.rows[cat] = {"pairs": 0, "alone": 0, "shared": 0, "listed": 0, "full": 0,
+                         "full_alone": 0}
         rep.missed[cat] = []
-    for c in cats:
+    full = [not (initials_form(a) or initials_form(b)) for a, b in pairs]
+    for c, f in zip(cats, full, strict=True):
         rep.rows[c]["pairs"] += 1
+        rep.rows[c]["full"] += f
     for idx in shards(pairs):
         for shared in (False, True):
             store, got = _resolve(_pair_records(pairs, idx, shared))
@@ -222,6 +255,7 @@ def evaluate_aliases(pairs: Sequence[tuple[str, str]], *, examples: int = 8) -> 
                 row = rep.rows[cats[i]]
                 if x is not None and x == y:
                     row["shared" if shared else "alone"] += 1
+                    row["full_alone"] += not shared and full[i]
                 elif not shared:
                     if x is not None and y is not None and (min(x, y), max(x, y)) in listed:
                         row["listed"] += 1

@@ -13,7 +13,9 @@ Order of rules (DESIGN.md ``identity/``):
    candidate carries a different hard id of the same kind (two ORCIDs are two people). The
    protection against namesakes is the hard ids, the conflation check and manual overrides,
    not refusing spellings. A full name of three to five words also joins an author whose
-   words are the same in another order ("Pham Van Cuong" / "Cuong Van Pham");
+   words are the same in another order ("Pham Van Cuong" / "Cuong Van Pham"), unless it has
+   the shape of a Chinese or Korean name, whose given name is ordered ("Min Young Kim" is
+   not "Young Min Kim"; ``names.orders``);
 3. names that say something more or less (a middle name added, dropped or abbreviated, a
    nickname from the nickname table or in brackets, an initials-only form, and two equal
    initials-only forms) join only with evidence on the papers concerned: a co-author of this
@@ -45,6 +47,7 @@ from graphsvc.identity.compare import (
 )
 from graphsvc.model import AUTHOR_ID_KINDS, RawAuthor
 from graphsvc.names import ParsedName, nicknames
+from graphsvc.names.orders import reorderable
 from graphsvc.names.parse import spelling_key
 from graphsvc.store.base import AuthorCandidate, Batch, GraphStore
 
@@ -104,11 +107,13 @@ def word_orders(p: ParsedName) -> list[str]:
     True
     >>> word_orders(parse_name("Wei Zhang")), word_orders(parse_name("J. R. Smith"))
     ([], [])
+    >>> word_orders(parse_name("Min Young Kim"))  # a Korean given name is ordered (names.orders)
+    []
     """
     if p.initials_only or not p.given_key or not p.family_key:
         return []
     words = [*p.given_key.split(), *p.family_key.split()]
-    if not 3 <= len(words) <= MAX_ORDER_WORDS:
+    if not 3 <= len(words) <= MAX_ORDER_WORDS or not reorderable(words):
         return []
     out = []
     for perm in sorted(set(permutations(words[1:]))):
@@ -348,8 +353,10 @@ class AuthorResolver:
                 return Resolved(found, f"same {kind}", value)
         if not parsed.key:
             return None
-        if parsed.initials_only:
-            # initials join only with evidence (rule 3), or where a manual merge put this key
+        if parsed.initials_only and parsed.homonym is None:
+            # initials join only with evidence (rule 3), or where a manual merge put this key;
+            # a dblp homonym number says which person an initials-only name is, as it does
+            # for a full name ("Venkanna U 0001" = "U. Venkanna 0001")
             merged = self.merged_keys.get(parsed.key, ())
             for c in self._by_spell(parsed.spell) if merged else ():
                 if c.id in merged and not _conflicts(c.ids, raw.ids):

@@ -572,10 +572,47 @@ def _split_first_last(s: str) -> tuple[str, str, str]:
         n -= 1
     if n == 1:
         return "", tokens[0], suffix
+    trailing = _trailing_initials(tokens, s.isupper())
+    if trailing:
+        # "Mangalraj P.", "Hareesha K. S.", "Aditya MVS": a family name followed by its
+        # initials (a South Indian order), not a one-letter family name
+        fam = tokens[: n - trailing]
+        if s.isupper():
+            fam = _title_family(fam)
+        inits = [x for t in tokens[n - trailing :] for x in _initial_letters(t)]
+        return " ".join(inits), " ".join(fam), suffix
     if s.isupper():
         tokens = [tokens[0].title(), *_title_family(tokens[1:])]
     start = _family_start(tokens, not s.islower())
     return " ".join(tokens[:start]), " ".join(tokens[start:]), suffix
+
+
+_INITIAL = re.compile(r"[^\W\d_]\.?")
+# an upper-case cluster of initials without a vowel ("MVS", "KS"; not "LI", "MA")
+_CLUSTER = re.compile(r"[B-DF-HJ-NP-TV-Z]{2,3}")
+
+
+def _initial_letters(token: str) -> list[str]:
+    """The initials of a trailing initials token: "P." -> ["P."], "MVS" -> ["M", "V", "S"]."""
+    return list(token) if _CLUSTER.fullmatch(token) else [token]
+
+
+def _trailing_initials(tokens: list[str], upper: bool) -> int:
+    """How many tokens at the end of "Given Family" tokens are initials that follow a family
+    name of one word ("Sandhya T. P.", "Gokul CJ"); 0 unless every token after the first is
+    one; a vowel-less capital cluster counts only in a mixed-case name ("WEI LI" is a name)."""
+    n = 0
+    for t in reversed(tokens):
+        if _INITIAL.fullmatch(t) or (not upper and _CLUSTER.fullmatch(t)):
+            n += 1
+        else:
+            break
+    if n != len(tokens) - 1:
+        return 0  # "Mahesh Kumar K.": a given name and a family initial, read as it comes
+    lead = tokens[0]
+    if len(lead) < 2 or "." in lead or "-" in lead or lead in PARTICLES:
+        return 0  # "Seng-Pan U": a hyphenated given name and a one-letter family name
+    return n
 
 
 def _family_start(tokens: list[str], cased: bool) -> int:
