@@ -154,11 +154,13 @@ def test_dblp_truncated_file_keeps_the_records_before_the_cut(store: SQLiteStore
     rep = run(store, HOSTILE / "dblp-truncated.xml")
     assert reasons(rep) == {"malformed-xml": 1}
     ex = example(rep, "malformed-xml")
-    assert ex["source_ref"] == "dblp-truncated.xml:19"
+    # the skip names the record that was cut (line 17), and the line where the file ends
+    assert ex["source_ref"] == "dblp-truncated.xml:17"
+    assert "journals/hostile/Cut" in ex["detail"] and "line 19" in ex["detail"]
     assert "no element found" in ex["detail"]
     assert titles(store) == GOOD
     assert names(store) == GOOD_AUTHORS
-    assert ("dblp-truncated.xml:19", "malformed-xml") in stored_skips(store)
+    assert ("dblp-truncated.xml:17", "malformed-xml") in stored_skips(store)
     assert_consistent(store)
 
 
@@ -166,11 +168,14 @@ def test_dblp_malformed_record_is_reported_with_its_line(store: SQLiteStore) -> 
     rep = run(store, HOSTILE / "dblp-malformed.xml")
     assert reasons(rep) == {"malformed-xml": 1}
     ex = example(rep, "malformed-xml")
-    assert ex["source_ref"] == "dblp-malformed.xml:17"
+    # the broken record (line 15) is named, with the line of the error; expat cannot go on
+    # after it, so the reader resumes at the next record with a fresh parser
+    assert ex["source_ref"] == "dblp-malformed.xml:15"
+    assert "journals/hostile/Broken" in ex["detail"] and "line 17" in ex["detail"]
     assert "mismatched tag" in ex["detail"]
-    # an XML parser must stop at the first well-formedness error: the records before it stay
-    assert titles(store) == GOOD
+    assert titles(store) == GOOD | {"A record after the broken one"}
     assert "Caroline Herschel" not in names(store)
+    assert {"Emmy Noether", "Hermann Weyl"} <= names(store)
     assert_consistent(store)
 
 

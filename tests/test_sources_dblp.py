@@ -207,3 +207,90 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
     items = list(dblp.read(f))
     assert isinstance(items[-1], Skipped) and items[-1].reason in ("read-error", "malformed-xml")
     assert len(items) > 500 and all(isinstance(i, Record) for i in items[:-1])
+
+
+def _rec(title: str, key: str = "") -> str:
+    key = key or title.replace(" ", "")
+    return (f'<article key="j/{key}"><author>Ada Lovelace</author><author>Alan Turing</author>'
+            f"<title>{title}</title><year>2001</year></article>\n")
+
+
+#: one damaged record per kind of damage, each on line 4 of its file, then good records
+DAMAGED = {
+    "mismatched-tag": '<article key="j/bad"><author>X Y</author><title>Bad</titel></article>\n',
+    "bare-ampersand": '<article key="j/bad"><author>X & Y</author><title>Bad</title></article>\n',
+    "no-end-tag": '<article key="j/bad"><author>X Y</author><title>Bad</title>\n',
+    "unclosed-title": '<article key="j/bad"><author>X Y</author><title>Bad</article>\n',
+    "unclosed-comment": '<article key="j/bad"><author>X Y<!-- </author></article>\n',
+    "unclosed-cdata": '<article key="j/bad"><title><![CDATA[Bad</title></article>\n',
+    "broken-attribute": '<article key="j/bad><author>X Y</author></article>\n',
+    "nul-byte": '<article key="j/bad"><author>X\x00Y</author></article>\n',
+}
+
+
+#: damage that swallows what follows it: the look-back that finds the records it swallowed
+#: reaches two chunks back, so only the default chunk size covers this whole small file
+SWALLOWING = {"unclosed-comment", "unclosed-cdata"}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED))
+@pytest.mark.parametrize("chunk", [64, 1000, 1 << 20])
+def test_a_malformed_record_costs_only_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str, chunk: int
+) -> None:
+    """expat cannot resume after an error: the reader reports the record, then starts a fresh
+    parser at the next record start tag, whatever the chunk boundaries."""
+    if damage in SWALLOWING and chunk < dblp.CHUNK_SIZE:
+        pytest.skip("look-back of two chunks; this damage swallows the whole file")
+    monkeypatch.setattr(dblp, "CHUNK_SIZE", chunk)
+    after = [_rec(f"After {i}") for i in range(40)]
+    text = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<dblp>\n' + _rec("Before")
+            + DAMAGED[damage] + "".join(after) + "</dblp>\n")
+    f = tmp_path / "damaged.xml.gz"
+    f.write_bytes(gzip.compress(text.encode("latin-1")))
+    items = list(dblp.read(f))
+    recs = [i for i in items if isinstance(i, Record)]
+    assert [r.title for r in recs] == ["Before"] + [f"After {i}" for i in range(40)]
+    assert [r.source_ref for r in recs] == [f"damaged.xml.gz:{n}" for n in [3, *range(5, 45)]]
+    skips = [i for i in items if isinstance(i, Skipped)]
+    assert skips and skips[0].source_ref == "damaged.xml.gz:4", skips
+    assert skips[0].reason == "malformed-xml"
+    assert "j/bad" in skips[0].detail
+    assert len(skips) <= 2  # the record, and at most the place where expat noticed
+
+
+def test_resumed_parser_keeps_encoding_entities_and_wrappers(tmp_path: Path) -> None:
+    """After a resync, ISO-8859-1 bytes, dblp's entities and a person page's <r> wrappers
+    read as they did before it; entity declarations stay refused (no parser loads a DTD)."""
+    f = tmp_path / "person.xml"
+    f.write_bytes(
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<dblpperson name="x">\n'
+        + b"<r>" + _rec("One").encode() + b"</r>\n"
+        + b'<r><article key="j/bad"><author>Bad</author></artcle></r>\n'
+        + b"<r>" + _rec("Bj\xf6rn &Ouml;berg").encode("latin-1") + b"</r>\n"
+        + b"<coauthors><co/></coauthors>\n</dblpperson>\n"
+    )
+    items = list(dblp.read(f))
+    assert [type(i) for i in items] == [Record, Skipped, Record]
+    assert items[2].title == "Björn Öberg"  # type: ignore[union-attr]
+    assert items[2].source_ref == "person.xml:6"
+
+
+def test_junk_after_the_document_element_is_read_on(tmp_path: Path) -> None:
+    f = tmp_path / "early.xml"
+    f.write_text("<dblp>\n" + _rec("One") + "</dblp>\n" + _rec("Two") + _rec("Three"))
+    items = list(dblp.read(f))
+    assert [getattr(i, "title", None) for i in items] == ["One", None, "Two", "Three"]
+    assert isinstance(items[1], Skipped) and "junk after document element" in items[1].detail
+
+
+def test_every_record_damaged_stays_linear(tmp_path: Path) -> None:
+    """Each record opens a comment that only the next record's ``--`` ends, or a CDATA section
+    that never ends: every record is reported once, and no region is parsed again and again
+    (the look-back after an error is bounded, see ``REPARSE_ALLOWANCE``)."""
+    f = tmp_path / "hostile.xml"
+    body = "".join(_rec(f"T{i}").replace("</article>", "<!--</article>") for i in range(3000))
+    f.write_text("<dblp>\n" + body + "</dblp>\n")
+    items = list(dblp.read(f))
+    assert len(items) == 3000 and all(i.reason == "malformed-xml" for i in items)  # type: ignore[union-attr]
+    assert [i.source_ref for i in items] == [f"hostile.xml:{n}" for n in range(2, 3002)]
