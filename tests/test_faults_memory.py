@@ -33,14 +33,19 @@ from graphsvc.store.sqlite import SQLiteStore
 store = SQLiteStore(Path(sys.argv[1]))
 rep = ingest(store, [Path(sys.argv[2])])
 titles = sorted(r[0] or "" for r in store.db.execute("SELECT title FROM papers"))
+names = sorted(r[0] for r in store.db.execute("SELECT name FROM authors"))
+refs = dict(store.db.execute(
+    "SELECT p.title, v.source_ref FROM papers p JOIN provenance v ON v.paper_id = p.id"))
 ru = resource.getrusage
 rss = max(ru(resource.RUSAGE_SELF).ru_maxrss, ru(resource.RUSAGE_CHILDREN).ru_maxrss) >> 10
-print(json.dumps({"rss_mb": rss, "report": rep.to_dict(), "titles": titles}))
+print(json.dumps({"rss_mb": rss, "report": rep.to_dict(), "titles": titles, "names": names,
+                  "refs": refs}))
 """
 
 
 def ingest_bounded(path: Path) -> dict[str, Any]:
-    """Ingest ``path`` in a child with a limited address space; its report, titles, peak RSS."""
+    """Ingest ``path`` in a child with a limited address space; its report, titles, author
+    names and peak RSS."""
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(path.with_suffix(".sqlite3")), str(path),
          str(ADDRESS_SPACE)],
@@ -131,6 +136,8 @@ def test_a_json_line_of_small_objects_and_a_giant_csv_authors_cell(tmp_path: Pat
 
 
 def test_xml_with_a_million_authors_and_a_huge_attribute(tmp_path: Path) -> None:
+    """The 64 MiB attribute is refused and costs only its own record: the reader resumes at
+    the next record start tag with a fresh parser."""
     path = tmp_path / "authors.xml.gz"
     rec = ('<article key="journals/x/{0}"><author>Ada Lovelace</author><author>Alan Turing'
            "</author><title>{0}</title></article>\n")
@@ -143,7 +150,60 @@ def test_xml_with_a_million_authors_and_a_huge_attribute(tmp_path: Path) -> None
     got = ingest_bounded(path)
     rep = got["report"]
     assert rep["skipped_reasons"] == {"field-too-large": 1, "too-large": 1}
-    assert got["titles"] == ["After", "Before"]  # XML cannot resume after a refused token
+    assert got["titles"] == ["After", "Before", "Lost"]  # "Lost" was lost before resyncing
+    (huge,) = [e for e in rep["examples"] if e["reason"] == "too-large"]
+    assert huge["source_ref"] == "authors.xml.gz:5"
+    assert '<article key="kkkk' in huge["detail"]
+
+
+def dblp_rec(title: str, names: list[str]) -> bytes:
+    authors = "".join(f"<author>{n}</author>" for n in names)
+    key = title.replace(" ", "")
+    return (f'<article key="journals/x/{key}">{authors}<title>{title}</title>'
+            "<year>2001</year></article>\n").encode()
+
+
+AFTER = [(f"After {i}", [f"Author{i} Lovelace", f"Author{i + 1} Lovelace"]) for i in range(300)]
+
+
+@pytest.mark.parametrize("token", ["attribute", "tag", "comment"])
+def test_oversize_xml_token_costs_only_its_record(tmp_path: Path, token: str) -> None:
+    """A tag, attribute or comment over 16 MiB without an expat event: the record is skipped
+    with its source_ref, every record after it goes in, line numbers stay right (the oversize
+    part holds line breaks), the oversize token is never held, and peak RSS stays < 1 GB."""
+    path = tmp_path / f"{token}.xml.gz"
+    fill = (b"v\n" * (1 << 19), 48)  # 48 MiB, 24 Mi lines
+    bad = {
+        "attribute": ([b'<article key="journals/x/huge" note="'], b'"><author>Bad Bad</author>'
+                      b"<title>Huge</title></article>\n"),
+        "tag": ([b'<article key="journals/x/huge"><author>Bad Bad</author><title>Huge</title>'
+                 b"<ee ", ], b"/></article>\n"),
+        # a record start inside a comment is no record: the scan skips to the comment's end
+        "comment": ([b"<!-- ", dblp_rec("Commented out", ["Ghost Writer", "Ghost Reader"])],
+                    b" -->\n"),
+    }[token]
+    fill_part: bytes | tuple[bytes, int] = fill if token != "tag" else (b'a="1"\n' * 1000, 8000)
+    gzip_stream(path, [
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<dblp>\n',
+        dblp_rec("Before", ["Ada Lovelace", "Alan Turing"]),
+        *bad[0], fill_part, bad[1],
+        *(dblp_rec(t, n) for t, n in AFTER), b"</dblp>\n",
+    ])
+    got = ingest_bounded(path)
+    rep = got["report"]
+    assert rep["skipped_reasons"] == {"too-large": 1}, rep
+    (ex,) = rep["examples"]
+    assert ex["source_ref"] == f"{token}.xml.gz:4"
+    assert ("journals/x/huge" if token != "comment" else "<!--") in ex["detail"]
+    assert got["titles"] == sorted(["Before", *(t for t, _ in AFTER)])
+    assert len(got["titles"]) == 301
+    want_names = {"Ada Lovelace", "Alan Turing"} | {n for _, ns in AFTER for n in ns}
+    assert set(got["names"]) == want_names
+    breaks = 1 if token == "comment" else 0  # the commented-out record's own line break
+    breaks += 1000 * 8000 if token == "tag" else 48 << 19
+    first_after = 4 + breaks + 1
+    assert got["refs"]["After 0"] == f"{token}.xml.gz:{first_after}"
+    assert got["refs"]["After 299"] == f"{token}.xml.gz:{first_after + 299}"
 
 
 def test_expansion_past_the_documented_ratio_stops_with_a_reason(
