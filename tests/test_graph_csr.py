@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import graphsvc.graph.csr as csr
+import graphsvc.graph.edges as edges
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 
@@ -197,7 +198,7 @@ def test_random_against_python_oracle(
     seed: int, packed: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not packed:
-        monkeypatch.setattr(csr, "_PACK_BITS", 0)  # the argsort fallback
+        monkeypatch.setattr(edges, "_PACK_BITS", 0)  # the argsort fallback
     mem, papers, years = random_memberships(seed, n=40, p=150, max_k=9)
     mem.validate()
     for cap, yf, yt in [(100, None, None), (4, None, None), (0, 2001, None), (3, None, 2004)]:

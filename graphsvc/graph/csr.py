@@ -1,4 +1,8 @@
-"""Immutable compressed (CSR) co-author graph built from paper memberships with numpy."""
+"""Immutable compressed (CSR) co-author graph built from paper memberships with numpy.
+
+The membership table is ``graphsvc.graph.memberships.Memberships`` and the edge aggregation
+``graphsvc.graph.edges``; both names this module always offered are re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -8,166 +12,20 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from graphsvc.errors import InvalidQuery
+from graphsvc.graph.edges import bits, edge_aggregates, paper_pairs, with_ties
+from graphsvc.graph.memberships import Memberships
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Sequence
 
     import scipy.sparse
 
 __all__ = ["CoauthorGraph", "Memberships", "paper_pairs", "visit"]
 
-_NO_YEAR = np.iinfo(np.int32).max
-# Upper bound on the pairs materialised at once per team-size group, to bound temporaries.
-_PAIR_CHUNK = 1 << 23
-# Bits available for packed sort keys (tests lower it to exercise the argsort fallback).
-_PACK_BITS = 63
-
 
 def _readonly(a: np.ndarray) -> np.ndarray:
     a.flags.writeable = False
     return a
-
-
-@dataclass(frozen=True, eq=False)
-class Memberships:
-    """Who wrote which paper, as flat arrays (what a store hands the graph engine).
-
-    Attributes
-    ----------
-    author_ids : int64 (n,)
-        Store author ids, strictly ascending; node index ``i`` is author ``author_ids[i]``.
-    paper_ids : int64 (p,)
-        Store paper ids; paper index ``j`` is paper ``paper_ids[j]``.
-    paper_year : int32 (p,)
-        Publication year, ``0`` when unknown (a negative year is treated as unknown too).
-    paper_ptr : int64 (p+1,)
-        CSR offsets over papers into ``paper_members``.
-    paper_members : int32
-        Node indices of each paper's authors, distinct within a paper.
-    paper_tie : float64 (p,), optional
-        0 for a paper; the weight of a co-authorship tie (an edge-list line, a GML edge) for
-        a unit that is a tie and no paper (DESIGN.md "Ties without papers"). None: no ties.
-
-    Examples
-    --------
-    >>> m = Memberships.from_papers([10, 20, 30], [[10, 20], [10, 20, 30]], years=[2001, 0])
-    >>> m.n_authors, m.n_papers, m.team_sizes().tolist()
-    (3, 2, [2, 3])
-    """
-
-    author_ids: np.ndarray
-    paper_ids: np.ndarray
-    paper_year: np.ndarray
-    paper_ptr: np.ndarray
-    paper_members: np.ndarray
-    paper_tie: np.ndarray | None = None
-
-    @property
-    def n_authors(self) -> int:
-        return int(self.author_ids.shape[0])
-
-    @property
-    def n_papers(self) -> int:
-        return int(self.paper_ids.shape[0])
-
-    def team_sizes(self) -> np.ndarray:
-        """Number of authors of every paper (int64, (p,))."""
-        return np.diff(np.asarray(self.paper_ptr, dtype=np.int64))
-
-    def validate(self) -> None:
-        """Raise ``ValueError`` when the arrays do not describe a consistent membership table."""
-        aid = np.asarray(self.author_ids)
-        p = self.n_papers
-        ptr = np.asarray(self.paper_ptr)
-        if aid.ndim != 1 or (aid.size > 1 and not np.all(aid[1:] > aid[:-1])):
-            raise ValueError("author_ids must be strictly ascending")
-        if np.asarray(self.paper_year).shape != (p,) or ptr.shape != (p + 1,):
-            raise ValueError("paper_year / paper_ptr do not match paper_ids")
-        if ptr[0] != 0 or np.any(np.diff(ptr) < 0) or ptr[-1] != len(self.paper_members):
-            raise ValueError("paper_ptr is not a valid CSR offset array")
-        mem = np.asarray(self.paper_members)
-        if mem.size and (mem.min() < 0 or mem.max() >= aid.size):
-            raise ValueError("paper_members holds an index outside author_ids")
-        if mem.size:
-            paper_of = np.repeat(np.arange(p, dtype=np.int64), np.diff(ptr))
-            key = paper_of * max(aid.size, 1) + mem
-            if np.unique(key).size != key.size:
-                raise ValueError("an author appears twice in one paper")
-
-    @classmethod
-    def from_edges(cls, u: np.ndarray, v: np.ndarray) -> Memberships:
-        """One 2-author paper per distinct undirected pair (SNAP-style edge lists).
-
-        Pairs are de-duplicated first (SNAP lists every edge twice); ``u == v`` gives a 1-author
-        paper so the node exists. Node ids are the sorted unique values of ``u`` and ``v``; all
-        years are unknown (0); paper ids are ``0..p-1`` in (min, max) pair order.
-
-        Examples
-        --------
-        >>> m = Memberships.from_edges(np.array([1, 2, 5, 7]), np.array([2, 1, 5, 1]))
-        >>> m.author_ids.tolist(), m.team_sizes().tolist()
-        ([1, 2, 5, 7], [2, 2, 1])
-        """
-        u = np.asarray(u, dtype=np.int64).ravel()
-        v = np.asarray(v, dtype=np.int64).ravel()
-        if u.shape != v.shape:
-            raise ValueError("u and v must have the same length")
-        ids = np.unique(np.concatenate([u, v]))
-        a = np.searchsorted(ids, np.minimum(u, v))
-        b = np.searchsorted(ids, np.maximum(u, v))
-        n = max(int(ids.size), 1)
-        key = np.unique(a * n + b)
-        a, b = key // n, key % n
-        loop = a == b
-        sizes = np.where(loop, 1, 2)
-        ptr = np.zeros(key.size + 1, dtype=np.int64)
-        np.cumsum(sizes, out=ptr[1:])
-        members = np.empty(int(ptr[-1]), dtype=np.int32)
-        members[ptr[:-1]] = a
-        two = ~loop
-        members[ptr[:-1][two] + 1] = b[two]
-        return cls(
-            author_ids=ids,
-            paper_ids=np.arange(key.size, dtype=np.int64),
-            paper_year=np.zeros(key.size, dtype=np.int32),
-            paper_ptr=ptr,
-            paper_members=members,
-        )
-
-    @classmethod
-    def from_papers(
-        cls,
-        author_ids: Iterable[int],
-        papers: Sequence[Sequence[int]],
-        *,
-        years: Sequence[int] | None = None,
-        paper_ids: Sequence[int] | None = None,
-        ties: Sequence[float] | None = None,
-    ) -> Memberships:
-        """Small tables from Python lists of author ids per paper (tests, tiny stores).
-
-        ``author_ids`` may be in any order; they are sorted. Authors repeated within one paper
-        are kept once. ``ties`` gives each unit's tie weight (0 for a paper).
-        """
-        ids = np.unique(np.fromiter(author_ids, dtype=np.int64))
-        lists = [np.unique(np.asarray(list(p), dtype=np.int64)) for p in papers]
-        flat = np.concatenate(lists) if lists else np.zeros(0, dtype=np.int64)
-        idx = np.searchsorted(ids, flat)
-        bad = idx >= ids.size
-        if flat.size and (bad.any() or np.any(ids[np.minimum(idx, ids.size - 1)] != flat)):
-            raise ValueError("a paper names an author id that is not in author_ids")
-        ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-        np.cumsum([x.size for x in lists], out=ptr[1:])
-        pids = np.arange(len(lists)) if paper_ids is None else paper_ids
-        yrs = np.zeros(len(lists)) if years is None else years
-        return cls(
-            author_ids=ids,
-            paper_ids=np.asarray(pids, dtype=np.int64),
-            paper_year=np.asarray(yrs, dtype=np.int32),
-            paper_ptr=ptr,
-            paper_members=idx.astype(np.int32),
-            paper_tie=None if ties is None else np.asarray(ties, dtype=np.float64),
-        )
 
 
 def visit(dist: np.ndarray, nbr: np.ndarray, level: int) -> np.ndarray:
@@ -191,204 +49,6 @@ def visit(dist: np.ndarray, nbr: np.ndarray, level: int) -> np.ndarray:
     new = cand[dist[cand] == stamp]
     dist[new] = level
     return new
-
-
-def _pair_blocks(
-    ptr: np.ndarray, members: np.ndarray, papers: np.ndarray
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
-    """Yield ``(paper_sel, x, y, pairs_per_paper)`` blocks covering every pair of ``papers``.
-
-    Papers are grouped by team size ``k`` (one sort, no Python loop per paper); a group gathers a
-    ``(m, k)`` member matrix and takes the upper-triangle ``k × k`` index template, so ``x``/``y``
-    hold ``m * k(k-1)/2`` pairs, paper by paper.
-    """
-    k = ptr[papers + 1] - ptr[papers]
-    if papers.size == 0:
-        return
-    # sort by (k, paper) via one packed key: np.sort is much faster than a stable argsort
-    span = int(papers.size)
-    packed = np.sort(k * span + np.arange(span, dtype=np.int64))
-    ks = packed // span
-    order = packed % span
-    del packed
-    bounds = np.flatnonzero(np.diff(ks)) + 1
-    starts = np.concatenate([[0], bounds]).tolist()
-    ends = np.concatenate([bounds, [ks.size]]).tolist()
-    for a, b in zip(starts, ends, strict=True):
-        kk = int(ks[a])
-        if kk < 2:
-            continue
-        t0, t1 = np.triu_indices(kk, 1)
-        per = int(t0.size)
-        step = max(1, _PAIR_CHUNK // per)
-        for c in range(a, b, step):
-            sel = papers[order[c : min(b, c + step)]]
-            mat = members[ptr[sel][:, None] + np.arange(kk)]
-            yield sel, mat[:, t0].ravel(), mat[:, t1].ravel(), per
-
-
-def paper_pairs(
-    paper_ptr: np.ndarray, paper_members: np.ndarray, papers: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All author pairs of the given papers, without a Python loop per paper.
-
-    Returns
-    -------
-    lo, hi : int32 arrays
-        Node indices of every pair, ``lo < hi`` (members are distinct within a paper).
-    paper : int32 array
-        Paper index each pair comes from. Pairs are grouped by team size, then paper.
-
-    Examples
-    --------
-    >>> ptr = np.array([0, 3, 5]); mem = np.array([4, 1, 2, 0, 3])
-    >>> lo, hi, pp = paper_pairs(ptr, mem, np.array([0, 1]))
-    >>> sorted(zip(lo.tolist(), hi.tolist(), pp.tolist()))
-    [(0, 3, 1), (1, 2, 0), (1, 4, 0), (2, 4, 0)]
-    """
-    papers = np.asarray(papers, dtype=np.int64)
-    ptr = np.asarray(paper_ptr, dtype=np.int64)
-    members = np.asarray(paper_members)
-    k = ptr[papers + 1] - ptr[papers]
-    total = int((k * (k - 1) // 2).sum())
-    lo = np.empty(total, dtype=np.int32)
-    hi = np.empty(total, dtype=np.int32)
-    paper = np.empty(total, dtype=np.int32)
-    out = 0
-    for sel, x, y, per in _pair_blocks(ptr, members, papers):
-        m = x.size
-        np.minimum(x, y, out=lo[out : out + m])
-        np.maximum(x, y, out=hi[out : out + m])
-        paper[out : out + m] = np.repeat(sel, per)
-        out += m
-    return lo, hi, paper
-
-
-def _bits(x: int) -> int:
-    """Bits needed to hold values ``0 .. x-1``."""
-    return max(int(x - 1).bit_length(), 1)
-
-
-def _edge_aggregates(
-    n: int,
-    ptr: np.ndarray,
-    members: np.ndarray,
-    year: np.ndarray,
-    counted: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Unique edges ``(u < v)`` sorted by ``(u, v)`` with papers, weight, first and last year.
-
-    Every pair of a counted paper becomes one int64 ``u | v | c`` (bit fields) where ``c``
-    numbers the distinct (year, team size) combinations in that order, unknown year first. One
-    in-place ``np.sort`` then groups the pairs of an edge with their years ascending, so the
-    first and last known years are read off the group ends; no argsort, no payload gathers.
-    When the fields do not fit in 63 bits the combination is carried with an argsort instead.
-    """
-    papers = np.flatnonzero(counted)
-    k = np.diff(ptr)
-    yr = np.maximum(year[papers].astype(np.int64), 0)  # <= 0 is an unknown year
-    combos, combo_of = np.unique((yr << 32) + k[papers], return_inverse=True)
-    del yr
-    combo_year = (combos >> 32).astype(np.int32)
-    combo_w = 1.0 / ((combos & 0xFFFFFFFF) - 1)
-    nb = _bits(max(n, 1))
-    cb = _bits(max(int(combos.size), 1))
-    packable = 2 * nb + cb <= _PACK_BITS
-    label = np.zeros(int(year.size), dtype=np.int64)
-    label[papers] = combo_of
-    del combo_of
-    total = int((k[papers] * (k[papers] - 1) // 2).sum())
-    keys = np.empty(total, dtype=np.int64)
-    carried = np.empty(0 if packable else total, dtype=np.int64)
-    out = 0
-    shift = nb + cb if packable else nb
-    for sel, x, y, per in _pair_blocks(ptr, members, papers):
-        m = x.size
-        lo = np.minimum(x, y).astype(np.int64) << shift
-        if packable:
-            lo |= np.maximum(x, y).astype(np.int64) << cb
-            lo |= np.repeat(label[sel], per)
-        else:
-            lo |= np.maximum(x, y)
-            carried[out : out + m] = np.repeat(label[sel], per)
-        keys[out : out + m] = lo
-        out += m
-    del label
-    if packable:
-        keys.sort()
-        pair_label = keys & ((1 << cb) - 1)
-        keys >>= cb
-    else:
-        # pairs of an edge ordered by combination (year), as the packed sort orders them
-        order = np.lexsort((carried, keys))
-        keys = keys[order]
-        pair_label = carried[order]
-        del order, carried
-    if keys.size:
-        first = np.empty(keys.size, dtype=bool)
-        first[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        del first
-    else:
-        starts = np.zeros(0, dtype=np.int64)
-    ukey = keys[starts]
-    del keys
-    ends = np.append(starts[1:], pair_label.size)
-    e_papers = (ends - starts).astype(np.int32)
-    if pair_label.size:
-        e_weight = np.add.reduceat(combo_w[pair_label], starts)
-        unknown = np.cumsum(combo_year[pair_label] == 0)
-        n_unknown = unknown[ends - 1] - np.where(starts > 0, unknown[starts - 1], 0)
-        del unknown
-        any_known = n_unknown < e_papers
-        e_first = np.zeros(starts.size, dtype=np.int32)
-        e_first[any_known] = combo_year[pair_label[(starts + n_unknown)[any_known]]]
-        e_last = combo_year[pair_label[ends - 1]]
-    else:
-        e_weight = np.zeros(0)
-        e_last = e_first = np.zeros(0, dtype=np.int32)
-    eu = (ukey >> nb).astype(np.int32)
-    ev = (ukey & ((1 << nb) - 1)).astype(np.int32)
-    return eu, ev, e_papers, e_weight, e_first, e_last
-
-
-def _with_ties(
-    n: int,
-    edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    tu: np.ndarray,
-    tv: np.ndarray,
-    tw: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The paper edges plus the pairs known only from ties: 0 papers, the strongest tie's
-    weight, no years. A pair with joint papers keeps their aggregates (a tie adds nothing)."""
-    if tu.size == 0:
-        return edges
-    eu, ev, e_papers, e_weight, e_first, e_last = edges
-    nb = _bits(max(n, 1))
-    lo = np.minimum(tu, tv).astype(np.int64)
-    hi = np.maximum(tu, tv).astype(np.int64)
-    tkey = (lo << nb) | hi
-    order = np.lexsort((-tw, tkey))  # strongest first within a pair
-    tkey, tw = tkey[order], tw[order]
-    first = np.ones(tkey.size, dtype=bool)
-    first[1:] = tkey[1:] != tkey[:-1]
-    tkey, tw = tkey[first], tw[first]
-    ekey = (eu.astype(np.int64) << nb) | ev.astype(np.int64)
-    new = ~np.isin(tkey, ekey)
-    if not new.any():
-        return edges
-    keys = np.concatenate([ekey, tkey[new]])
-    order = np.argsort(keys, kind="stable")
-    zeros = np.zeros(int(new.sum()), dtype=np.int32)
-    return (
-        (keys[order] >> nb).astype(np.int32),
-        (keys[order] & ((1 << nb) - 1)).astype(np.int32),
-        np.concatenate([e_papers, zeros])[order],
-        np.concatenate([e_weight, tw[new]])[order],
-        np.concatenate([e_first, zeros])[order],
-        np.concatenate([e_last, zeros])[order],
-    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -488,8 +148,8 @@ class CoauthorGraph:
         counted = in_window & (k >= 2) & ~over_cap
         excluded = int(np.count_nonzero(in_window & over_cap))
 
-        eu, ev, e_papers, e_weight, e_first, e_last = _with_ties(
-            n, _edge_aggregates(n, ptr, members, year, counted),
+        eu, ev, e_papers, e_weight, e_first, e_last = with_ties(
+            n, edge_aggregates(n, ptr, members, year, counted),
             members[ptr[tie_pairs]], members[ptr[tie_pairs] + 1], tie[tie_pairs],
         )
 
@@ -530,7 +190,7 @@ class CoauthorGraph:
         # --- author -> papers in window (ascending paper index within each author)
         paper_of = np.repeat(np.arange(p, dtype=np.int64), k)
         keep = in_window[paper_of]
-        pb = _bits(max(p, 1))
+        pb = bits(max(p, 1))
         mkey = (members[keep].astype(np.int64) << pb) | paper_of[keep]
         del paper_of, keep
         mkey.sort()

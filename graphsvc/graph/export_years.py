@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from graphsvc.graph.csr import paper_pairs
+from graphsvc.graph.edges import paper_pairs
 
 if TYPE_CHECKING:
     from graphsvc.graph.csr import CoauthorGraph

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from graphsvc.errors import InvalidQuery
-from graphsvc.graph.csr import CoauthorGraph, paper_pairs
+from graphsvc.graph.csr import CoauthorGraph
+from graphsvc.graph.edges import paper_pairs
 
 __all__ = [
     "check_masks",
