@@ -18,6 +18,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, overload
 
@@ -242,6 +243,13 @@ class Ingestor:
         #: what stopped the reading of a file (the other files go on)
         self.file_errors: list[Exception] = []
         self._in_batch = 0
+        #: what the store answered to one batch's paper look-ups at once (``prefetch``),
+        #: dropped at the next write
+        self._known_ext: dict[tuple[str, str], int | None] = {}
+        self._known_titles: dict[tuple[str, int | None], list[Any]] = {}
+        #: the store answers many look-ups in one round trip: ``prefetched`` asks it per batch
+        self.prefetching = not self.complete and hasattr(store, "lookup_papers") and hasattr(
+            store, "lookup_authors")
 
     # -- names -----------------------------------------------------------------------------
     def _parse(self, raw: Any) -> tuple[Any, ParsedName]:
@@ -287,7 +295,10 @@ class Ingestor:
                 continue
             pid = self._paper_ext.get((kind, value))
             if pid is None and not self.complete:
-                pid = self.store.paper_by_external(kind, value)
+                if (kind, value) in self._known_ext:
+                    pid = self._known_ext[(kind, value)]
+                else:
+                    pid = self.store.paper_by_external(kind, value)
             if pid is not None:
                 return pid
         if not tkey:
@@ -297,10 +308,82 @@ class Ingestor:
                 return pid
         if self.complete:
             return None
-        for cand in self.store.papers_by_title(tkey, rec.year):
+        known = self._known_titles.get((tkey, rec.year))
+        for cand in known if known is not None else self.store.papers_by_title(tkey, rec.year):
             if not ids_conflict(ids, cand.ids) and same_authors(sigs, cand.author_sigs):
                 return cand.id
         return None
+
+    # -- look-ups of a whole batch at once ------------------------------------------------------
+    def prefetched(self, items: Iterable[Record | Skipped]) -> Iterator[Record | Skipped]:
+        """``items`` unchanged, with the store's answers to their look-ups fetched ahead, a
+        batch at a time (``prefetch``): against a server, one round trip per kind of key
+        instead of one per name, id and title.
+
+        A chunk holds at most as many items as the current batch has room for, so the batch
+        is written, if at all, only after the chunk's last item: every answer fetched for a
+        chunk is what a look-up of its own would have answered when the item needed it.
+        """
+        it = iter(items)
+        while True:
+            chunk = list(islice(it, max(1, self.batch_size - self._in_batch)))
+            if not chunk:
+                return
+            self.prefetch([x for x in chunk if isinstance(x, Record)])
+            yield from chunk
+
+    def prefetch(self, records: Sequence[Record]) -> None:
+        """Ask the store (``lookup_papers``, ``lookup_authors``) at once for what adding these
+        records may look up: paper ids and titles, author ids and spellings, then the
+        signatures of the names those leave undecided. What is not asked here is looked up
+        alone when needed, so this changes no answer, only the number of round trips."""
+        if not self.prefetching:
+            return
+        author_ids: set[tuple[str, str]] = set()
+        spells: set[str] = set()
+        mentions: list[tuple[Any, ParsedName]] = []
+        r = self.resolver
+        records = [rec for rec in records if len(rec.authors) <= MAX_AUTHORS]
+        self._prefetch_papers(records)
+        for rec in records:
+            for given in rec.authors:
+                if len(given.name) > MAX_NAME_CHARS:
+                    continue
+                raw, p = self._parse(given)
+                got_ids, got_spells = r.hard_keys(raw, p)
+                author_ids.update(got_ids)
+                spells.update(got_spells)
+                mentions.append((raw, p))
+        r.prefetch(author_ids, spells)
+        sigs: set[str] = set()
+        for raw, p in mentions:
+            sigs.update(r.evidence_sigs(raw, p))
+        r.prefetch((), (), sigs)
+
+    def _prefetch_papers(self, records: Sequence[Record]) -> None:
+        """The papers holding the records' ids, then the title candidates of the records
+        that no id identifies (only those reach ``papers_by_title``)."""
+        lookup = self.store.lookup_papers  # type: ignore[attr-defined]
+        per_record = [(rec, list(self._record_ids(rec).items())) for rec in records]
+        ask = sorted({k for _r, ks in per_record for k in ks
+                      if k not in self._paper_ext and k not in self._known_ext})
+        if ask:
+            found, _ = lookup(ask, [])
+            for k in ask:
+                self._known_ext[k] = found.get(k)
+        titles: set[tuple[str, int | None]] = set()
+        for rec, ks in per_record:
+            if any(self._paper_ext.get(k) or self._known_ext.get(k) for k in ks):
+                continue
+            tkey = self._titles.get(rec.title)
+            if tkey is None:
+                tkey = title_key(rec.title)
+            if tkey and (tkey, rec.year) not in self._known_titles:
+                titles.add((tkey, rec.year))
+        if titles:
+            _, by_title = lookup([], sorted(titles, key=lambda t: (t[0], t[1] or 0)))
+            for t in titles:
+                self._known_titles[t] = by_title.get(t, [])
 
     # -- one record ------------------------------------------------------------------------
     def add(self, rec: Record) -> None:
@@ -519,6 +602,8 @@ class Ingestor:
         """Write the current batch in one transaction."""
         if not self._batch.is_empty():
             self.store.apply_batch(self._batch)
+        self._known_ext.clear()  # answers from before this write
+        self._known_titles.clear()
         self._batch = Batch()
         self._in_batch = 0
         if not self.complete and len(self._paper_ext) > 2_000_000:
@@ -830,7 +915,8 @@ def _consume(
 ) -> dict[str, Any]:
     before = (ing.report.records, ing.report.skipped, ing.report.papers, ing.report.ties)
     errors = len(ing.file_errors)
-    for item in _guarded(ing, stream, label):
+    items = _guarded(ing, stream, label)
+    for item in ing.prefetched(items) if ing.prefetching else items:
         if isinstance(item, Skipped):
             ing.skip(item)
         else:

@@ -10,6 +10,9 @@
 # Only the export lines go to stdout; progress and errors go to stderr. Settings (environment):
 #   GRAPHSVC_NEO4J_SERVER_DIR    state folder (default .neo4j-server/ in the repo): store, log, pid
 #   GRAPHSVC_NEO4J_HEAP          JVM heap (default 1g)      GRAPHSVC_NEO4J_PAGECACHE  (default 128m)
+#   GRAPHSVC_NEO4J_HEAP_INITIAL  initial heap (default 256m); for big loads set it to the heap,
+#                                as Neo4j advises: a small young generation copies the state of
+#                                large write transactions over and over
 #   GRAPHSVC_NEO4J_GDS=1         load OpenGDS from Maven Central as a plugin (gds.* procedures)
 #   GRAPHSVC_NEO4J_SERVER_PASSWORD  turn auth on with user neo4j and this password
 #   GRAPHSVC_NEO4J_START_TIMEOUT seconds to wait for Bolt (default 180)
@@ -91,7 +94,7 @@ start() {
     fi
     [ -n "${GRAPHSVC_NEO4J_SERVER_PASSWORD:-}" ] && password=(--password "$GRAPHSVC_NEO4J_SERVER_PASSWORD")
     # --add-opens and the netty flag are what Neo4j 5 needs on Java 17 outside its own launcher.
-    setsid "$JAVA" -Xms256m "-Xmx${GRAPHSVC_NEO4J_HEAP:-1g}" -XX:+ExitOnOutOfMemoryError \
+    setsid "$JAVA" "-Xms${GRAPHSVC_NEO4J_HEAP_INITIAL:-256m}" "-Xmx${GRAPHSVC_NEO4J_HEAP:-1g}" -XX:+ExitOnOutOfMemoryError \
         --add-opens=java.base/java.nio=ALL-UNNAMED \
         --add-opens=java.base/java.io=ALL-UNNAMED \
         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \

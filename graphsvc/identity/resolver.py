@@ -292,6 +292,55 @@ class AuthorResolver:
                 () if self.complete else self.store.authors_by_signature(sig))
         return got
 
+    def prefetch(self, ids: Iterable[tuple[str, str]], spells: Iterable[str],
+                 sigs: Iterable[str] = ()) -> None:
+        """Fill the caches for many keys at once from a store that answers many look-ups in
+        one round trip (``lookup_authors``), with what the one-key look-ups would answer now.
+
+        Only for keys not cached yet, and only while nothing is written between this call and
+        their use (``Ingestor.prefetched`` keeps to one batch); a key left out is looked up
+        alone when it is needed, as before.
+        """
+        bulk = getattr(self.store, "lookup_authors", None)
+        if self.complete or bulk is None:
+            return
+        want_ids = sorted({k for k in ids if k not in self._ext})
+        want_spells = sorted({s for s in spells if s not in self._spell})
+        want_sigs = sorted({s for s in sigs if s not in self._sig})
+        if not (want_ids or want_spells or want_sigs):
+            return
+        found, by_spell, by_sig = bulk(want_ids, want_spells, want_sigs)
+        for k in want_ids:
+            got = found.get(k)
+            self._ext[k] = None if got is None else self.follow(int(got))
+        for sp in want_spells:
+            self._spell[sp] = list(by_spell.get(sp, ()))
+        for sg in want_sigs:
+            self._sig[sg] = SignatureBlock.of(by_sig.get(sg, ()))
+
+    def hard_keys(self, raw: RawAuthor, parsed: ParsedName) -> tuple[list[tuple[str, str]],
+                                                                     list[str]]:
+        """The external ids and spelling keys ``resolve_hard`` may look up for a mention."""
+        ids = [(k, raw.ids[k]) for k in AUTHOR_ID_KINDS if raw.ids.get(k)] if raw.ids else []
+        if not parsed.key or (parsed.initials_only and parsed.key not in self.merged_keys):
+            return ids, []
+        return ids, [parsed.spell, *word_orders(parsed)]
+
+    def evidence_sigs(self, raw: RawAuthor, parsed: ParsedName) -> list[str]:
+        """The signatures ``evidence_candidates`` would look up for a mention that the hard
+        rules leave undecided on what the caches hold now (none when they decide)."""
+        if not parsed.key or not parsed.given_key:
+            return []
+        for k in AUTHOR_ID_KINDS if raw.ids else ():
+            v = raw.ids.get(k)
+            if v and self._ext.get((k, v)) is not None:
+                return []
+        if not parsed.initials_only:
+            for spell in (parsed.spell, *word_orders(parsed)):
+                if any(not _conflicts(c.ids, raw.ids) for c in self._spell.get(spell, ())):
+                    return []
+        return [f"{parsed.family_key}|{f}" for f in sorted(_firsts(parsed)[0])]
+
     def _dblp_names(self, author_id: int) -> set[str]:
         got = self._dblp.get(author_id)
         if got is None:
@@ -382,13 +431,7 @@ class AuthorResolver:
         mine = raw.ids.get("dblp") if raw.ids else None
         fam = parsed.family_key
         words = parsed.given_key.split()
-        firsts = {words[0][0]}
-        alt: set[str] = set()  # other first names: nicknames, bracketed nicknames
-        if not parsed.initials_only:
-            firsts.update(v[0] for v in nicknames.variants(words[0]))
-        for w in _bracketed(parsed.given):
-            alt.add(w)
-            firsts.add(w[0])
+        firsts, alt = _firsts(parsed)
         out: dict[int, tuple[AuthorCandidate, str]] = {}
         for first in sorted(firsts):
             sig = f"{fam}|{first}"
@@ -586,6 +629,20 @@ def conflict_keys(ids: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 def _conflicts(have: dict[str, str], incoming: dict[str, str]) -> bool:
     return any(have.get(k, v) != v for k, v in conflict_keys(incoming.items()).items())
+
+
+def _firsts(parsed: ParsedName) -> tuple[set[str], set[str]]:
+    """First letters of the given names a mention may be known by (its own, its nicknames',
+    bracketed nicknames'), and those other first names."""
+    words = parsed.given_key.split()
+    firsts = {words[0][0]}
+    alt: set[str] = set()  # other first names: nicknames, bracketed nicknames
+    if not parsed.initials_only:
+        firsts.update(v[0] for v in nicknames.variants(words[0]))
+    for w in _bracketed(parsed.given):
+        alt.add(w)
+        firsts.add(w[0])
+    return firsts, alt
 
 
 def _bracketed(given: str) -> list[str]:

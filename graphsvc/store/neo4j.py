@@ -54,6 +54,7 @@ from graphsvc.store.base import (
     VariantRow,
 )
 from graphsvc.store.cypher import load
+from graphsvc.store.neo4j_lookups import AuthorLookups, PaperLookups, lookup_authors, lookup_papers
 from graphsvc.store.neo4j_native import NativeQueries, search_authors
 from graphsvc.store.neo4j_runs import RUN_LEASE, Neo4jIngestRuns
 from graphsvc.store.runner import (
@@ -212,6 +213,16 @@ class Neo4jStore(NativeQueries, Neo4jIngestRuns):
             return []
         rows = self._read("shared_coauthors", author=author, others=list(others))
         return sorted(int(r["id"]) for r in rows)
+
+    def lookup_authors(self, ids: Sequence[tuple[str, str]], spells: Sequence[str],
+                       sigs: Sequence[str]) -> AuthorLookups:
+        """Many identity look-ups in one round trip per kind (``neo4j_lookups``)."""
+        return lookup_authors(self.runner, ids, spells, sigs)
+
+    def lookup_papers(self, ids: Sequence[tuple[str, str]],
+                      titles: Sequence[tuple[str, int | None]]) -> PaperLookups:
+        """Many paper look-ups in one round trip per kind (``neo4j_lookups``)."""
+        return lookup_papers(self.runner, ids, titles)
 
     def paper_by_external(self, kind: str, value: str) -> int | None:
         rows = self._read("paper_by_external", kind=kind, value=value)

@@ -70,7 +70,7 @@ const parameters = {
   homonym_prefix: 'liu|wei#', hops: [[1, 2]], id: 1, ids: [1], key: 'liu|wei', kind: 'orcid',
   lease_ms: 60000, limit: 10, lucene: '+(ada)', max_paths: 1000, min_papers: 1, offset: 0, others: [2],
   pairs: [[1, 2]], paths: 'a.bib', probes: ['ada'], report: '{}', rows: [{}], run_id: 1,
-  sig: 'lovelace|a', source: 1, spell: 'lovelace|ada', started: '2025-01-01T00:00:00+00:00', status: 'done',
+  sig: 'lovelace|a', sigs: ['lovelace|a'], source: 1, spell: 'lovelace|ada', spells: ['lovelace|ada'], started: '2025-01-01T00:00:00+00:00', status: 'done',
   target: 2, title_key: 'graphs of science', uid: 'u', url: 'file:///authors.csv',
   value: 'v', windowed: false,
   with_homonyms: true, year: 2001, year_from: 1990, year_to: 2000,
