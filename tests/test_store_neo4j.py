@@ -148,7 +148,7 @@ def test_every_schema_statement_is_idempotent():
 
 
 def test_hop_bound_in_files_matches_the_code():
-    for name in ("distance", "shortest_paths", "count_shortest_paths"):
+    for name in ("distance", "shortest_paths", "count_shortest_paths", "shortest_paths_counted"):
         assert f"*..{MAX_HOPS}]" in load(name).text, name
 
 
@@ -744,6 +744,8 @@ def test_shortest_paths_native_map_chains_and_evidence():
         "shortest_paths": lambda p: [{"ids": [1, 3, 2], "papers": [2, 1]},
                                      {"ids": [1, 4, 2], "papers": [1, 1]}][: p["limit"]],
         "count_shortest_paths": [{"paths": 2, "length": 2}],
+        "shortest_paths_counted": lambda p: [{"paths": 2, "length": 2, "chains": [
+            [{"id": i, "name": f"A{i}"} for i in c] for c in ([1, 3, 2], [1, 4, 2])][: p["limit"]]}],
         "hop_papers": [
             {"source": 1, "target": 3, "id": 5, "title": "old", "year": 2001, "venue": None,
              "doi": None, "source_id": None},
@@ -762,9 +764,13 @@ def test_shortest_paths_native_map_chains_and_evidence():
                                                    "max_paths": 100_000}
     every = store.all_shortest_paths_native(1, 2, limit=5)
     assert every["count"] == 2 and every["count_exact"] is True and every["length"] == 2
-    assert [[p["id"] for p in c] for c in every["paths"]] == [[1, 3, 2], [1, 4, 2]]
+    assert every["paths"] == [[{"id": i, "name": f"A{i}"} for i in c]
+                              for c in ([1, 3, 2], [1, 4, 2])]
+    assert runner.one("shortest_paths_counted").params == {
+        "source": 1, "target": 2, "limit": 5, "max_paths": 100_000}
+    assert store.all_shortest_paths_native(1, 2, limit=1)["count"] == 2  # counted, not cut
     runner.answers["shortest_paths"] = []
-    runner.answers["count_shortest_paths"] = [{"paths": 0, "length": None}]
+    runner.answers["shortest_paths_counted"] = [{"paths": 0, "length": None, "chains": []}]
     with pytest.raises(NoPath):
         store.shortest_path_native(1, 2)
     with pytest.raises(NoPath):

@@ -248,17 +248,19 @@ class NativeQueries:
         s, t = int(source), int(target)
         src, dst = self._refs(s, t)
         if s == t:
-            length, count, chains = 0, 1, [[s]]
+            length, count, paths = 0, 1, [[src]]
         else:
-            rows = self._read("count_shortest_paths", source=s, target=t, max_paths=max_paths)
+            # one search counts the chains and orders them, and names their authors
+            rows = self._read("shortest_paths_counted", source=s, target=t, limit=limit,
+                              max_paths=max_paths)
             count = int(rows[0]["paths"]) if rows else 0
             length = int(rows[0]["length"]) if count else -1
-            chains = self._chains(s, t, limit, max_paths) if count else []
+            paths = [[{"id": int(n["id"]), "name": str(n["name"] or "")} for n in chain]
+                     for chain in rows[0]["chains"]] if count else []
         if not count or (max_length is not None and length > max_length):
             raise _no_path(s, t, max_length)
         return {"source": src, "target": dst, "length": length, "count": count,
-                "count_exact": count < max_paths,
-                "paths": [self._path_refs(c) for c in chains]}
+                "count_exact": count < max_paths, "paths": paths}
 
     def _path_refs(self, ids: list[int]) -> list[dict[str, Any]]:
         info = self._summaries(ids)
