@@ -745,7 +745,8 @@ def test_shortest_paths_native_map_chains_and_evidence():
                                      {"ids": [1, 4, 2], "papers": [1, 1]}][: p["limit"]],
         "count_shortest_paths": [{"paths": 2, "length": 2}],
         "shortest_paths_counted": lambda p: [{"paths": 2, "length": 2, "chains": [
-            [{"id": i, "name": f"A{i}"} for i in c] for c in ([1, 3, 2], [1, 4, 2])][: p["limit"]]}],
+            [{"id": i, "name": f"A{i}"} for i in c]
+            for c in ([1, 3, 2], [1, 4, 2])][: p["limit"]]}],
         "hop_papers": [
             {"source": 1, "target": 3, "id": 5, "title": "old", "year": 2001, "venue": None,
              "doi": None, "source_id": None},
