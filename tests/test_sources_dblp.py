@@ -294,3 +294,20 @@ def test_every_record_damaged_stays_linear(tmp_path: Path) -> None:
     items = list(dblp.read(f))
     assert len(items) == 3000 and all(i.reason == "malformed-xml" for i in items)  # type: ignore[union-attr]
     assert [i.source_ref for i in items] == [f"hostile.xml:{n}" for n in range(2, 3002)]
+
+
+def test_look_back_after_errors_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every record opens a CDATA section that never ends, so each error is met at the end of
+    the file and each look-back would parse the rest of the file again (quadratic). Past the
+    budget the reader searches on from where the parser stopped: here, the end of the file."""
+    monkeypatch.setattr(dblp, "REPARSE_ALLOWANCE", 0)
+    body = "".join(_rec(f"T{i}").replace("<title>", "<title><![CDATA[") for i in range(2000))
+    f = tmp_path / "cdata.xml"
+    f.write_text("<dblp>\n" + body + "</dblp>\n")
+    size = f.stat().st_size
+    items = list(dblp.read(f))
+    assert all(isinstance(i, Skipped) and i.reason == "malformed-xml" for i in items)
+    # each look-back re-parses about the whole file, and the budget is twice the bytes read:
+    # two look-backs (records 1 and 2 reported), then the search starts at the end of the file
+    assert len(items) == 3, [i.source_ref for i in items]
+    assert items[0].source_ref == "cdata.xml:2" and size > 100_000
