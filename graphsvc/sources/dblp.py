@@ -6,8 +6,9 @@ tricks are built; real dblp files never declare entities inline). The ISO-Latin 
 dblp dumps take from ``dblp.dtd`` (``&uuml;``, ``&eacute;`` …) are resolved from
 ``html.entities`` without loading the DTD: ``UseForeignDTD`` makes expat treat undefined entities
 as *skipped* entities instead of errors, whether or not the file has a ``<!DOCTYPE … SYSTEM>``
-line. A file that declares itself ``standalone="yes"`` and still uses such entities is reported as
-malformed (expat must reject it).
+line. A file that declares itself ``standalone="yes"`` and still uses such entities has the record
+where expat first meets one reported as malformed (expat must reject it); the parser that resumes
+after it does not see the declaration, so later records keep their entities.
 
 Entities inside attribute values are dropped by expat (dblp attributes never contain any).
 Records are built by the callbacks in ``dblp_records``. A malformed record, or a tag, attribute or
