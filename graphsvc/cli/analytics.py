@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from graphsvc.cli.common import add_window, emit, open_store, service, window
+from graphsvc.cli.common import add_window, answer, emit, open_service, window
 from graphsvc.cli.registry import command
 from graphsvc.config import Settings
 
@@ -26,16 +26,12 @@ def _stats_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_stats_arguments,
 )
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        if args.by_year:
-            from graphsvc.graph.timeline import stats_by_year
+    if args.by_year:
+        from graphsvc.graph.timeline import stats_by_year
 
-            res = stats_by_year(service(store), **window(args))
-            emit(args, res, by_year_text)
-            return 0
-        res = service(store).stats(**window(args))
-    emit(args, res, stats_text)
-    return 0
+        return answer(args, settings, lambda svc: stats_by_year(svc, **window(args)),
+                      by_year_text)
+    return answer(args, settings, lambda svc: svc.stats(**window(args)), stats_text)
 
 
 def by_year_text(r: dict[str, Any]) -> str:
@@ -95,8 +91,10 @@ def _communities_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_communities_arguments,
 )
 def cmd_communities(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        res = service(store).communities(
+    return answer(
+        args,
+        settings,
+        lambda svc: svc.communities(
             method=args.method,
             author=args.author,
             radius=args.radius,
@@ -104,10 +102,7 @@ def cmd_communities(args: argparse.Namespace, settings: Settings) -> int:
             seed=args.seed,
             limit=args.limit,
             **window(args),
-        )
-    emit(
-        args,
-        res,
+        ),
         lambda r: "\n".join(
             [
                 f"{r['count']} communities ({r['method']}, {r['scope']}, "
@@ -119,7 +114,6 @@ def cmd_communities(args: argparse.Namespace, settings: Settings) -> int:
             ]
         ),
     )
-    return 0
 
 
 # -- rank ---------------------------------------------------------------------------------------
@@ -142,8 +136,8 @@ def _rank_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_rank_arguments,
 )
 def cmd_rank(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        res = service(store).rank(
+    with open_service(settings) as svc:
+        res = svc.rank(
             args.by, top=args.top, sample=args.sample, seed=args.seed, **window(args)
         )
     meta = {k: v for k, v in res.items() if k != "results"}

@@ -12,6 +12,8 @@ from typing import Any
 from graphsvc.config import Settings
 from graphsvc.model import Record, Skipped
 
+AUTHOR_HELP = "author id, external id (orcid:…, dblp:…) or name"
+
 
 def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
     """Print ``data`` as JSON with ``--json``, else as ``text(data)``."""
@@ -36,10 +38,22 @@ def open_store(settings: Settings) -> Iterator[Any]:
 @contextmanager
 def open_service(settings: Settings) -> Iterator[Any]:
     """A ``GraphService`` over the configured store, closed when the block ends."""
-    from graphsvc.graph.service import GraphService
-
     with open_store(settings) as store:
-        yield GraphService(store)
+        yield service(store)
+
+
+def answer(
+    args: argparse.Namespace,
+    settings: Settings,
+    ask: Callable[[Any], Any],
+    text: Callable[[Any], str],
+) -> int:
+    """The whole of a question command: ``ask(service)`` with the store open, then print the
+    answer (``emit``) once the store is closed; exit code 0."""
+    with open_service(settings) as svc:
+        res = ask(svc)
+    emit(args, res, text)
+    return 0
 
 
 def service(store: Any) -> Any:
@@ -62,6 +76,12 @@ def add_window(p: argparse.ArgumentParser, team_size: bool = True) -> None:
             help="only papers with at most K authors count (2: Erdős numbers of the second "
             "kind; 0: no cap; default: the store's ingest cap)",
         )
+
+
+def add_page(p: argparse.ArgumentParser, limit: int) -> None:
+    """``--limit`` (default ``limit``) and ``--offset`` (default 0): one page of a long list."""
+    p.add_argument("--limit", type=int, default=limit)
+    p.add_argument("--offset", type=int, default=0)
 
 
 def window(args: argparse.Namespace) -> dict[str, Any]:

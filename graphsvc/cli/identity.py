@@ -8,8 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from graphsvc.cli.common import emit as _emit
-from graphsvc.cli.common import open_service as _service
+from graphsvc.cli.common import AUTHOR_HELP, add_page, answer
 from graphsvc.cli.registry import command
 from graphsvc.config import Settings
 from graphsvc.identity.evidence import paper_line
@@ -52,7 +51,7 @@ def _override_line(o: dict[str, Any]) -> str:
 
 # -- explain --------------------------------------------------------------------------------------
 def _explain_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("author", help="author id, external id (orcid:…, dblp:…) or name")
+    p.add_argument("author", help=AUTHOR_HELP)
 
 
 @command(
@@ -63,10 +62,7 @@ def _explain_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_explain_arguments,
 )
 def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as svc:
-        res = svc.explain(args.author)
-    _emit(args, res, _explain_text)
-    return 0
+    return answer(args, settings, lambda svc: svc.explain(args.author), _explain_text)
 
 
 def _explain_text(r: dict[str, Any]) -> str:
@@ -152,8 +148,7 @@ def _duplicates_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-group", type=int, default=1,
                    help="--conflated: a separated co-author community counts with this many "
                         "papers")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    add_page(p, limit=50)
 
 
 @command(
@@ -164,19 +159,20 @@ def _duplicates_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_duplicates_arguments,
 )
 def cmd_duplicates(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as svc:
-        res = svc.duplicates(
+    if args.conflated and args.author is not None:
+        text = _one_conflation_text
+    elif args.conflated:
+        text = _conflated_text
+    else:
+        text = _pairs_text
+    return answer(
+        args, settings,
+        lambda svc: svc.duplicates(
             author=args.author, conflated=args.conflated, min_score=args.min_score,
             min_papers=args.min_papers, max_authors=args.max_authors, min_group=args.min_group,
             limit=args.limit, offset=args.offset,
-        )
-    if args.conflated and args.author is not None:
-        _emit(args, res, _one_conflation_text)
-    elif args.conflated:
-        _emit(args, res, _conflated_text)
-    else:
-        _emit(args, res, _pairs_text)
-    return 0
+        ),
+        text)
 
 
 def _pairs_text(r: dict[str, Any]) -> str:
@@ -241,11 +237,11 @@ def _merge_arguments(p: argparse.ArgumentParser) -> None:
     details=OVERRIDE_RULES,
 )
 def cmd_merge(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as svc:
-        res = svc.merge(args.target, args.source, who=args.who, why=args.why, force=args.force)
-    _emit(args, res, lambda r: f"merged: {_override_line(r['override'])}\n"
-                               f"now: {_who(r['author'])}")
-    return 0
+    return answer(
+        args, settings,
+        lambda svc: svc.merge(args.target, args.source, who=args.who, why=args.why,
+                              force=args.force),
+        lambda r: f"merged: {_override_line(r['override'])}\nnow: {_who(r['author'])}")
 
 
 def _split_arguments(p: argparse.ArgumentParser) -> None:
@@ -263,11 +259,11 @@ def _split_arguments(p: argparse.ArgumentParser) -> None:
     details=OVERRIDE_RULES,
 )
 def cmd_split(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as svc:
-        res = svc.split(args.author, args.papers, who=args.who, why=args.why)
-    _emit(args, res, lambda r: f"split: {_override_line(r['override'])}\n"
-                               f"new author: {_who(r['new_author'])}")
-    return 0
+    return answer(
+        args, settings,
+        lambda svc: svc.split(args.author, args.papers, who=args.who, why=args.why),
+        lambda r: f"split: {_override_line(r['override'])}\n"
+                  f"new author: {_who(r['new_author'])}")
 
 
 def _unmerge_arguments(p: argparse.ArgumentParser) -> None:
@@ -286,17 +282,16 @@ def _unmerge_arguments(p: argparse.ArgumentParser) -> None:
     details=OVERRIDE_RULES,
 )
 def cmd_unmerge(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as svc:
-        res = svc.unmerge(args.ref, who=args.who, why=args.why, by_author=args.author)
-    _emit(args, res, lambda r: f"undone: {_override_line(r['override'])}\n"
-                               + "\n".join(f"now: {_who(a)}" for a in r["authors"]))
-    return 0
+    return answer(
+        args, settings,
+        lambda svc: svc.unmerge(args.ref, who=args.who, why=args.why, by_author=args.author),
+        lambda r: f"undone: {_override_line(r['override'])}\n"
+                  + "\n".join(f"now: {_who(a)}" for a in r["authors"]))
 
 
 def _overrides_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--author", help="only overrides about this author")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    add_page(p, limit=50)
 
 
 @command(
@@ -306,8 +301,8 @@ def _overrides_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_overrides_arguments,
 )
 def cmd_overrides(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as svc:
-        res = svc.overrides(author=args.author, limit=args.limit, offset=args.offset)
-    _emit(args, res, lambda r: "\n".join(
-        [f"{r['total']} overrides"] + [f"  {_override_line(o)}" for o in r["overrides"]]))
-    return 0
+    return answer(
+        args, settings,
+        lambda svc: svc.overrides(author=args.author, limit=args.limit, offset=args.offset),
+        lambda r: "\n".join(
+            [f"{r['total']} overrides"] + [f"  {_override_line(o)}" for o in r["overrides"]]))

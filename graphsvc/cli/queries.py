@@ -7,19 +7,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graphsvc.cli.common import add_window, emit, open_store, service, window, years
+from graphsvc.cli.common import (
+    AUTHOR_HELP,
+    add_page,
+    add_window,
+    answer,
+    emit,
+    open_service,
+    window,
+    years,
+)
 from graphsvc.cli.registry import command
 from graphsvc.config import Settings
 from graphsvc.errors import InvalidQuery
-
-AUTHOR_HELP = "author id, external id (orcid:…, dblp:…) or name"
 
 
 # -- search -------------------------------------------------------------------------------------
 def _search_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--offset", type=int, default=0)
+    add_page(p, limit=20)
 
 
 @command(
@@ -29,8 +35,8 @@ def _search_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_search_arguments,
 )
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        hits = service(store).search(args.query, limit=args.limit, offset=args.offset)
+    with open_service(settings) as svc:
+        hits = svc.search(args.query, limit=args.limit, offset=args.offset)
     emit(
         args,
         hits,
@@ -46,8 +52,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 def _collaborators_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("author", help=AUTHOR_HELP)
     p.add_argument("--min-papers", type=int, default=1, help="at least this many joint papers")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    add_page(p, limit=50)
     p.add_argument("--papers", action="store_true", help="list the joint papers too")
     add_window(p)
 
@@ -59,17 +64,19 @@ def _collaborators_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_collaborators_arguments,
 )
 def cmd_collaborators(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        res = service(store).collaborators(
+    return answer(
+        args,
+        settings,
+        lambda svc: svc.collaborators(
             args.author,
             **window(args),
             min_papers=args.min_papers,
             limit=args.limit,
             offset=args.offset,
             with_papers=args.papers,
-        )
-    emit(args, res, collaborators_text)
-    return 0
+        ),
+        collaborators_text,
+    )
 
 
 def collaborators_text(r: dict[str, Any]) -> str:
@@ -98,18 +105,16 @@ def _author_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_author_arguments,
 )
 def cmd_author(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        res = service(store).author_detail(args.author)
-    emit(
+    return answer(
         args,
-        res,
+        settings,
+        lambda svc: svc.author_detail(args.author),
         lambda a: "\n".join(
             [f"{a['name']} (id {a['id']}, {a['papers']} papers)"]
             + [f"  variant  {v['name']}  [{v['source']}] ×{v['count']}" for v in a["variants"]]
             + [f"  id       {i['kind']}:{i['value']}" for i in a["ids"]]
         ),
     )
-    return 0
 
 
 # -- ego ----------------------------------------------------------------------------------------
@@ -130,16 +135,18 @@ def _ego_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_ego_arguments,
 )
 def cmd_ego(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        res = service(store).ego(
+    return answer(
+        args,
+        settings,
+        lambda svc: svc.ego(
             args.author,
             radius=args.radius,
             min_papers=args.min_papers,
             max_nodes=args.max_nodes,
             **window(args),
-        )
-    emit(args, res, _ego_text)
-    return 0
+        ),
+        _ego_text,
+    )
 
 
 def _ego_text(r: dict[str, Any]) -> str:
@@ -190,8 +197,7 @@ def _path_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_path_arguments,
 )
 def cmd_path(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        svc = service(store)
+    with open_service(settings) as svc:
         if args.pairs:
             pairs = _read_pairs(Path(args.pairs))
             for row in svc.path_pairs(pairs, max_length=args.max_length, **window(args)):
@@ -265,18 +271,16 @@ def _author_and_window(p: argparse.ArgumentParser) -> None:
     arguments=_author_and_window,
 )
 def cmd_distances(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        res = service(store).distances(args.author, **window(args))
-    emit(
+    return answer(
         args,
-        res,
+        settings,
+        lambda svc: svc.distances(args.author, **window(args)),
         lambda r: "\n".join(
             [f"collaboration distances from {r['author']['name']} (id {r['author']['id']})"]
             + [f"  {p['distance']:>3}  {p['authors']}" for p in r["profile"]]
             + [f"  unreachable  {r['unreachable']}"]
         ),
     )
-    return 0
 
 
 # -- cohort -------------------------------------------------------------------------------------
@@ -292,8 +296,8 @@ def _cohort_arguments(p: argparse.ArgumentParser) -> None:
     arguments=_cohort_arguments,
 )
 def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
-    with open_store(settings) as store:
-        res = service(store).cohort(args.authors, **window(args))
+    with open_service(settings) as svc:
+        res = svc.cohort(args.authors, **window(args))
     names = {n["id"]: n["name"] for n in res["nodes"]}
     emit(
         args,

@@ -5,20 +5,19 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from graphsvc.cli.common import add_window, emit, open_service, window
+from graphsvc.cli.common import AUTHOR_HELP, add_page, add_window, answer, window
 from graphsvc.cli.registry import command
 from graphsvc.config import Settings
 from graphsvc.graph.suggest import SCORES, suggestions
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("author", help="author id, external id (orcid:…, dblp:…) or name")
+    p.add_argument("author", help=AUTHOR_HELP)
     p.add_argument("--score", choices=SCORES, default="adamic-adar",
                    help="Σ 1/log(degree) (adamic-adar) or Σ 1/degree (resource-allocation) "
                    "over the shared co-authors")
     p.add_argument("--min-shared", type=int, default=1, help="at least N shared co-authors")
-    p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--offset", type=int, default=0)
+    add_page(p, limit=10)
     add_window(p)
 
 
@@ -31,11 +30,11 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     "lists the shared co-authors, least-connected first.",
 )
 def cmd_suggest(args: argparse.Namespace, settings: Settings) -> int:
-    with open_service(settings) as svc:
-        res = suggestions(svc, args.author, score=args.score, min_shared=args.min_shared,
-                          limit=args.limit, offset=args.offset, **window(args))
-    emit(args, res, suggest_text)
-    return 0
+    return answer(
+        args, settings,
+        lambda svc: suggestions(svc, args.author, score=args.score, min_shared=args.min_shared,
+                                limit=args.limit, offset=args.offset, **window(args)),
+        suggest_text)
 
 
 def suggest_text(r: dict[str, Any]) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from graphsvc.cli.common import emit, open_service
+from graphsvc.cli.common import AUTHOR_HELP, answer
 from graphsvc.cli.registry import command
 from graphsvc.config import Settings
 from graphsvc.graph.timeline import timeline
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("author", help="author id, external id (orcid:…, dblp:…) or name")
+    p.add_argument("author", help=AUTHOR_HELP)
     p.add_argument("--no-profile", action="store_true",
                    help="skip the distance profile per year (one BFS per year)")
     p.add_argument("--max-team-size", type=int, metavar="K",
@@ -28,11 +28,11 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     "year: authors reachable, mean and largest collaboration distance.",
 )
 def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
-    with open_service(settings) as svc:
-        res = timeline(svc, args.author, max_team_size=args.max_team_size,
-                       profile=not args.no_profile)
-    emit(args, res, timeline_text)
-    return 0
+    return answer(
+        args, settings,
+        lambda svc: timeline(svc, args.author, max_team_size=args.max_team_size,
+                             profile=not args.no_profile),
+        timeline_text)
 
 
 def timeline_text(r: dict[str, Any]) -> str:
