@@ -240,6 +240,32 @@ def test_ties_are_no_papers_and_count_once(store, reference, ties_first):
                 for h in path["hops"]] == [(0, 0, 2.5), (1, 1, None)]
 
 
+def test_strongest_path_takes_the_fewest_hops_of_equally_strong_chains(store, reference):
+    """Two chains of cost 1.5: Ada -1 paper- Xavier -tie of weight 2- Tom (2 hops) and Ada
+    -4 papers- Carl -tie of weight 4- Dora -1 paper- Tom (3 hops, the one Dijkstra meets
+    first: Dora is reached at 0.5, Xavier at 1). A tie costs 1 / its weight; the shorter wins
+    on every store and route (GDS on a server that has it, else the engine)."""
+    def papers(n: int, a: str, b: str) -> list[Record]:
+        return [rec(f"{a} and {b}, part {i}", [a, b], f"p.bib#{a}{b}{i}", year=2000 + i)
+                for i in range(n)]
+
+    ingest_both(store, reference, papers(1, "Ada Zed", "Xavier Yu")
+                + papers(4, "Ada Zed", "Carl Vo") + papers(1, "Dora Uhl", "Tom Wu")
+                + [tie("Xavier Yu", "Tom Wu", 2.0, 1), tie("Carl Vo", "Dora Uhl", 4.0, 2)])
+    for st in (store, reference):
+        got = GraphService(st).path("Ada Zed", "Tom Wu", strongest=True)
+        assert (got["cost"], got["length"]) == (1.5, 2)
+        (chain,) = got["paths"]
+        assert [a["name"] for a in chain["authors"]] == ["Ada Zed", "Xavier Yu", "Tom Wu"]
+        assert [(h["joint_papers"], h.get("tie_weight")) for h in chain["hops"]] == [
+            (1, None), (0, 2.0)]
+    if hasattr(store, "strongest_path_native"):  # the store's own route, whichever it has
+        ada, tom = (GraphService(store).resolve(n) for n in ("Ada Zed", "Tom Wu"))
+        native = store.strongest_path_native(ada, tom)
+        assert (native["cost"], native["length"]) == (1.5, 2)
+        assert native["method"] == ("gds" if store.gds_available() else "projection")
+
+
 def test_collaborators_order(store, reference):
     ingest_both(store, reference, RECORDS)
     got = assert_same(store, reference)

@@ -708,7 +708,9 @@ def test_strongest_path_uses_gds_when_installed():
         "gds_available": [{"found": 3}],
         "get_meta": [{"value": "77"}],
         "gds_graph_exists": [{"present": False}],
-        "gds_strongest": [{"cost": 1.5, "ids": [1, 3, 2]}],
+        # over `ranked`, a chain of the least cost with fewer hops than the `cost` run's
+        "gds_strongest": [{"best": 1.5, "best_ids": [1, 4, 5, 2], "ranked": 1.5 + 2e-10,
+                           "ids": [1, 3, 2]}],
         "hop_papers": [
             {"source": 1, "target": 3, "id": 1, "title": "x", "year": 1, "venue": None,
              "doi": None, "source_id": None},
@@ -722,7 +724,8 @@ def test_strongest_path_uses_gds_when_installed():
     assert got["cost"] == pytest.approx(1.5)
     in_tx = [c.name for c in runner.calls if c.in_tx]
     assert in_tx == ["gds_graph_exists", "gds_drop_stale", "gds_project", "gds_strongest"]
-    assert runner.one("gds_project").params == {"graph": "graphsvc-coauthor-77"}
+    assert runner.one("gds_project").params == {"graph": "graphsvc-coauthor-ranked-77",
+                                                "hop": 1e-10}
     assert runner.transactions == ["r"]
 
 

@@ -17,11 +17,12 @@ and raises the same errors (``AuthorNotFound``, ``InvalidQuery``, ``NoPath``):
   chains come in the engine's order (per hop: more joint papers, then lower id) when there are
   at most ``max_paths`` of them; beyond that the order is the best among the first ``max_paths``
   Neo4j enumerates, and ``count_exact`` says so.
-- ``strongest_path_native``: GDS Dijkstra when the Graph Data Science library is installed;
-  otherwise the Python engine on a bounded projection: the authors within ``radius`` hops of
-  either end (whole BFS layers, at most ``max_nodes`` authors), which holds every chain of at
-  most ``2 * radius + 1`` hops, so the answer is exact whenever the strongest chain is that
-  short. GDS breaks ties between equally strong chains its own way.
+- ``strongest_path_native``: GDS Dijkstra when the Graph Data Science library is installed
+  (detected at run time); otherwise the Python engine on a bounded projection: the authors
+  within ``radius`` hops of either end (whole BFS layers, at most ``max_nodes`` authors),
+  which holds every chain of at most ``2 * radius + 1`` hops, so the answer is exact whenever
+  the strongest chain is that short. GDS gives the engine's cost and, among equally strong
+  chains, the fewest hops; between chains equal in both it picks its own, not the lowest ids.
 """
 
 from __future__ import annotations
@@ -47,8 +48,35 @@ MAX_LIMIT = 10_000
 MAX_RADIUS = 3
 MAX_PATHS = 100_000
 SEARCH_CAP = 5000
-GDS_GRAPH_PREFIX = "graphsvc-coauthor-"
+#: named per store generation; gds_drop_stale.cypher drops every other graph of this prefix
+#: (``graphsvc-coauthor-``, whose graphs before ``ranked`` lacked that weight)
+GDS_GRAPH_PREFIX = "graphsvc-coauthor-ranked-"
+#: the price of a hop added to ``cost`` in the GDS graph's ``ranked`` weight: far above the
+#: rounding of a sum of 32 costs (~1e-14), far below a real difference of two chains' costs
+GDS_HOP_PRICE = 1e-10
 _LOW, _HIGH = -(10**9), 10**9
+
+
+def _fewest_hops(row: dict[str, Any]) -> list[int]:
+    """The chain ``gds_strongest`` found over ``ranked`` when it costs what the least-cost
+    chain does (the engine's tolerance, graph/strongest.py): then it is the one with the
+    fewest hops. Otherwise two costs differ by less than the hops it saved were priced, and
+    the least-cost chain is the answer.
+
+    >>> _fewest_hops({"best": 1.5, "best_ids": [1, 4, 5, 2], "ranked": 1.5 + 2e-10,
+    ...               "ids": [1, 3, 2]})
+    [1, 3, 2]
+    >>> _fewest_hops({"best": 1.5, "best_ids": [1, 4, 5, 2], "ranked": 1.5 + 1e-9 + 2e-10,
+    ...               "ids": [1, 3, 2]})
+    [1, 4, 5, 2]
+    """
+    from graphsvc.graph.strongest import _COST_RTOL
+
+    best, ids = float(row["best"]), [int(i) for i in row["ids"]]
+    cost = float(row["ranked"]) - GDS_HOP_PRICE * (len(ids) - 1)
+    if cost <= best + _COST_RTOL * max(1.0, best):
+        return ids
+    return [int(i) for i in row["best_ids"]]
 
 
 class NativeQueries:
@@ -334,9 +362,9 @@ class NativeQueries:
             # one transaction: the GDS catalogue is per server, so project and query together
             if not tx.run(load("gds_graph_exists"), {"graph": graph})[0]["present"]:
                 tx.run(load("gds_drop_stale"), {"graph": graph})
-                tx.run(load("gds_project"), {"graph": graph})
+                tx.run(load("gds_project"), {"graph": graph, "hop": GDS_HOP_PRICE})
             rows = tx.run(load("gds_strongest"), {"graph": graph, "source": s, "target": t})
-            return [int(i) for i in rows[0]["ids"]] if rows else []
+            return _fewest_hops(rows[0]) if rows else []
 
         return self.runner.execute_read(work)
 
