@@ -70,16 +70,7 @@ def test_loaded_export_answers_like_the_embedded_store(embedded: SQLiteStore, ne
                                                       tmp_path: Path) -> None:
     svc = GraphService(embedded)
     info = write_export(svc, Selection(), "neo4j-admin", tmp_path / "bulk")
-    handler = functools.partial(_Quiet, directory=str(tmp_path / "bulk"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        neo4j.wipe()
-        port = server.server_address[1]
-        load_csv_export(neo4j, lambda name: f"http://127.0.0.1:{port}/{name}")
-    finally:
-        server.shutdown()
-        server.server_close()
+    _load(neo4j, tmp_path / "bulk")
     counts = neo4j.counts()
     assert counts == embedded.counts()
     assert counts["authors"] == info["files"]["authors.csv"]
@@ -92,3 +83,28 @@ def test_loaded_export_answers_like_the_embedded_store(embedded: SQLiteStore, ne
     # the loaded database is a working graphsvc store: the same next ids and overrides
     assert neo4j.next_ids() == embedded.next_ids()
     assert neo4j.overrides() == embedded.overrides()
+
+    # the same files again: a GDS graph projected from the first load (strongest paths above)
+    # must not answer for the second, whose nodes are new ones
+    _load(neo4j, tmp_path / "bulk")
+    strongest = [k for k, v in want["strongest"].items() if "error" not in v][:2]
+    assert strongest
+    for pair in strongest:
+        a, b = (int(x) for x in pair.split("-"))
+        got_path = GraphService(neo4j).path(a, b, strongest=True)
+        assert (got_path["cost"], got_path["length"]) == (
+            want["strongest"][pair]["cost"], want["strongest"][pair]["length"])
+
+
+def _load(neo4j: Any, folder: Path) -> None:
+    """Empty the database and load the export in ``folder`` over HTTP with ``LOAD CSV``."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        neo4j.wipe()
+        port = server.server_address[1]
+        load_csv_export(neo4j, lambda name: f"http://127.0.0.1:{port}/{name}")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -41,10 +41,14 @@ def load_csv_export(store: object, url_of: Callable[[str], str]) -> None:
     The schema is created first (``init_schema``), as ``graphsvc init-store`` does after an
     import-tool load.
     """
-    from graphsvc.store.neo4j import Neo4jStore
+    from graphsvc.store.neo4j import Neo4jStore, _token
 
     if not isinstance(store, Neo4jStore):
         raise TypeError("load_csv_export needs a Neo4jStore")
     store.init_schema()
     for name, statement in LOADED.items():
         store.runner.run_autocommit(load(statement), {"url": url_of(name)})
+    # meta.csv carries the embedded store's generation (1, 2, …): on this server it may name
+    # the content loaded before, and a GDS graph projected from that content (graphs are
+    # named by generation, neo4j_native.py) would answer for it
+    store.set_meta("generation", _token())
