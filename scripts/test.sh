@@ -16,9 +16,10 @@ if [ -z "${GRAPHSVC_NEO4J_URI:-}" ]; then
     mkdir -p "$GRAPHSVC_NEO4J_SERVER_DIR"
     trap 'bash scripts/neo4j.sh stop || true' EXIT
     envfile="$(mktemp)"
-    # without OpenGDS: strongest paths take the engine, as documented (GRAPHSVC_NEO4J_GDS=1
-    # loads it; with it, the GDS route still costs edge-list ties wrongly: not in CI yet)
-    bash scripts/neo4j.sh start >"$envfile" 2>"$envfile.log" &
+    # with OpenGDS (from Maven Central, like Neo4j): strongest paths take the GDS route, which
+    # must answer as the embedded engine; test_neo4j_live_faults runs a private server without
+    # it, where the documented fallback answers
+    GRAPHSVC_NEO4J_GDS=1 bash scripts/neo4j.sh start >"$envfile" 2>"$envfile.log" &
     starter=$!
 fi
 
@@ -40,6 +41,6 @@ if [ -n "$starter" ]; then
     source "$envfile"
     rm -f "$envfile" "$envfile.log"
     # the tests may empty this server's database, and a missing server is a failure, not a skip
-    export GRAPHSVC_NEO4J_TEST_WIPE=1 GRAPHSVC_NEO4J_TEST_SERVER=1 GRAPHSVC_NEO4J_TEST_GDS=0
+    export GRAPHSVC_NEO4J_TEST_WIPE=1 GRAPHSVC_NEO4J_TEST_SERVER=1 GRAPHSVC_NEO4J_TEST_GDS=1
 fi
 echo "== pytest"; .venv/bin/python -m pytest "$@"

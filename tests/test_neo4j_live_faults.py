@@ -263,11 +263,15 @@ def test_an_ingest_killed_with_the_server_fails_fast_its_lease_ends_and_a_rerun_
         try:
             ingest(clean, [DBLP])
             assert snapshot(store) == snapshot(clean)
-            # without OpenGDS on this server, strongest paths take the documented fallback
+            # without OpenGDS on this server, strongest paths take the documented fallback:
+            # the service asks the engine, the store's own route its bounded projection
             assert not store.gds_available()
             pair = ("Jidong Zhai", "Xiaohui Duan")
-            assert GraphService(store).path(*pair, strongest=True) == \
-                GraphService(clean).path(*pair, strongest=True)
+            want = GraphService(clean).path(*pair, strongest=True)
+            assert GraphService(store).path(*pair, strongest=True) == want
+            native = store.strongest_path_native(*map(GraphService(store).resolve, pair))
+            assert native["method"] == "projection"
+            assert (round(native["cost"], 6), native["length"]) == (want["cost"], want["length"])
         finally:
             clean.close()
     finally:

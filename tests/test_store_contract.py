@@ -375,8 +375,8 @@ def test_native_paths_agree_with_the_engine(neo4j_store):
 @pytest.mark.neo4j
 def test_strongest_paths_use_gds_exactly_when_the_server_has_it(neo4j_store):
     """``GRAPHSVC_NEO4J_TEST_GDS`` says whether the test server has OpenGDS (``1``, as
-    ``GRAPHSVC_NEO4J_GDS=1 scripts/neo4j.sh start`` runs it) or not (``0``, as
-    ``scripts/test.sh`` runs it): the route taken must follow what is detected at run time."""
+    ``scripts/test.sh`` runs it with ``GRAPHSVC_NEO4J_GDS=1 scripts/neo4j.sh start``) or not
+    (``0``): the route taken must follow what is detected at run time."""
     from graphsvc.graph import paths
 
     store = neo4j_store
