@@ -108,7 +108,7 @@ start() {
     say "starting Neo4j (pid $!, log $STATE/server.log)"
     local waited=0 limit="${GRAPHSVC_NEO4J_START_TIMEOUT:-180}"
     # READY is printed after bolt.port is written, once the databases are up.
-    until grep -q '^READY' "$STATE/server.log" && bolt_accepts "$(cat "$STATE/home/bolt.port")"; do
+    until grep -qs '^READY' "$STATE/server.log" && bolt_accepts "$(cat "$STATE/home/bolt.port")"; do
         if ! pid_alive; then
             show_log
             rm -f "$STATE/pid"
