@@ -24,6 +24,7 @@ from typing import Any, overload
 
 from graphsvc.config import DEFAULT_MAX_TEAM_SIZE
 from graphsvc.errors import GraphsvcError, ParseError, StoreUnavailable
+from graphsvc.identity.late_joins import late_joins
 from graphsvc.identity.overrides import author_aliases, merged_keys
 from graphsvc.identity.papers import ID_PRIORITY, ids_conflict, same_authors, title_key
 from graphsvc.identity.resolver import AuthorResolver, Resolved, signature
@@ -785,6 +786,9 @@ def _run_locked(
             store.restore_indexes()  # type: ignore[attr-defined]
         if stored_cap is not None and int(stored_cap) != cap:
             store.rebuild_edges(cap)
+        # names kept apart for want of evidence that this run's papers gave evidence to join
+        # as they would have joined had the papers come the other way round
+        late_joins(store)
         status = "done"
     except StoreUnavailable:
         # the store cannot be reached: counting and recording the run would only wait for it

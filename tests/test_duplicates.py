@@ -58,7 +58,7 @@ def test_initials_fitting_too_many_names_are_not_listed():
 RECORDS = [
     rec("A", ["Pascal Vincent", "Yoshua Bengio"], "1", venue="ICML"),
     rec("B", ["P. Vincent", "Hugo Larochelle"], "2", venue="ICML"),
-    rec("C", ["Pascal Vincent", "Hugo Larochelle"], "3", venue="NIPS"),
+    rec("C", ["Pascal Vincent", "Aaron Courville"], "3", venue="NIPS"),
     rec("D", ["Jordi Giménez", "Ana Lopez"], "4", venue="PRB"),
     rec("E", ["Jordi Gimenes", "Ana Lopez"], "5", venue="PRB"),
     rec("F", [RawAuthor("Maria Garcia", ids={"orcid": "0000-0001-0000-0001"}), "Ana Lopez"],
@@ -76,18 +76,20 @@ def test_duplicates_are_ranked_with_their_evidence(store):
     got = GraphService(store).duplicates()
     pairs = {(p["a"]["name"], p["b"]["name"]): p for p in got["pairs"]}
     assert got["total"] == len(got["pairs"]) == 3
-    assert list(pairs) == [("Pascal Vincent", "P. Vincent"), ("Jordi Giménez", "Jordi Gimenes"),
+    assert list(pairs) == [("Jordi Giménez", "Jordi Gimenes"), ("Pascal Vincent", "P. Vincent"),
                            ("William Gropp", "William D. Gropp")]
     pv = pairs[("Pascal Vincent", "P. Vincent")]
-    assert (pv["name_relation"], pv["family"], pv["shared_coauthors"]) == ("initials", "same", 1)
-    assert [c["name"] for c in pv["coauthors"]] == ["Hugo Larochelle"]
+    # a shared co-author would have joined them (at the end of the run if not before:
+    # identity.late_joins); a shared venue is no evidence for a join
+    assert (pv["name_relation"], pv["family"], pv["shared_coauthors"]) == ("initials", "same", 0)
     assert pv["venues"] == ["ICML"] and pv["reasons"] == [
         "initials: vincent|p ~ vincent|pascal, no co-author in common"]
     gim = pairs[("Jordi Giménez", "Jordi Gimenes")]
     assert (gim["name_relation"], gim["family"], gim["shared_venues"]) == ("same", "typo", 1)
+    assert [c["name"] for c in gim["coauthors"]] == ["Ana Lopez"]
     gropp = pairs[("William Gropp", "William D. Gropp")]
     assert (gropp["name_relation"], gropp["shared_coauthors"]) == ("middle", 0)
-    assert pv["score"] > gim["score"] > gropp["score"] > 0
+    assert gim["score"] > pv["score"] >= gropp["score"] > 0
     # left out: two ORCIDs (Maria Garcia), co-authors of one paper (Na Li / N. Li)
 
 
@@ -96,7 +98,7 @@ def test_duplicates_pagination_focus_and_min_score(store):
     svc = GraphService(store)
     page = svc.duplicates(limit=1, offset=1)
     assert page["total"] == 3 and len(page["pairs"]) == 1
-    assert page["pairs"][0]["a"]["name"] == "Jordi Giménez"
+    assert page["pairs"][0]["a"]["name"] == "Pascal Vincent"
     mine = svc.duplicates(author="William Gropp")
     assert [p["b"]["name"] for p in mine["pairs"]] == ["William D. Gropp"]
     assert svc.duplicates(min_score=0.99)["total"] == 0

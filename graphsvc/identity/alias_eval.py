@@ -212,7 +212,7 @@ def _resolve(records: list[Record]) -> tuple[Any, list[int | None]]:
     for rec in records:
         ing.add(rec)
     ing.flush()
-    return store, [ing.resolved.get(id(a)) for rec in records for a in rec.authors]
+    return store, ing.final([id(a) for rec in records for a in rec.authors])
 
 
 def _pair_records(pairs: Sequence[tuple[str, str]], idx: list[int], shared: bool) -> list[Record]:

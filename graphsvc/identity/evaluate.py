@@ -123,6 +123,15 @@ class _CapturingIngestor(Ingestor):
         self.resolved[id(raw)] = res.author_id
         super()._accept(*args, **kwargs)
 
+    def final(self, mentions: list[int]) -> list[int | None]:
+        """The author of every mention (by ``id``) once the run's late joins are made, as
+        ``ingest`` ends a run (``identity.late_joins``)."""
+        from graphsvc.identity.late_joins import follow, late_joins
+
+        joined = late_joins(self.store)
+        got = [self.resolved.get(m) for m in mentions]
+        return [None if g is None else follow(joined, g) for g in got]
+
 
 def resolve_mentions(records: Sequence[Record], store: Any | None = None) -> list[int | None]:
     """The author every mention of ``records`` resolves to (in record and mention order), by
@@ -137,7 +146,7 @@ def resolve_mentions(records: Sequence[Record], store: Any | None = None) -> lis
         for rec in records:
             ing.add(rec)
         ing.flush()
-        return [ing.resolved.get(id(a)) for rec in records for a in rec.authors]
+        return ing.final([id(a) for rec in records for a in rec.authors])
     finally:
         if own:
             store.close()

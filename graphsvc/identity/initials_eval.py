@@ -18,7 +18,7 @@ share of such pairs put on one author that are one person, *recall* the share of
 one person that are put on one author (an initials mention of a person with no other paper
 sharing a co-author cannot be joined without guessing, so recall has a ceiling: ``reachable``
 counts the true pairs whose papers are linked by a chain of papers of that person each sharing
-a co-author with the next). The paths (Paperscape
+a co-author, or a full-name spelling, with the next). The paths (Paperscape
 initials against arXiv metadata full names of the same arXiv id) were looked at: the shared
 Paperscape years (1991-1994) and the arXiv slice (0704.xxxx, 2007) have no paper in common.
 """
@@ -113,7 +113,10 @@ def score(
     knows it by), also the precision counting a join right when the names agree."""
     mentions = [(r, a) for r in records for a in r.authors]
     got = resolve_mentions(records)
-    init = [parse_name(a.name).initials_only for _r, a in mentions]
+    parsed = [parse_name(a.name) for _r, a in mentions]
+    init = [p.initials_only for p in parsed]
+    # full names of one spelling join without evidence (rule 2): they link evidence chains
+    spell = [None if p.initials_only else p.spell for p in parsed]
     by_author: dict[int, list[int]] = defaultdict(list)
     by_person: dict[Hashable, list[int]] = defaultdict(list)
     for i, g in enumerate(got):
@@ -137,7 +140,7 @@ def score(
     true_pairs = found = reachable = 0
     people_of = _coauthor_people(mentions, truth)
     for members in by_person.values():
-        group = _evidence_groups(members, people_of)
+        group = _evidence_groups(members, people_of, spell)
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 i, j = members[x], members[y]
@@ -161,9 +164,12 @@ def score(
     }
 
 
-def _evidence_groups(members: list[int], people_of: list[set[Hashable]]) -> dict[int, int]:
-    """The mentions of one person in groups linked by a shared co-author (a chain of papers
-    each sharing a co-author with the next): the joins evidence can reach."""
+def _evidence_groups(
+    members: list[int], people_of: list[set[Hashable]], spell: Sequence[str | None]
+) -> dict[int, int]:
+    """The mentions of one person in groups linked by a shared co-author or one full-name
+    spelling (a chain of papers each sharing a co-author or the spelling with the next): the
+    joins evidence can reach."""
     parent = {m: m for m in members}
 
     def find(x: int) -> int:
@@ -174,7 +180,7 @@ def _evidence_groups(members: list[int], people_of: list[set[Hashable]]) -> dict
 
     seen: dict[Hashable, int] = {}
     for m in members:
-        for p in people_of[m]:
+        for p in (*people_of[m], *((("spell", spell[m]),) if spell[m] else ())):
             if p in seen:
                 parent[find(m)] = find(seen[p])
             else:
