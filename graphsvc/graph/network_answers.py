@@ -66,6 +66,30 @@ def subgraph(
     return out
 
 
+def _native(
+    svc: Any,
+    name: str,
+    aid: int,
+    year_from: int | None,
+    year_to: int | None,
+    max_team_size: int | None,
+    **kwargs: Any,
+) -> dict[str, Any] | None:
+    """The answer of the store's own query ``name`` (``ego_native``, ``collaborators_native``)
+    about author ``aid``, or ``None`` when the store has none or cannot apply the team-size cap
+    (the year window is checked first)."""
+    native = getattr(svc.store, name, None)
+    if native is None or not svc._native_ok(max_team_size):
+        return None
+    _window(year_from, year_to)
+    return dict(native(aid, year_from=year_from, year_to=year_to, **kwargs))
+
+
+def _node_array(g: CoauthorGraph, sub: dict[str, Any]) -> np.ndarray:
+    """The node indices in ``g`` of the authors of an ego network or cohort answer, sorted."""
+    return np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
+
+
 def ego(
     svc: Any,
     author: str | int,
@@ -88,19 +112,12 @@ def ego(
     if max_nodes is not None and max_nodes < 1:
         raise InvalidQuery("max_nodes must be at least 1")
     aid = svc.resolve(author)
-    native = getattr(svc.store, "ego_native", None)
-    if native is not None and svc._native_ok(max_team_size):
-        _window(year_from, year_to)
-        return dict(
-            native(
-                aid,
-                radius=radius,
-                min_papers=min_papers,
-                max_nodes=max_nodes,
-                year_from=year_from,
-                year_to=year_to,
-            )
-        )
+    res = _native(
+        svc, "ego_native", aid, year_from, year_to, max_team_size,
+        radius=radius, min_papers=min_papers, max_nodes=max_nodes,
+    )
+    if res is not None:
+        return res
     g = svc.graph(year_from, year_to, max_team_size)
     u = svc._node(g, aid)
     nodes, truncated = ego(g, u, radius=radius, min_papers=min_papers, max_nodes=max_nodes)
@@ -177,13 +194,13 @@ def communities(
             svc, author, radius=radius, max_nodes=None, year_from=year_from, year_to=year_to,
             max_team_size=max_team_size,
         )
-        nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
+        nodes = _node_array(g, sub)
         scope = f"ego of {sub['center']['name']} (radius {radius})"
     elif cohort:
         sub = _cohort(
             svc, cohort, year_from=year_from, year_to=year_to, max_team_size=max_team_size
         )
-        nodes = np.array(sorted(g.node(n["id"]) for n in sub["nodes"]), dtype=np.int64)
+        nodes = _node_array(g, sub)
         scope = f"cohort of {len(nodes)} authors"
     if nodes is None:  # the whole graph: in a window, its authors only
         g = g.window_only()
@@ -226,20 +243,12 @@ def collaborators(
 
     limit = _check_limit(limit)
     aid = svc.resolve(author)
-    native = getattr(svc.store, "collaborators_native", None)
-    if native is not None and svc._native_ok(max_team_size):
-        _window(year_from, year_to)
-        return dict(
-            native(
-                aid,
-                year_from=year_from,
-                year_to=year_to,
-                min_papers=min_papers,
-                limit=limit,
-                offset=offset,
-                with_papers=with_papers,
-            )
-        )
+    res = _native(
+        svc, "collaborators_native", aid, year_from, year_to, max_team_size,
+        min_papers=min_papers, limit=limit, offset=offset, with_papers=with_papers,
+    )
+    if res is not None:
+        return res
     g = svc.graph(year_from, year_to, max_team_size)
     u = svc._node(g, aid)
     nbrs = g.neighbours(u)
