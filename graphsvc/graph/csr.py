@@ -355,6 +355,18 @@ class CoauthorGraph:
         """Paper indices of ``u`` in the window (counted or not), ascending."""
         return self.author_papers[self.author_paper_ptr[u] : self.author_paper_ptr[u + 1]]
 
+    def author_paper_rows(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The papers in the window of every node ``idx``, flattened: ``(owner, paper)`` with
+        ``owner`` the position in ``idx`` (ascending) and ``paper`` the paper index (int64)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        ptr = np.asarray(self.author_paper_ptr, dtype=np.int64)
+        starts = ptr[idx]
+        lens = ptr[idx + 1] - starts
+        ends = np.cumsum(lens)
+        pos = np.repeat(starts - ends + lens, lens) + np.arange(int(lens.sum()), dtype=np.int64)
+        owner = np.repeat(np.arange(idx.size, dtype=np.int64), lens)
+        return owner, np.asarray(self.author_papers, dtype=np.int64)[pos]
+
     def paper_count(self, u: int) -> int:
         """Number of papers of ``u`` in the window (counted or not)."""
         return int(self.author_paper_ptr[u + 1] - self.author_paper_ptr[u])

@@ -12,7 +12,19 @@ from graphsvc.graph.edges import paper_pairs
 if TYPE_CHECKING:
     from graphsvc.graph.csr import CoauthorGraph
 
-__all__ = ["EdgeYears", "enrich_subgraph", "node_year_lists", "node_years", "spells"]
+__all__ = [
+    "EdgeYears",
+    "YearCounts",
+    "enrich_subgraph",
+    "node_year_counts",
+    "node_year_lists",
+    "node_years",
+    "per_owner_year_counts",
+    "spells",
+]
+
+#: ``[[year, count], ...]``, years ascending
+YearCounts = list[list[int]]
 
 
 def spells(years: Sequence[int]) -> list[tuple[int, int]]:
@@ -70,13 +82,35 @@ def node_years(g: CoauthorGraph, nodes: np.ndarray | None = None) -> tuple[np.nd
 
 def node_year_lists(g: CoauthorGraph, nodes: np.ndarray) -> list[list[int]]:
     """The distinct known years of each node's papers in the window, ascending."""
-    ptr = np.asarray(g.author_paper_ptr)
-    year = np.asarray(g.memberships.paper_year, dtype=np.int64)
-    out = []
-    for u in np.asarray(nodes, dtype=np.int64).tolist():
-        ys = year[g.author_papers[ptr[u] : ptr[u + 1]]]
-        out.append(np.unique(ys[ys > 0]).tolist())
-    return out
+    return [[y for y, _ in counts] for counts in node_year_counts(g, nodes)]
+
+
+def node_year_counts(g: CoauthorGraph, idx: np.ndarray) -> list[YearCounts]:
+    """The years of the papers of every node ``idx`` of ``g`` (every paper of the graph's
+    window, counted or not: what a node's size shows).
+
+    Examples
+    --------
+    >>> from graphsvc.graph.csr import CoauthorGraph, Memberships
+    >>> g = CoauthorGraph.build(Memberships.from_papers([1, 2], [[1, 2], [1], [2]],
+    ...                                                 years=[2001, 2001, 0]))
+    >>> node_year_counts(g, np.array([0, 1]))
+    [[[2001, 2]], [[2001, 1]]]
+    """
+    owner, paper = g.author_paper_rows(idx)
+    return per_owner_year_counts(
+        owner, np.asarray(g.memberships.paper_year, dtype=np.int64)[paper], len(idx)
+    )
+
+
+def per_owner_year_counts(owner: np.ndarray, year: np.ndarray, n: int) -> list[YearCounts]:
+    """``year_counts`` of the years of each owner ``0..n-1``: one sort of packed (owner,
+    year) keys instead of one count per owner."""
+    known = year > 0
+    key, counts = np.unique((owner[known] << 32) | year[known], return_counts=True)
+    rows = np.column_stack((key & 0xFFFFFFFF, counts)).tolist()
+    cut = np.searchsorted(key >> 32, np.arange(n + 1)).tolist()
+    return [rows[cut[i] : cut[i + 1]] for i in range(n)]
 
 
 class EdgeYears:

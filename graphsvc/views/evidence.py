@@ -68,14 +68,7 @@ def all_joint_papers(
     buckets: list[list[int]] = [[] for _ in pairs]
     if not want or not idx.size:
         return buckets
-    ptr = np.asarray(g.author_paper_ptr, dtype=np.int64)
-    starts = ptr[idx]
-    lens = ptr[idx + 1] - starts
-    total = int(lens.sum())
-    ends = np.cumsum(lens)
-    pos = np.repeat(starts - ends + lens, lens) + np.arange(total, dtype=np.int64)
-    owner = np.repeat(np.arange(idx.size, dtype=np.int64), lens)
-    paper = np.asarray(g.author_papers, dtype=np.int64)[pos]
+    owner, paper = g.author_paper_rows(idx)
     keep = np.asarray(g.paper_counted)[paper]
     owner, paper = owner[keep], paper[keep]
     order = np.lexsort((owner, paper))

@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from graphsvc.graph.export_years import YearCounts, node_year_counts, per_owner_year_counts
+
 if TYPE_CHECKING:
     from graphsvc.graph.csr import CoauthorGraph
 
 __all__ = ["edge_year_counts", "node_year_counts", "year_counts", "year_span"]
-
-#: ``[[year, count], ...]``, years ascending
-YearCounts = list[list[int]]
-
 
 def year_counts(years: Sequence[int] | np.ndarray) -> YearCounts:
     """How many of ``years`` fall in each year, ascending; unknown years (``<= 0``) left out.
@@ -53,43 +51,9 @@ def edge_year_counts(g: CoauthorGraph, joint: Sequence[Sequence[int]]) -> list[Y
     lens = np.fromiter((len(b) for b in joint), dtype=np.int64, count=len(joint))
     flat = np.fromiter((p for b in joint for p in b), dtype=np.int64, count=int(lens.sum()))
     owner = np.repeat(np.arange(len(joint), dtype=np.int64), lens)
-    return _per_owner(owner, np.asarray(g.memberships.paper_year, dtype=np.int64)[flat],
-                      len(joint))
-
-
-def node_year_counts(g: CoauthorGraph, idx: np.ndarray) -> list[YearCounts]:
-    """The years of the papers of every node ``idx`` of ``g`` (every paper of the graph's
-    window, counted or not: what a node's size shows).
-
-    Examples
-    --------
-    >>> from graphsvc.graph.csr import CoauthorGraph, Memberships
-    >>> g = CoauthorGraph.build(Memberships.from_papers([1, 2], [[1, 2], [1], [2]],
-    ...                                                 years=[2001, 2001, 0]))
-    >>> node_year_counts(g, np.array([0, 1]))
-    [[[2001, 2]], [[2001, 1]]]
-    """
-    idx = np.asarray(idx, dtype=np.int64)
-    ptr = np.asarray(g.author_paper_ptr, dtype=np.int64)
-    starts = ptr[idx]
-    lens = ptr[idx + 1] - starts
-    total = int(lens.sum())
-    ends = np.cumsum(lens)
-    pos = np.repeat(starts - ends + lens, lens) + np.arange(total, dtype=np.int64)
-    owner = np.repeat(np.arange(idx.size, dtype=np.int64), lens)
-    paper = np.asarray(g.author_papers, dtype=np.int64)[pos]
-    return _per_owner(owner, np.asarray(g.memberships.paper_year, dtype=np.int64)[paper],
-                      int(idx.size))
-
-
-def _per_owner(owner: np.ndarray, year: np.ndarray, n: int) -> list[YearCounts]:
-    """``year_counts`` of the years of each owner ``0..n-1``: one sort of packed (owner,
-    year) keys instead of one count per owner."""
-    known = year > 0
-    key, counts = np.unique((owner[known] << 32) | year[known], return_counts=True)
-    rows = np.column_stack((key & 0xFFFFFFFF, counts)).tolist()
-    cut = np.searchsorted(key >> 32, np.arange(n + 1)).tolist()
-    return [rows[cut[i] : cut[i + 1]] for i in range(n)]
+    return per_owner_year_counts(
+        owner, np.asarray(g.memberships.paper_year, dtype=np.int64)[flat], len(joint)
+    )
 
 
 def year_span(counts: Sequence[YearCounts]) -> tuple[int, int] | None:
