@@ -10,9 +10,8 @@
 # Only the export lines go to stdout; progress and errors go to stderr. Settings (environment):
 #   GRAPHSVC_NEO4J_SERVER_DIR    state folder (default .neo4j-server/ in the repo): store, log, pid
 #   GRAPHSVC_NEO4J_HEAP          JVM heap (default 1g)      GRAPHSVC_NEO4J_PAGECACHE  (default 128m)
-#   GRAPHSVC_NEO4J_HEAP_INITIAL  initial heap (default 256m); for big loads set it to the heap,
-#                                as Neo4j advises: a small young generation copies the state of
-#                                large write transactions over and over
+#   GRAPHSVC_NEO4J_HEAP_INITIAL  initial heap (default 256m, small for the many test servers);
+#                                Neo4j advises the heap itself for servers that load much
 #   GRAPHSVC_NEO4J_GDS=1         load OpenGDS from Maven Central as a plugin (gds.* procedures)
 #   GRAPHSVC_NEO4J_SERVER_PASSWORD  turn auth on with user neo4j and this password
 #   GRAPHSVC_NEO4J_START_TIMEOUT seconds to wait for Bolt (default 180)
