@@ -69,9 +69,10 @@ def late_joins(store: Any) -> dict[int, int]:
     locked = _override_authors(store)
     joined: dict[int, int] = {}
     # one pass: a join by spelling never makes another (the joined author keeps its spellings)
-    for target, source, shared in _same_spelling(store, locked):
-        store.identity_write(partial(_join, target=target, source=source, shared=shared))
-        joined[source] = target
+    chosen = _same_spelling(store, locked)
+    if chosen:
+        store.identity_write(partial(_join_all, chosen=chosen))
+    joined.update((source, target) for target, source, _s in chosen)
     for _round in range(MAX_ROUNDS):
         pairs = sorted({(a, b) for a, b, reason, _s in store.stored_duplicates()
                         if reason.endswith(NO_EVIDENCE)})
@@ -79,9 +80,9 @@ def late_joins(store: Any) -> dict[int, int]:
         chosen = _choose(store, pairs) if pairs else []
         if not chosen:
             break
-        for target, source, shared in chosen:
-            store.identity_write(partial(_join, target=target, source=source, shared=shared))
-            joined[source] = target
+        # one transaction per round: a kill leaves the round undone, and the next run redoes it
+        store.identity_write(partial(_join_all, chosen=chosen))
+        joined.update((source, target) for target, source, _s in chosen)
     return joined
 
 
@@ -143,25 +144,31 @@ def _choose(
 ) -> list[tuple[int, int, list[int]]]:
     """The pairs to join this round: with evidence, names that fit, no conflicting id, and for
     each author only its best partner (none on a tie); no author in two joins of one round."""
-    authors = sorted({x for p in pairs for x in p})
-    near = store.coauthor_sets(authors)
-    ids = store.external_id_sets(authors)
-    keys = {a: store.author_name_keys(a) for a in authors}
-    summary = store.author_summaries(authors)
+    near = store.coauthor_sets(sorted({x for p in pairs for x in p}))
     listed: dict[int, set[int]] = {}
     for a, b in pairs:
         listed.setdefault(a, set()).add(b)
         listed.setdefault(b, set()).add(a)
-    best: dict[int, list[tuple[int, int, list[int]]]] = {}
+    evidence: list[tuple[int, int, list[int]]] = []
     for a, b in pairs:
-        if a not in summary or b not in summary or b in near[a]:
-            continue  # gone, or co-authors of one paper: two people
+        if b in near[a] or not near[a] or not near[b]:
+            continue  # co-authors of one paper (two people), or nothing to go on
         # a co-author in common, or two co-authors that are themselves a listed pair ("L.
         # Reining" beside "F. Bruneval", "Lucia Reining" beside "Fabien Bruneval"): names of
         # one paper support each other, as they do when their papers come in
         shared = sorted(((near[a] & near[b]) | {
             c for c in near[a] if listed.get(c, set()) & near[b]}) - {a, b})
-        if not shared or _conflict(ids[a], ids[b]) or not _names_fit(keys[a], keys[b]):
+        if shared:
+            evidence.append((a, b, shared))
+    authors = sorted({x for a, b, _s in evidence for x in (a, b)})
+    ids = store.external_id_sets(authors)
+    keys = {a: store.author_name_keys(a) for a in authors}
+    summary = store.author_summaries(authors)
+    best: dict[int, list[tuple[int, int, list[int]]]] = {}
+    for a, b, shared in evidence:
+        if a not in summary or b not in summary:
+            continue  # gone
+        if _conflict(ids[a], ids[b]) or not _names_fit(keys[a], keys[b]):
             continue
         for x, y in ((a, b), (b, a)):
             best.setdefault(x, []).append((len(shared), y, shared))
@@ -208,6 +215,11 @@ def _names_fit(a: list[tuple[str, bool]], b: list[tuple[str, bool]]) -> bool:
     if {(f, n) for f, _g, n in pa} != {(f, n) for f, _g, n in pb}:
         return False
     return fits([g for _f, g, _n in pa], [g for _f, g, _n in pb])
+
+
+def _join_all(tx: IdentityTx, chosen: list[tuple[int, int, list[int]]]) -> None:
+    for target, source, shared in chosen:
+        _join(tx, target, source, shared)
 
 
 def _join(tx: IdentityTx, target: int, source: int, shared: list[int]) -> None:
