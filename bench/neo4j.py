@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         t_emb, c_emb = ingest_run(emb_small, recs)
         t_neo, c_neo = ingest_run(neo, recs, pid)
         ratios.append(t_neo / t_emb)
-        cpu = (f"; CPU {c_emb:.0f}s vs {c_neo:.0f}s (Python + server)" if pid is not None
+        cpu = (f"; CPU {c_emb:.1f}s vs {c_neo:.1f}s (Python + server)" if pid is not None
                else "")
         rows.append((f"{label} (records/s)", f"{len(recs) / t_emb:,.0f}",
                      f"{len(recs) / t_neo:,.0f}", f"Neo4j {t_neo / t_emb:.1f}x slower{cpu}"))
