@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -17,7 +18,10 @@ import pytest
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.graph.service import GraphService
 from graphsvc.store.sqlite import SQLiteStore
-from tests.helpers import to_nx, weighted_memberships
+from tests.helpers import require_neo4j, to_nx, weighted_memberships
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 DATA = Path(__file__).parent / "data"
 
@@ -85,3 +89,31 @@ def svc(store_dir: Path) -> Iterator[GraphService]:
     store = SQLiteStore(store_dir / "graphsvc.sqlite3")
     yield GraphService(store)
     store.close()
+
+
+@pytest.fixture(scope="module")
+def client(store_dir: Path) -> Iterator[TestClient]:
+    """The HTTP API (no key) on the module's store, in process."""
+    from fastapi.testclient import TestClient
+
+    from graphsvc.api.app import create_app
+    from graphsvc.config import Settings
+
+    with TestClient(create_app(Settings(data_dir=store_dir))) as c:
+        yield c
+
+
+# ----------------------------------------------------------------------------- a live Neo4j
+@pytest.fixture(scope="module")
+def neo4j() -> Iterator[Any]:
+    """The test server's Neo4j store (see ``require_neo4j``), emptied and closed afterwards."""
+    require_neo4j()
+    from graphsvc.config import Settings
+    from graphsvc.store.neo4j import Neo4jStore
+
+    store = Neo4jStore.from_settings(Settings.from_env(store="neo4j"))
+    try:
+        yield store
+    finally:
+        store.wipe()
+        store.close()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -10,6 +13,18 @@ import pytest
 
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.model import RawAuthor, Record
+from graphsvc.store.sqlite import SQLiteStore
+
+
+@contextmanager
+def sqlite_store(data_dir: Path) -> Iterator[SQLiteStore]:
+    """The embedded store of ``data_dir`` (made when new), closed when the block ends: what a
+    module's ``build_store(data_dir)`` fills for the ``store_dir`` fixture."""
+    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def to_nx_newman(G: CoauthorGraph) -> nx.Graph:

@@ -25,6 +25,7 @@ from graphsvc.config import Settings
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest
 from graphsvc.store.sqlite import SQLiteStore
+from tests.helpers import sqlite_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -35,11 +36,8 @@ PROBLEM = "application/problem+json"
 
 
 def build_store(data_dir: Path) -> None:
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         ingest(store, [DBLP])
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
-from graphsvc.api.app import create_app
 from graphsvc.cli import main
-from graphsvc.config import Settings
 from graphsvc.graph.conflicts import Submission, conflicts
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest
-from graphsvc.store.sqlite import SQLiteStore
+from tests.helpers import sqlite_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -26,11 +23,8 @@ DEMO = Path(__file__).parents[1] / "graphsvc" / "data" / "dblp-ppopp-socc.xml.gz
 
 
 def build_store(data_dir: Path) -> None:
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         ingest(store, [DEMO])
-    finally:
-        store.close()
 
 
 def keys(row: dict) -> list[str]:
@@ -137,12 +131,6 @@ def test_cli_csv_json_and_bad_rows(store_dir: Path, tmp_path: Path,
     assert main([*base[:4], str(js), *base[5:], "--json"]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["count"] == 1 and "'S9' has no authors" in err
-
-
-@pytest.fixture(scope="module")
-def client(store_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=store_dir))) as c:
-        yield c
 
 
 def test_api_post_conflicts(client: TestClient, svc: GraphService) -> None:

@@ -12,14 +12,11 @@ Needs a server (``GRAPHSVC_NEO4J_URI``) and ``GRAPHSVC_NEO4J_TEST_WIPE=1``: it e
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from graphsvc.config import Settings
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest
 from graphsvc.store.sqlite import SQLiteStore
@@ -34,22 +31,6 @@ DATASETS = {
     "bibtex": sorted((ROOT / "tests" / "data" / "bibtex").glob("*.bib")),
 }
 WINDOW = {"dblp": (2012, 2018), "ca-grqc": (None, None), "bibtex": (2000, 2015)}
-
-
-@pytest.fixture(scope="module")
-def neo4j() -> Iterator[Any]:
-    if not os.environ.get("GRAPHSVC_NEO4J_URI"):
-        pytest.skip("GRAPHSVC_NEO4J_URI not set: no Neo4j server configured")
-    if os.environ.get("GRAPHSVC_NEO4J_TEST_WIPE") != "1":
-        pytest.skip("GRAPHSVC_NEO4J_TEST_WIPE=1 not set: this test empties the Neo4j database")
-    from graphsvc.store.neo4j import Neo4jStore
-
-    store = Neo4jStore.from_settings(Settings.from_env(store="neo4j"))
-    try:
-        yield store
-    finally:
-        store.wipe()
-        store.close()
 
 
 def same(neo: GraphService, emb: GraphService, probes: list[int], when: str,

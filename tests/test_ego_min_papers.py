@@ -4,20 +4,16 @@ API and the views, checked against networkx on the papers themselves."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
-from graphsvc.api.app import create_app
 from graphsvc.cli import main
-from graphsvc.config import Settings
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest_records
-from graphsvc.store.sqlite import SQLiteStore
-from tests.helpers import nx_from_papers, synthetic_papers, synthetic_records
+from tests.helpers import nx_from_papers, sqlite_store, synthetic_papers, synthetic_records
 
 PAPERS = synthetic_papers()
 ORACLE = nx_from_papers(PAPERS)
@@ -25,17 +21,8 @@ CASES = [(radius, w) for radius in (1, 2, 3) for w in (1, 2, 3)]
 
 
 def build_store(data_dir: Path) -> None:
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         ingest_records(store, synthetic_records(PAPERS), label="synthetic")
-    finally:
-        store.close()
-
-
-@pytest.fixture(scope="module")
-def client(store_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=store_dir))) as c:
-        yield c
 
 
 def expected(center: str, radius: int, w: int) -> tuple[set[str], dict[frozenset[str], int]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from graphsvc.config import Settings
 from graphsvc.graph.export_select import Selection, write_export
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest
@@ -29,22 +27,6 @@ from tests.cross_store import answers, differences, probe_authors
 pytestmark = pytest.mark.neo4j
 
 DBLP = Path(__file__).parents[1] / "graphsvc" / "data" / "dblp-ppopp-socc.xml.gz"
-
-
-@pytest.fixture(scope="module")
-def neo4j() -> Iterator[Any]:
-    if not os.environ.get("GRAPHSVC_NEO4J_URI"):
-        pytest.skip("GRAPHSVC_NEO4J_URI not set: no Neo4j server configured")
-    if os.environ.get("GRAPHSVC_NEO4J_TEST_WIPE") != "1":
-        pytest.skip("GRAPHSVC_NEO4J_TEST_WIPE=1 not set: this test empties the Neo4j database")
-    from graphsvc.store.neo4j import Neo4jStore
-
-    store = Neo4jStore.from_settings(Settings.from_env(store="neo4j"))
-    try:
-        yield store
-    finally:
-        store.wipe()
-        store.close()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

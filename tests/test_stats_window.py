@@ -4,37 +4,24 @@ components, clustering), checked against networkx on the papers of the window.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
-from graphsvc.api.app import create_app
 from graphsvc.cli import main
-from graphsvc.config import Settings
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest_records
-from graphsvc.store.sqlite import SQLiteStore
-from tests.helpers import nx_from_papers, synthetic_papers, synthetic_records
+from tests.helpers import nx_from_papers, sqlite_store, synthetic_papers, synthetic_records
 
 PAPERS = synthetic_papers(seed=11, papers=120)
 WINDOWS = [(None, None), (1993, 1996), (1995, None), (None, 1991), (1997, 1997), (2050, 2060)]
 
 
 def build_store(data_dir: Path) -> None:
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         ingest_records(store, synthetic_records(PAPERS), label="synthetic")
-    finally:
-        store.close()
-
-
-@pytest.fixture(scope="module")
-def client(store_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=store_dir))) as c:
-        yield c
 
 
 def expected(lo: int | None, hi: int | None) -> dict[str, object]:

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
-from graphsvc.api.app import create_app
 from graphsvc.cli import main
-from graphsvc.config import Settings
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest
-from graphsvc.store.sqlite import SQLiteStore
+from tests.helpers import sqlite_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -27,11 +24,8 @@ INGEST_CAP = 10  # below the sample's largest team (25): K = 0 and K = 20 reach 
 
 
 def build_store(data_dir: Path) -> None:
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         ingest(store, [DEMO], max_team_size=INGEST_CAP)
-    finally:
-        store.close()
 
 
 def small_papers_graph(svc: GraphService, k: int) -> nx.Graph:
@@ -127,12 +121,6 @@ def test_cli_max_team_size(store_dir: Path, oracle: dict[int, nx.Graph],
     code = main(["--data-dir", str(store_dir), "stats", "--max-team-size", "2", "--json"])
     assert code == 0
     assert json.loads(capsys.readouterr().out)["edges"] == H.number_of_edges()
-
-
-@pytest.fixture(scope="module")
-def client(store_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=store_dir))) as c:
-        yield c
 
 
 def test_api_max_team_size(client: TestClient, oracle: dict[int, nx.Graph]) -> None:

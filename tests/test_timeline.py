@@ -16,7 +16,7 @@ from graphsvc.config import Settings
 from graphsvc.graph.service import GraphService
 from graphsvc.graph.timeline import stats_by_year, timeline
 from graphsvc.ingest import ingest
-from graphsvc.store.sqlite import SQLiteStore
+from tests.helpers import sqlite_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -24,11 +24,8 @@ DBLP = Path(__file__).parent / "data" / "dblp-ppopp-socc-100.xml"
 
 
 def build_store(data_dir: Path) -> None:
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         ingest(store, [DBLP])
-    finally:
-        store.close()
 
 
 def papers(svc: GraphService) -> list[tuple[int, list[int]]]:

@@ -12,7 +12,6 @@ import json
 import random
 import re
 import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from graphsvc.api.app import create_app
 from graphsvc.cli import build_parser
 from graphsvc.cli.registry import COMMANDS
 from graphsvc.config import Settings
@@ -31,6 +29,7 @@ from graphsvc.model import RawAuthor, Record
 from graphsvc.store.sqlite import SQLiteStore
 from graphsvc.views import render
 from graphsvc.views.subgraph import build_view, joint_papers_by_edge, layout
+from tests.helpers import sqlite_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -43,8 +42,7 @@ EVIL_VENUE = '<b onmouseover="window.__pwned=3">Venue</b>'
 
 def build_store(data_dir: Path) -> None:
     """The sample store the view tests (and the browser tests) use."""
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         ingest(store, [DBLP])
         ingest_records(
             store,
@@ -61,14 +59,6 @@ def build_store(data_dir: Path) -> None:
             ],
             label="views-test",
         )
-    finally:
-        store.close()
-
-
-@pytest.fixture(scope="module")
-def client(store_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=store_dir))) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

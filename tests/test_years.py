@@ -11,28 +11,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from graphsvc.api.app import create_app
-from graphsvc.config import Settings
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.graph.service import GraphService
 from graphsvc.views.years import edge_year_counts, node_year_counts, year_counts, year_span
 from tests.test_views import build_store as build_store  # store_dir (conftest.py) uses it
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def client(store_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=store_dir))) as c:
-        yield c
 
 
 def page_data(client: TestClient, url: str) -> tuple[list[Any], list[Any], dict[str, Any]]:
