@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from graphsvc.errors import AuthorNotFound, InvalidQuery
+from graphsvc.errors import InvalidQuery
 from graphsvc.graph.csr import CoauthorGraph
 
 __all__ = ["SCORES", "rank_distance_two", "suggestions"]
@@ -76,10 +76,7 @@ def suggestions(
         raise InvalidQuery("limit must be between 1 and 1000 and offset >= 0")
     aid = svc.resolve(author)
     g = svc.graph(year_from, year_to, max_team_size)
-    try:
-        u = g.node(aid)
-    except KeyError:
-        raise AuthorNotFound(f"no author with id {aid}") from None
+    u = svc._node(g, aid)
     cand, total, shared = rank_distance_two(g, u, score=score, min_shared=min_shared)
     page = slice(offset, offset + limit)
     nbrs = set(g.neighbours(u).tolist())

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from graphsvc.errors import AuthorNotFound, InvalidQuery
+from graphsvc.errors import InvalidQuery
 from graphsvc.graph.analytics import component_labels, largest_component
 from graphsvc.graph.csr import CoauthorGraph
 from graphsvc.graph.paths import distance_profile
@@ -48,10 +48,7 @@ def timeline(
     ``profile``) the distance profile summary on the cumulative graph up to that year."""
     aid = svc.resolve(author)
     g = svc.graph(None, None, max_team_size)
-    try:
-        u = g.node(aid)
-    except KeyError:
-        raise AuthorNotFound(f"no author with id {aid}") from None
+    u = svc._node(g, aid)
     years_of = g.memberships.paper_year[g.author_paper_list(u)]
     papers = np.bincount(years_of[years_of > 0]) if years_of.size else np.zeros(0, int)
     met = first_met(g, u)
