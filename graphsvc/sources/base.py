@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import AnyStr, BinaryIO
 
+from graphsvc.model import RawAuthor, Record
+
 GZIP_MAGIC = b"\x1f\x8b"
 #: what reading damaged data raises: a truncated gzip stream (``EOFError``), a bad gzip header
 #: (``BadGzipFile``), a corrupt deflate stream (``zlib.error``, which is not an ``OSError``)
@@ -121,6 +123,19 @@ def decode_head(head: bytes) -> str:
 def source_name(path: Path) -> str:
     """The name used in ``source_ref``: the file name without directories."""
     return path.name
+
+
+def lone_node(dataset: str, node: str, name: str, source_ref: str, source: str) -> Record:
+    """The record of a graph file's node that no edge names (edge list with a names file,
+    GML): the author alone on a self-tie, so that the isolated node is kept as an author."""
+    return Record(
+        title=None,
+        authors=[RawAuthor(name=name, ids={"node": f"{dataset}:{node}"})],
+        source_ref=source_ref,
+        ids={"edge": f"{dataset}:{node}-{node}"},
+        source=source,
+        tie=1.0,
+    )
 
 
 def _bom_encoding(head: bytes) -> str | None:

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graphsvc.model import RawAuthor, Record, Skipped
-from graphsvc.sources.base import ReaderOptions, iter_lines, source_name
+from graphsvc.sources.base import ReaderOptions, iter_lines, lone_node, source_name
 from graphsvc.sources.edgeline import BadLine, EdgeLine, LabelCounts, is_header, parse_line
 
 FORMAT = "edgelist"
@@ -248,11 +248,5 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
     if names is not None:
         for node, person in names.items():
             if node not in seen:
-                yield Record(
-                    title=None,
-                    authors=[RawAuthor(name=person, ids={"node": f"{dataset}:{node}"})],
-                    source_ref=f"{source_name(opts.names_file or path)}#{node}",
-                    ids={"edge": f"{dataset}:{node}-{node}"},
-                    source=FORMAT,
-                    tie=1.0,
-                )
+                yield lone_node(dataset, node, person,
+                                f"{source_name(opts.names_file or path)}#{node}", FORMAT)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graphsvc.model import RawAuthor, Record, Skipped
-from graphsvc.sources.base import ReaderOptions, iter_lines, source_name
+from graphsvc.sources.base import ReaderOptions, iter_lines, lone_node, source_name
 
 FORMAT = "gml"
 _TOKEN = re.compile(r'"[^"]*"?|\[|\]|[^\s\[\]"]+')
@@ -194,13 +194,6 @@ def read(path: Path, options: ReaderOptions | None = None) -> Iterator[Record | 
             yield Skipped(f"{name}:{line}", "bad-edge", f"edge names unknown node {missing!r}")
     for nid, label in labels.items():
         if nid not in linked:
-            yield Record(
-                title=None,
-                authors=[RawAuthor(name=label, ids={"node": f"{dataset}:{nid}"})],
-                source_ref=f"{name}:{node_lines[nid]}",
-                ids={"edge": f"{dataset}:{nid}-{nid}"},
-                source=FORMAT,
-                tie=1.0,
-            )
+            yield lone_node(dataset, nid, label, f"{name}:{node_lines[nid]}", FORMAT)
     if failure is not None:
         yield failure
