@@ -19,7 +19,7 @@ from graphsvc.api.deps import ApiOptions, Offload
 from graphsvc.api.models import Collaborators, Ego, PathResult, SearchPage
 from graphsvc.config import Settings
 from graphsvc.ingest import ingest
-from graphsvc.store.sqlite import SQLiteStore
+from tests.helpers import sqlite_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -29,11 +29,8 @@ DBLP = Path(__file__).parent / "data" / "dblp-ppopp-socc-100.xml"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     d = tmp_path_factory.mktemp("fastjson")
-    store = SQLiteStore(d / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(d) as store:
         ingest(store, [DBLP])
-    finally:
-        store.close()
     with TestClient(create_app(Settings(data_dir=d))) as c:
         deadline = time.monotonic() + 30
         while c.app.state.graph_status != "ready" and time.monotonic() < deadline:  # type: ignore[attr-defined]

@@ -19,8 +19,7 @@ from fastapi.testclient import TestClient
 from graphsvc.api.app import create_app
 from graphsvc.config import Settings
 from graphsvc.ingest import ingest
-from graphsvc.store.sqlite import SQLiteStore
-from tests.helpers import require_neo4j
+from tests.helpers import require_neo4j, sqlite_store
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
@@ -107,11 +106,8 @@ def apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
     finally:
         neo.close()
     emb_dir = tmp_path_factory.mktemp("embedded-app")
-    emb = SQLiteStore(emb_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(emb_dir) as emb:
         ingest(emb, [DBLP])
-    finally:
-        emb.close()
     with (TestClient(create_app(Settings(data_dir=emb_dir, api_key=KEY))) as e,
           TestClient(create_app(neo_settings)) as n):
         yield e, n

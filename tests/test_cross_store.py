@@ -19,8 +19,8 @@ import pytest
 
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest
-from graphsvc.store.sqlite import SQLiteStore
 from tests.cross_store import answers, differences, probe_authors
+from tests.helpers import sqlite_store
 
 pytestmark = pytest.mark.neo4j
 
@@ -46,8 +46,7 @@ def test_both_stores_answer_alike(name: str, neo4j: Any, tmp_path: Path) -> None
     paths = DATASETS[name]
     neo4j.wipe()
     neo4j.init_schema()
-    embedded = SQLiteStore(tmp_path / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(tmp_path) as embedded:
         ingest(embedded, paths)
         ingest(neo4j, paths)
         emb, neo = GraphService(embedded), GraphService(neo4j)
@@ -74,5 +73,3 @@ def test_both_stores_answer_alike(name: str, neo4j: Any, tmp_path: Path) -> None
         ingest(embedded, paths)
         ingest(neo4j, paths)
         same(neo, emb, probes, "after a re-ingest")
-    finally:
-        embedded.close()

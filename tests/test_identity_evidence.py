@@ -15,6 +15,7 @@ from graphsvc.config import Settings
 from graphsvc.graph.service import GraphService
 from graphsvc.ingest import ingest_records
 from graphsvc.store.sqlite import SQLiteStore
+from tests.helpers import sqlite_store
 from tests.test_ingest import rec
 
 RECORDS = [
@@ -43,11 +44,8 @@ def titles(papers):
 
 
 def test_explain_names_the_coauthor_and_the_papers_of_each_side(data_dir):
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         got = GraphService(store).explain("Pascal Vincent")
-    finally:
-        store.close()
     variant = next(v for v in got["variants"] if v["name"] == "P. Vincent")
     why = next(w for w in variant["joined_by"] if "evidence" in w)
     assert why["rule"].startswith("initials")
@@ -60,11 +58,8 @@ def test_explain_names_the_coauthor_and_the_papers_of_each_side(data_dir):
 
 
 def test_duplicates_list_the_shared_coauthor_papers_of_each_author(data_dir):
-    store = SQLiteStore(data_dir / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(data_dir) as store:
         got = GraphService(store).duplicates(author="William Groppe")
-    finally:
-        store.close()
     [pair] = got["pairs"]
     [ev] = pair["evidence"]
     assert ev["coauthor"]["name"] == "Ewing Lusk"

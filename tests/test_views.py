@@ -473,8 +473,7 @@ def test_thousand_node_view(tmp_path: Path) -> None:
     """A 1,000-node ego view renders with every node; its time is printed (bench/views.py has
     the goals)."""
     _synthetic_store(tmp_path / "graphsvc.sqlite3")
-    store = SQLiteStore(tmp_path / "graphsvc.sqlite3")
-    try:
+    with sqlite_store(tmp_path) as store:
         svc = GraphService(store)
         focus = svc.rank("collaborators", top=1)["results"][0]["id"]
         svc.graph()
@@ -484,8 +483,6 @@ def test_thousand_node_view(tmp_path: Path) -> None:
         view = build_view(svc, ego["nodes"], ego["edges"], kind="ego", focus=[focus])
         html = render.network_html(view)
         seconds = time.perf_counter() - t0
-    finally:
-        store.close()
     assert len(ego["nodes"]) == 1000 and ego["truncated"]
     assert network_counts(html) == (1000, len(ego["edges"]))
     print(f"\n1,000-node ego view ({len(ego['edges'])} edges): {seconds * 1000:.0f} ms "
