@@ -3,7 +3,8 @@
 Layout::
 
     registry.py   @command(...) and the COMMANDS it fills
-    common.py     emit (text or --json), open_store / open_service, add_window, progress
+    common.py     answer / emit (text or --json), open_store / open_service, add_window,
+                  add_page, AUTHOR_HELP, progress
     entry.py      MODULES (the command modules, in --help order), build_parser, main
     ingest.py     ingest                      queries.py    search, collaborators, author, ego,
     analytics.py  stats, communities, rank                  path, distances, cohort
@@ -17,18 +18,17 @@ Adding a command:
 
 1. Write it in the module of its group, or in a new module ``graphsvc/cli/<group>.py``::
 
-       from graphsvc.cli.common import emit, open_service
+       from graphsvc.cli.common import AUTHOR_HELP, answer
        from graphsvc.cli.registry import command
 
        def _arguments(p: argparse.ArgumentParser) -> None:
-           p.add_argument("author", help="author id, external id or name")
+           p.add_argument("author", help=AUTHOR_HELP)
 
        @command("hello", help="one line of help", example='graphsvc hello "Ada Lovelace"',
                 arguments=_arguments)
        def cmd_hello(args: argparse.Namespace, settings: Settings) -> int:
-           with open_service(settings) as svc:
-               emit(args, svc.author_detail(args.author), lambda a: a["name"])
-           return 0
+           return answer(args, settings, lambda svc: svc.author_detail(args.author),
+                         lambda a: a["name"])
 
 2. A new module goes into ``MODULES`` in ``entry.py`` (a test fails if it is forgotten).
 
