@@ -13,6 +13,7 @@ import pytest
 
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph import paths as P
+from graphsvc.graph import smallsearch
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.graph.pathcount import dag_count
 from tests.helpers import to_nx, weighted_memberships
@@ -350,3 +351,24 @@ def test_distance_count_agrees_with_the_dag_count() -> None:
     for s, t in rng.integers(0, G.n, size=(300, 2)).tolist():
         assert P.distance_count(G, s, t) == dag_count(G, s, t, None, None, None)
         assert P.distance_count(G, s, t, max_length=2) == dag_count(G, s, t, None, None, 2)
+
+
+@pytest.mark.parametrize("max_work", [0, 40, 10**9])
+def test_python_opening_numpy_and_mixed_agree(
+    graph: tuple[CoauthorGraph, nx.Graph], monkeypatch: pytest.MonkeyPatch, max_work: int
+) -> None:
+    """Searches all in numpy (0), opened in Python then finished in numpy (40 slots) and all
+    in Python give the same distances and chains (graph.smallsearch)."""
+    g, H = graph
+    monkeypatch.setattr(smallsearch, "MAX_WORK", max_work)
+    for s, t in random_pairs(H, 80, seed=6):
+        d = nx_distance(H, s, t)
+        assert P.distance(g, s, t) == d, (s, t)
+        if d is None:
+            assert P.shortest_path(g, s, t) is None
+            continue
+        assert P.shortest_path(g, s, t) == greedy_rule_oracle(g, H, s, t), (s, t)
+        assert P.all_shortest_paths(g, s, t, limit=5)[2][0] == P.shortest_path(g, s, t)
+        if d > 0:
+            assert P.distance(g, s, t, max_length=d - 1) is None
+            assert P.shortest_path(g, s, t, max_length=d - 1) is None

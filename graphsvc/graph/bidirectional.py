@@ -13,9 +13,10 @@ import numpy as np
 
 from graphsvc.graph.csr import CoauthorGraph
 from graphsvc.graph.masks import check_masks, check_node, pass_mask
+from graphsvc.graph.smallsearch import Opening, open_search, small_chain, small_dag
 from graphsvc.graph.workspace import stamp_visit, workspace
 
-__all__ = ["Dag", "Meet", "bidirectional", "frontier_work", "shortest_dag"]
+__all__ = ["Dag", "Meet", "bidirectional", "frontier_work", "shortest_chain", "shortest_dag"]
 
 
 def frontier_work(G: CoauthorGraph, frontier: np.ndarray) -> int:
@@ -57,6 +58,9 @@ class Meet:
     ls: int
     lt: int
     middle: np.ndarray  # nodes at ls from s and lt from t (sorted)
+    #: the search met while still in plain Python (``graph.smallsearch``): its dicts hold
+    #: the distances instead of ``dist_s``/``dist_t``
+    small: Opening | None = None
 
 
 def bidirectional(
@@ -66,12 +70,15 @@ def bidirectional(
     node_mask: np.ndarray | None,
     slot_mask: np.ndarray | None,
     max_length: int | None,
+    first_only: bool = False,
 ) -> Meet | None:
     """Level-synchronous bidirectional BFS, always expanding the side with less work.
 
     When a full level expanded from one side first reaches nodes the other side has seen, every
     such node lies at exactly ``ls`` from ``s`` and ``lt`` from ``t`` with ``ls + lt = d``: a
-    shorter chain would have had a node seen from both sides one expansion earlier.
+    shorter chain would have had a node seen from both sides one expansion earlier. Unmasked
+    searches open in plain Python while their levels are small (``graph.smallsearch``); with
+    ``first_only`` (the distance alone is wanted) ``middle`` may hold just one meeting node.
     """
     ws = workspace(G)
     dist_s, dist_t = ws.hops
@@ -84,6 +91,20 @@ def bidirectional(
     ft = np.array([t], dtype=np.int64)
     ws_work, wt_work = frontier_work(G, fs), frontier_work(G, ft)
     ls = lt = 0
+    if node_mask is None and slot_mask is None:
+        op = open_search(G, s, t, max_length, first_only)
+        if op.d is not None:
+            if op.d < 0:
+                return None
+            return Meet(op.d, dist_s, dist_t, base, op.ls, op.lt,
+                        np.array(op.met, dtype=np.int64), op)
+        if not op.fs or not op.ft:
+            return None
+        for dist, seen in ((dist_s, op.dist_s), (dist_t, op.dist_t)):
+            dist[np.fromiter(seen.keys(), np.int64, len(seen))] = base + np.fromiter(
+                seen.values(), np.int64, len(seen))
+        fs, ft = np.array(op.fs, dtype=np.int64), np.array(op.ft, dtype=np.int64)
+        ls, lt, ws_work, wt_work = op.ls, op.lt, op.work_s, op.work_t
     while fs.size and ft.size:
         if max_length is not None and ls + lt >= max_length:
             return None
@@ -107,6 +128,10 @@ def bidirectional(
     return None
 
 
+#: layers of at most this many hops are scanned in Python by ``Dag.children``
+_SCAN = 32
+
+
 @dataclass
 class Dag:
     """Every shortest s–t chain at once: ``layers[j]`` (sorted) are the nodes at position j,
@@ -120,6 +145,10 @@ class Dag:
     def children(self, G: CoauthorGraph, j: int, u: int) -> list[int]:
         """DAG successors of ``u`` (in ``layers[j]``), strongest hop first (most joint
         papers), then lower author id (node index order is author id order)."""
+        if self.edges[j][0].size <= _SCAN:  # a short layer: sorting in Python costs less
+            src, slots, dst = self.edges[j]
+            hops = zip(src.tolist(), G.papers[slots].tolist(), dst.tolist(), strict=True)
+            return [y for _, y in sorted((-p, y) for x, p, y in hops if x == u)]
         ranked = self._ranked.get(j)
         if ranked is None:
             src, slots, dst = self.edges[j]
@@ -178,6 +207,14 @@ def _dag(
     expansion yields the hops between two layers as well, so counting and walking the chains
     needs no second pass over the graph.
     """
+    if meet.small is not None:
+        py_layers, py_hops = small_dag(G, meet.small)
+
+        def arr(x: list[int]) -> np.ndarray:
+            return np.array(x, dtype=np.int64)
+
+        return Dag([arr(x) for x in py_layers],
+                   [(arr(a), arr(b), arr(c)) for a, b, c in py_hops])
     d, ls, base = meet.d, meet.ls, meet.base
     empty = np.zeros(0, dtype=np.int64)
     layers: list[np.ndarray] = [empty] * (d + 1)
@@ -195,6 +232,31 @@ def _dag(
         edges[j] = (src[keep], slots[keep], nbr[keep])
         layers[j + 1] = np.unique(nbr[keep])
     return Dag(layers, edges)
+
+
+def shortest_chain(
+    G: CoauthorGraph,
+    s: int,
+    t: int,
+    node_mask: np.ndarray | None,
+    slot_mask: np.ndarray | None,
+    max_length: int | None,
+) -> list[int] | None:
+    """``paths.shortest_path``'s chain (strongest hop first, then lowest id, greedily from
+    ``s``), or None; a search that met in plain Python walks its hops without numpy."""
+    s, t = check_node(G, s, "source"), check_node(G, t, "target")
+    check_masks(G, node_mask, slot_mask)
+    nm = pass_mask(G, node_mask, s, t)
+    meet = bidirectional(G, s, t, nm, slot_mask, max_length)
+    if meet is None:
+        return None
+    if meet.small is not None:
+        return small_chain(G, s, small_dag(G, meet.small)[1])
+    dag = _dag(G, meet, nm, slot_mask)
+    path = [s]
+    for j in range(len(dag.layers) - 1):
+        path.append(dag.children(G, j, path[-1])[0])
+    return path
 
 
 def shortest_dag(

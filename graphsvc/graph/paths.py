@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphsvc.errors import InvalidQuery
-from graphsvc.graph.bidirectional import bidirectional, shortest_dag
+from graphsvc.graph.bidirectional import bidirectional, shortest_chain, shortest_dag
 from graphsvc.graph.csr import CoauthorGraph, visit
 from graphsvc.graph.masks import (
     check_masks,
@@ -73,7 +73,8 @@ def distance(
     """
     s, t = check_node(G, s, "source"), check_node(G, t, "target")
     check_masks(G, node_mask, slot_mask)
-    meet = bidirectional(G, s, t, pass_mask(G, node_mask, s, t), slot_mask, max_length)
+    meet = bidirectional(G, s, t, pass_mask(G, node_mask, s, t), slot_mask, max_length,
+                         first_only=True)
     return None if meet is None else meet.d
 
 
@@ -102,13 +103,7 @@ def shortest_path(
     >>> [int(G.author_ids[u]) for u in shortest_path(G, 0, 3)]  # 1-3 has 2 papers, 1-2 one
     [1, 3, 4]
     """
-    dag = shortest_dag(G, s, t, node_mask, slot_mask, max_length)
-    if dag is None:
-        return None
-    path = [int(s)]
-    for j in range(len(dag.layers) - 1):
-        path.append(dag.children(G, j, path[-1])[0])
-    return path
+    return shortest_chain(G, s, t, node_mask, slot_mask, max_length)
 
 
 def all_shortest_paths(
