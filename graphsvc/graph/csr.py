@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from graphsvc.errors import InvalidQuery
-from graphsvc.graph.edges import bits, edge_aggregates, paper_pairs, with_ties
+from graphsvc.graph.edges import edge_aggregates, paper_pairs, with_ties
 from graphsvc.graph.memberships import Memberships
 
 if TYPE_CHECKING:
@@ -49,6 +49,36 @@ def visit(dist: np.ndarray, nbr: np.ndarray, level: int) -> np.ndarray:
     new = cand[dist[cand] == stamp]
     dist[new] = level
     return new
+
+
+def _transpose(row_len: np.ndarray, cols: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """The transpose of a CSR pattern (rows of ``row_len`` entries, column ``cols``): per
+    column, its rows ascending, as ``(indptr int64, rows int32)``. scipy's CSR -> CSC is a
+    counting sort in C, O(entries + columns): no comparison sort of packed keys."""
+    import scipy.sparse
+
+    n_rows = int(row_len.size)
+    if cols.size == 0 or n_rows == 0 or n_cols == 0:
+        return np.zeros(n_cols + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    ptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(row_len, out=ptr[1:])
+    m = scipy.sparse.csr_array((np.ones(cols.size, dtype=np.int8), cols, ptr),
+                               shape=(n_rows, n_cols))
+    t = m.tocsc()
+    return t.indptr.astype(np.int64), t.indices.astype(np.int32)
+
+
+def _transpose_order(cnt_f: np.ndarray, ev: np.ndarray, ar: np.ndarray, n: int) -> np.ndarray:
+    """Forward entry positions ``ar`` (rows ``u`` of ``cnt_f`` entries, columns ``ev``) in
+    ``(v, position)`` order: the transpose's data, by the counting sort of :func:`_transpose`."""
+    import scipy.sparse
+
+    if ev.size == 0:
+        return ar
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(cnt_f, out=ptr[1:])
+    m = scipy.sparse.csr_array((ar, ev, ptr), shape=(n, n))
+    return np.asarray(m.tocsc().data, dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,10 +195,9 @@ class CoauthorGraph:
         # offset plus a running index, no per-edge gathers
         ar = np.arange(ne, dtype=np.int64)
         pos_f = ar + np.repeat(indptr[:-1] + cnt_r - start_f, cnt_f)
-        # reverse entries sorted by (v, forward position), which keeps u ascending within v
-        rkey = np.sort((ev.astype(np.int64) << 32) | ar) if ne < 2**32 else None
-        rev = rkey & 0xFFFFFFFF if rkey is not None else np.argsort(ev, kind="stable")
-        del rkey
+        # reverse entries sorted by (v, forward position), which keeps u ascending within v:
+        # the transpose of the forward entries, a counting sort (scipy's CSR -> CSC) in O(ne)
+        rev = _transpose_order(cnt_f, ev, ar, n)
         pos_r = ar + np.repeat(indptr[:-1] - start_r, cnt_r)
         del ar
         slots = 2 * ne
@@ -187,18 +216,15 @@ class CoauthorGraph:
             dst[pos_f] = src
             dst[pos_r] = other[rev]
 
-        # --- author -> papers in window (ascending paper index within each author)
-        paper_of = np.repeat(np.arange(p, dtype=np.int64), k)
-        keep = in_window[paper_of]
-        pb = bits(max(p, 1))
-        mkey = (members[keep].astype(np.int64) << pb) | paper_of[keep]
-        del paper_of, keep
-        mkey.sort()
-        author_papers = (mkey & ((1 << pb) - 1)).astype(np.int32)
-        a_cnt = np.bincount(mkey >> pb, minlength=n)
-        del mkey
-        author_paper_ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(a_cnt, out=author_paper_ptr[1:])
+        # --- author -> papers in window (ascending paper index within each author): the
+        # transpose of the paper -> members table, by the same counting sort
+        k_in = np.where(in_window, k, 0)
+        if bool(in_window.all()):
+            members_in = members
+        else:
+            members_in = members[np.repeat(in_window, k)]
+        author_paper_ptr, author_papers = _transpose(k_in, members_in, n)
+        del members_in, k_in
 
         return cls(
             n=n,

@@ -40,23 +40,14 @@ def collaborators(
     [(2, 2), (3, 1), (1, 1)]
     """
     a, b = int(G.indptr[u]), int(G.indptr[u + 1])
-    papers = G.papers[a:b]
-    # min_papers 1 keeps every co-author, ties without papers included
-    keep = np.flatnonzero(papers >= min_papers) if min_papers > 1 else np.arange(b - a)
-    nbr = G.indices[a:b][keep]
-    slots = a + keep
-    # lexsort: last key is primary; node index order is author id order
-    order = np.lexsort((nbr, -G.last_year[slots].astype(np.int64), -G.papers[slots]))
-    rows = [
-        (
-            int(nbr[i]),
-            int(G.papers[slots[i]]),
-            int(G.first_year[slots[i]]),
-            int(G.last_year[slots[i]]),
-            float(G.weight[slots[i]]),
-        )
-        for i in order.tolist()
-    ]
+    # plain lists and one Python sort: a row is short, and per-element numpy reads or a
+    # lexsort cost more than the rows themselves (node index order is author id order)
+    rows = list(zip(G.indices[a:b].tolist(), G.papers[a:b].tolist(),
+                    G.first_year[a:b].tolist(), G.last_year[a:b].tolist(),
+                    G.weight[a:b].tolist(), strict=True))
+    if min_papers > 1:  # min_papers 1 keeps every co-author, ties without papers included
+        rows = [r for r in rows if r[1] >= min_papers]
+    rows.sort(key=lambda r: (-r[1], -r[3], r[0]))
     if names is not None:
         # stable sort on the full key keeps the author-id order for equal names
         rows.sort(key=lambda r: (-r[1], -r[3], names[r[0]].casefold()))
