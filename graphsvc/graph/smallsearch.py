@@ -24,7 +24,7 @@ __all__ = ["MAX_WORK", "Hops", "Opening", "open_search", "small_chain", "small_d
 
 #: frontier work (adjacency slots) up to which a level is expanded in Python; beyond it one
 #: numpy level is cheaper than the Python loop (measured on ca-GrQc and the 3M synthetic graph)
-MAX_WORK = 1500
+MAX_WORK = 400
 
 
 @dataclass
