@@ -70,7 +70,7 @@ def test_health_and_ready(client: TestClient) -> None:
         time.sleep(0.02)
     r = resp.json()
     assert r["status"] == "ready" and r["store"] == "embedded" and r["graph"] == "ready"
-    assert (r["authors"], r["papers"], r["edges"]) == (382, 100, 900)
+    assert (r["authors"], r["papers"], r["edges"]) == (381, 100, 900)
     assert client.get("/").status_code == 200  # the HTML front page, or a JSON index without it
 
 
@@ -319,7 +319,7 @@ def test_export_whole_graph_and_subgraphs(client: TestClient, fmt: str) -> None:
         assert len(ego.read(ego.namelist()[0]).decode().splitlines()) == 16
         assert len(cohort.read(cohort.namelist()[0]).decode().splitlines()) == 3
         return
-    assert (whole.number_of_nodes(), whole.number_of_edges()) == (382, 900)
+    assert (whole.number_of_nodes(), whole.number_of_edges()) == (381, 900)
     want = client.get("/authors/8/ego").json()
     assert (ego.number_of_nodes(), ego.number_of_edges()) == (15, len(want["edges"]))
     assert cohort.number_of_nodes() == 2 and cohort.number_of_edges() == 1
@@ -546,7 +546,7 @@ def test_per_thread_store_opens_one_connection_per_thread(tmp_path: Path) -> Non
     assert pool.connections == 1
     pool.close()
     locked = LockedStore(SQLiteStore(tmp_path / "graphsvc.sqlite3"))
-    assert locked.counts()["authors"] == 382
+    assert locked.counts()["authors"] == 381
     locked.close()
 
 

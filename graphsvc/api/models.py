@@ -294,7 +294,7 @@ class Cohort(BaseModel):
 
 class Stats(BaseModel):
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
-        "authors": 382, "papers": 100, "counted_papers": 94, "excluded_papers": 0, "edges": 900,
+        "authors": 381, "papers": 100, "counted_papers": 94, "excluded_papers": 0, "edges": 900,
         "isolated_authors": 5, "components": 78,
         "largest_component": {"authors": 28, "edges": 136}, "avg_clustering": 0.864,
         "triangles": 1565, "transitivity": 0.889, "diameter": 4,
@@ -370,7 +370,7 @@ class Health(BaseModel):
 
 class Ready(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "status": "ready", "store": "embedded", "authors": 382, "papers": 100, "edges": 900,
+        "status": "ready", "store": "embedded", "authors": 381, "papers": 100, "edges": 900,
         "graph": "ready"}]})
 
     status: Literal["ready"]
