@@ -185,7 +185,7 @@ def test_ego(client: TestClient) -> None:
 def test_distances(client: TestClient) -> None:
     r = client.get("/authors/Weimin Zheng/distances").json()
     assert r["profile"][0]["distance"] == 1
-    assert r["reachable"] + r["unreachable"] == 381
+    assert r["reachable"] + r["unreachable"] == 380
 
 
 # -- paths ------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def test_stats(client: TestClient, svc: GraphService) -> None:
 
 def test_communities_and_rank_paginate(client: TestClient) -> None:
     page = client.get("/communities", params={"limit": 2}).json()
-    assert page["count"] == 78 and len(page["communities"]) == 2 and page["next_offset"] == 2
+    assert page["count"] == 77 and len(page["communities"]) == 2 and page["next_offset"] == 2
     nxt = client.get("/communities", params={"limit": 2, "offset": 2}).json()
     assert nxt["communities"][0]["community"] == 2
     ego = client.get("/communities", params={"author": "8", "radius": 1}).json()
@@ -313,7 +313,7 @@ def test_export_whole_graph_and_subgraphs(client: TestClient, fmt: str) -> None:
         names = whole.namelist()
         assert len(names) == 2
         rows = whole.read(names[0]).decode().splitlines()
-        assert len(rows) == 383  # header + every author
+        assert len(rows) == 382  # header + every author
         edges = whole.read(names[1]).decode().splitlines()
         assert len(edges) - (fmt == "csv") == 900
         assert len(ego.read(ego.namelist()[0]).decode().splitlines()) == 16
