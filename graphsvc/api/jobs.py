@@ -248,10 +248,12 @@ class JobManager:
         from graphsvc.ingest import ingest
         from graphsvc.store import open_store
 
+        state, error = job.state, job.error
         try:
             with _ingest_lock(self.settings.data_dir):
                 self._cancelled()
-                job.state, job.started = "running", _now()
+                state = job.state = "running"
+                job.started = _now()
                 self._persist(job)
                 store = open_store(self.settings)
                 try:
@@ -269,20 +271,21 @@ class JobManager:
             job.progress.files_done = len(files)
             self._refresh(job)
             job.progress.fraction = 1.0
-            job.state = "done"
+            state, error = "done", None
         except GraphsvcError as exc:
-            job.state = "failed"
-            job.error = {"type": exc.type, "title": "Ingest failed", "status": exc.http_status,
-                         "detail": str(exc)}
+            state, error = "failed", {"type": exc.type, "title": "Ingest failed",
+                                      "status": exc.http_status, "detail": str(exc)}
         except Exception as exc:  # a job must end with a state, whatever went wrong
             log.exception("ingest job %s failed", job.id)
-            job.state = "failed"
-            job.error = {"type": "internal-error", "title": "Ingest failed", "status": 500,
-                         "detail": f"{type(exc).__name__}: {exc}"}
+            state, error = "failed", {"type": "internal-error", "title": "Ingest failed",
+                                      "status": 500, "detail": f"{type(exc).__name__}: {exc}"}
         finally:
-            job.finished = _now()
-            self._persist(job)
+            # the upload is gone before anyone can see the job ended (a client that saw "done"
+            # and looked for its file found it still there)
             shutil.rmtree(self.uploads_dir / job.id, ignore_errors=True)
+            job.finished = _now()
+            job.state, job.error = state, error
+            self._persist(job)
             self._release(job.id)
 
     def _refresh(self, job: Job) -> None:
