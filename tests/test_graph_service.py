@@ -119,3 +119,30 @@ def test_ego_distances_are_bfs_distances(svc: GraphService) -> None:
                 bfs = distances_from(g, g.node(a), [g.node(i) for i in ids], slot_mask=mask)
                 assert [n["distance"] for n in out["nodes"]] == bfs.tolist()
                 assert max(bfs.tolist()) <= radius
+
+
+def test_a_graph_built_from_memberships_an_ingest_replaced_is_never_handed_out(tmp_path: Path):
+    """Two threads, one warming the graph (it read the memberships before an ingest) and one
+    answering after the ingest: whatever order they build in, the later query gets the new data.
+    Played here in the losing order: the new memberships are read first, then the old ones
+    build their graph."""
+    store = SQLiteStore(tmp_path / "graphsvc.sqlite3")
+    try:
+        ingest(store, [DBLP])
+        svc = GraphService(store)
+        before = svc._memberships()  # the warming thread's read
+        bib = tmp_path / "more.bib"
+        bib.write_text("@article{x, author = {Ada Lovelace and Torsten Hoefler}, title = {Notes},"
+                       " journal = {Annals}, year = {1843}}\n")
+        ingest(store, [bib])
+        svc._memberships()  # the answering thread reads the new memberships first
+        real = svc._memberships
+        svc._memberships = lambda: before  # type: ignore[method-assign]
+        stale = svc.graph()  # the warming thread builds from what it read
+        svc._memberships = real  # type: ignore[method-assign]
+        fresh = svc.graph()
+        ada = svc.resolve("Ada Lovelace")
+        assert fresh is not stale and fresh.n == stale.n + 1
+        assert fresh.node(ada) is not None
+    finally:
+        store.close()

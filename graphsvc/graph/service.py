@@ -59,7 +59,11 @@ class GraphService:
         self._lock = threading.Lock()
         self._gen: int | None = None
         self._mem: Memberships | None = None
-        self._graphs: OrderedDict[tuple[int, int | None, int | None], CoauthorGraph] = OrderedDict()
+        #: graphs by (generation, cap, year_from, year_to): with the generation in the key, a
+        #: graph built from memberships that a concurrent ingest has since replaced is never
+        #: handed out for the new data
+        self._graphs: OrderedDict[tuple[int, int, int | None, int | None], CoauthorGraph] = \
+            OrderedDict()
         self._graph_index: GraphIndex | None = None
 
     # -- graph cache -------------------------------------------------------------------------
@@ -124,7 +128,7 @@ class GraphService:
         year_from, year_to = _window(year_from, year_to)
         cap = self.team_size(max_team_size)
         gen, mem = self._memberships()
-        key = (cap, year_from, year_to)
+        key = (gen, cap, year_from, year_to)
         with self._lock:
             g = self._graphs.get(key)
             index = self._index()
@@ -134,7 +138,7 @@ class GraphService:
                 self._graphs[key] = g
             elif g is None:
                 g = CoauthorGraph.build(
-                    mem, max_team_size=key[0], year_from=year_from, year_to=year_to
+                    mem, max_team_size=cap, year_from=year_from, year_to=year_to
                 )
                 self._graphs[key] = g
                 while len(self._graphs) > _CACHE_GRAPHS:
