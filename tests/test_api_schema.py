@@ -21,6 +21,7 @@ schemathesis = pytest.importorskip(
     "schemathesis", reason="schemathesis is not installed (pip install 'schemathesis==4.32.5')")
 
 from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 from graphsvc.api.app import create_app  # noqa: E402
@@ -64,4 +65,9 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     # Every check runs except "schema-valid data must be accepted": a few rules span two
     # parameters and cannot be said in JSON Schema (from_year after to_year, all together with
     # strongest, author together with cohort), and the API answers them with a documented 422.
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    excluded = [positive_data_acceptance]
+    if case.operation.path == "/ready":
+        # 503 while the graph is still being built (the lifespan starts the build around each
+        # test) is /ready's documented answer; its body is still checked against the schema
+        excluded.append(not_a_server_error)
+    case.call_and_validate(excluded_checks=excluded)
