@@ -230,7 +230,7 @@ def find_duplicates(
     ids = store.external_id_sets(involved)
     rows = []
     for (a, b), c in found.items():
-        if b in coauthors.get(a, set()) or _ids_conflict(ids.get(a, []), ids.get(b, [])):
+        if b in coauthors.get(a, set()) or author_ids_conflict(ids.get(a, []), ids.get(b, [])):
             continue
         shared = sorted(coauthors.get(a, set()) & coauthors.get(b, set()))
         places = sorted(venues.get(a, set()) & venues.get(b, set()))
@@ -264,7 +264,9 @@ def find_duplicates(
     return {"total": len(rows), "offset": offset, "limit": limit, "pairs": out}
 
 
-def _ids_conflict(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> bool:
+def author_ids_conflict(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> bool:
+    """Whether two authors' external ids (``(kind, value)`` pairs) say two people: different
+    values of one conflicting kind (ORCID and the like), or two dblp homonym numbers."""
     for kind in CONFLICTING_KINDS:
         va = {v for k, v in a if k == kind}
         vb = {v for k, v in b if k == kind}

@@ -30,8 +30,9 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
-from graphsvc.identity.compare import given_relation, homonym_clash, split_key
-from graphsvc.identity.overrides import CONFLICTING_KINDS, variant_deltas
+from graphsvc.identity.compare import given_relation, split_key
+from graphsvc.identity.duplicates import author_ids_conflict
+from graphsvc.identity.overrides import variant_deltas
 from graphsvc.identity.resolver import name_relation
 from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import IdentityStore, IdentityTx
@@ -125,7 +126,7 @@ def _same_spelling(store: IdentityStore, locked: set[int]) -> list[tuple[int, in
         for source in g:
             # co-authors of one paper, or two ids of one kind, are two people (``_join`` also
             # checks the papers against what earlier joins of the group moved)
-            if source == target or source in near[target] or _conflict(held, ids[source]):
+            if source == target or source in near[target] or author_ids_conflict(held, ids[source]):
                 continue
             out.append((target, source, []))
             used.add(source)
@@ -168,7 +169,7 @@ def _choose(
     for a, b, shared in evidence:
         if a not in summary or b not in summary:
             continue  # gone
-        if _conflict(ids[a], ids[b]) or not _names_fit(keys[a], keys[b]):
+        if author_ids_conflict(ids[a], ids[b]) or not _names_fit(keys[a], keys[b]):
             continue
         for x, y in ((a, b), (b, a)):
             best.setdefault(x, []).append((len(shared), y, shared))
@@ -194,16 +195,6 @@ def _best_of(best: dict[int, list[tuple[int, int, list[int]]]], a: int, b: int) 
     if not options or options[0][1] != b:
         return False
     return len(options) == 1 or options[1][0] < options[0][0]
-
-
-def _conflict(ids_a: list[tuple[str, str]], ids_b: list[tuple[str, str]]) -> bool:
-    for kind in CONFLICTING_KINDS:
-        va = {v for k, v in ids_a if k == kind}
-        vb = {v for k, v in ids_b if k == kind}
-        if va and vb and not va & vb:
-            return True
-    return homonym_clash([v for k, v in ids_a if k == "dblp"],
-                         [v for k, v in ids_b if k == "dblp"]) is not None
 
 
 def _names_fit(a: list[tuple[str, bool]], b: list[tuple[str, bool]]) -> bool:
