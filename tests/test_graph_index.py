@@ -61,14 +61,9 @@ def test_a_new_process_maps_the_index_the_first_one_wrote(store: SQLiteStore) ->
     assert svc2.path(a, b)["length"] == 1
 
 
-def test_appended_papers_update_the_index_without_a_full_scan(
-    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    GraphService(store).graph()
-    names = store.author_names([1, 2])
-    ingest_records(store, [rec("A new joint paper", [names[1], "Zed Newcomer"], "t:1"),
-                           rec("Another one", ["Zed Newcomer", "Ya Other"], "t:2", 0)])
-    calls = []
+def snapshot_calls(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the ``after_paper`` of every ``graph_snapshot`` the store is asked for."""
+    calls: list[int] = []
     real = store.graph_snapshot
 
     def spy(after_paper: int = 0, after_author: int = 0):  # type: ignore[no-untyped-def]
@@ -76,6 +71,17 @@ def test_appended_papers_update_the_index_without_a_full_scan(
         return real(after_paper, after_author)
 
     monkeypatch.setattr(store, "graph_snapshot", spy)
+    return calls
+
+
+def test_appended_papers_update_the_index_without_a_full_scan(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    GraphService(store).graph()
+    names = store.author_names([1, 2])
+    ingest_records(store, [rec("A new joint paper", [names[1], "Zed Newcomer"], "t:1"),
+                           rec("Another one", ["Zed Newcomer", "Ya Other"], "t:2", 0)])
+    calls = snapshot_calls(store, monkeypatch)
     g = GraphService(store).graph()
     assert calls and all(c > 0 for c in calls)  # only rows after the indexed papers were read
     same_memberships(g.memberships, fresh_scan(store))
@@ -87,14 +93,7 @@ def test_a_merge_rebuilds_from_a_full_scan(store: SQLiteStore, monkeypatch) -> N
     g0 = GraphService(store).graph()
     a, b = int(g0.author_ids[0]), int(g0.author_ids[5])
     overrides.merge(store, a, b, who="test", why="same person", force=True)
-    calls = []
-    real = store.graph_snapshot
-
-    def spy(after_paper: int = 0, after_author: int = 0):  # type: ignore[no-untyped-def]
-        calls.append(after_paper)
-        return real(after_paper, after_author)
-
-    monkeypatch.setattr(store, "graph_snapshot", spy)
+    calls = snapshot_calls(store, monkeypatch)
     g = GraphService(store).graph()
     assert calls[-1] == 0
     same_memberships(g.memberships, fresh_scan(store))
