@@ -339,8 +339,12 @@ def test_an_api_merge_during_an_api_ingest_job_answers_busy_then_works(
         assert r.status_code == 202, r.text
         job_id = r.json()["id"]
         deadline = time.monotonic() + 60
-        while c.get(f"/jobs/{job_id}").json()["state"] != "running":
+        # "running" is set before the job's ingest takes the writer lock: wait until the lock
+        # file names the ingest as its holder, or the merge may simply go first
+        lock = data / (STORE_FILE + "-write.lock")
+        while "ingest" not in (lock.read_text() if lock.exists() else ""):
             assert time.monotonic() < deadline
+            assert c.get(f"/jobs/{job_id}").json()["state"] in ("queued", "running")
             time.sleep(0.01)
         busy = c.post("/authors/merge", json={"target": target, "source": source}, headers=auth)
         while (job := c.get(f"/jobs/{job_id}").json())["state"] in ("queued", "running"):
