@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             slider = slider_times(served["graphsvc, served"], args.slider_windows,
                                   args.browser_timeout)
     elif not args.no_browser:
-        print(f"  browser: skipped, no {CHROMIUM} (scripts/install-browser.sh)")
+        print(f"  browser: skipped, no {CHROMIUM} (scripts/install-tools.sh)")
     store.close()
 
     to = args.browser_timeout

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
-bash scripts/install-browser.sh || echo "chromium not installed: browser tests will skip" >&2
+bash scripts/install-tools.sh || echo "chromium/docker-compose not installed: their tests will skip" >&2
 
 starter=""
 if [ -z "${GRAPHSVC_NEO4J_URI:-}" ]; then

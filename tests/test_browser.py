@@ -7,7 +7,7 @@ Screenshots go to ``artifacts/screenshots/``; an ego view of the bundled demo da
 ``docs/img/ego-view.png`` for the README when that file is missing or
 ``GRAPHSVC_UPDATE_DOCS_SHOT=1``.
 
-Needs ``/usr/bin/chromium`` (``scripts/install-browser.sh``) and the ``playwright`` package
+Needs ``/usr/bin/chromium`` (``scripts/install-tools.sh``) and the ``playwright`` package
 (its bundled driver only: never ``playwright install``); skipped with the reason otherwise.
 """
 
@@ -48,7 +48,7 @@ FLAGS = [
 ]
 
 if not Path(CHROMIUM).is_file():
-    pytest.skip(f"no Chromium at {CHROMIUM}: run scripts/install-browser.sh (as root)",
+    pytest.skip(f"no Chromium at {CHROMIUM}: run scripts/install-tools.sh (as root)",
                 allow_module_level=True)
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"

@@ -830,7 +830,7 @@ def test_missing_or_bad_uri_is_a_clear_error():
 
 # -- deployment -----------------------------------------------------------------------------------
 @pytest.mark.skipif(shutil.which("docker-compose") is None,
-                    reason="docker-compose not installed (apt-get install docker-compose)")
+                    reason="docker-compose not installed (scripts/install-tools.sh, as root)")
 def test_docker_compose_file_is_valid():
     out = subprocess.run(["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
                          capture_output=True, text=True, timeout=60, cwd=ROOT)
