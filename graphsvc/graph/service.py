@@ -27,14 +27,14 @@ def memberships_from_arrays(arr: dict[str, np.ndarray]) -> Memberships:
     paper_ids = arr["paper_ids"]
     ship_paper = arr["ship_paper"]
     ship_author = arr["ship_author"]
-    pidx = np.searchsorted(paper_ids, ship_paper)
+    pidx = index_of(paper_ids, ship_paper)
     counts = np.bincount(pidx, minlength=paper_ids.size) if paper_ids.size else np.zeros(0, int)
     ptr = np.zeros(paper_ids.size + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
     # the embedded store scans in (paper, position) order already: no sort needed then
     ordered = pidx.size < 2 or bool(np.all(pidx[1:] >= pidx[:-1]))
     ships = ship_author if ordered else ship_author[np.argsort(pidx, kind="stable")]
-    members = np.searchsorted(author_ids, ships).astype(np.int32)
+    members = index_of(author_ids, ships).astype(np.int32)
     return Memberships(
         author_ids=author_ids,
         paper_ids=paper_ids,
@@ -43,6 +43,28 @@ def memberships_from_arrays(arr: dict[str, np.ndarray]) -> Memberships:
         paper_members=members,
         paper_tie=arr.get("paper_tie"),
     )
+
+
+def index_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Positions of ``values`` in the ascending ``ids`` (each value one of them).
+
+    Store ids are dense, so a table from id to position answers in one gather: a binary search
+    of 24M authorships over 3M authors cost 15 s of cache misses at 3M authors, the table 0.2 s.
+    Sparse ids (a table over 4x more slots than ids) fall back to the binary search.
+
+    Examples
+    --------
+    >>> index_of(np.array([3, 5, 9]), np.array([9, 3, 5, 9])).tolist()
+    [2, 0, 1, 2]
+    """
+    if not ids.size or not values.size:
+        return np.zeros(values.size, dtype=np.int64)
+    lo, hi = int(ids[0]), int(ids[-1])
+    if lo < 0 or hi - lo >= 4 * ids.size + 1024:
+        return np.searchsorted(ids, values)
+    table = np.zeros(hi - lo + 1, dtype=np.int64)
+    table[ids - lo] = np.arange(ids.size, dtype=np.int64)
+    return table[np.clip(values - lo, 0, hi - lo)]
 
 
 def _window(year_from: int | None, year_to: int | None) -> tuple[int | None, int | None]:

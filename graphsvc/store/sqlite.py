@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import os
 import re
@@ -27,6 +26,11 @@ from graphsvc.store.sqlite_errors import store_error
 from graphsvc.store.sqlite_identity import SQLiteIdentityQueries
 from graphsvc.store.sqlite_lock import WriteLock, exclusive
 from graphsvc.store.sqlite_runs import SQLiteIngestRuns
+from graphsvc.store.sqlite_scan import (
+    author_id_column,
+    authorship_columns,
+    paper_columns,
+)
 from graphsvc.store.sqlite_schema import (
     _DEFERRABLE,
     SCHEMA,
@@ -771,39 +775,13 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             if own:
                 self.db.execute("COMMIT")
 
-    def _column_pairs(self, sql: str, args: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Two integer columns of a query as int64 arrays (NULL as 0), without a loop body."""
-        flat = np.fromiter(
-            (x or 0 for x in itertools.chain.from_iterable(self.db.execute(sql, args))),
-            dtype=np.int64,
-        )
-        return flat[0::2].copy(), flat[1::2].copy()
-
     def _memberships_arrays(
         self, after_paper: int = 0, after_author: int = 0
     ) -> dict[str, np.ndarray]:
-        author_ids = np.fromiter(
-            itertools.chain.from_iterable(
-                self.db.execute("SELECT id FROM authors WHERE id > ? ORDER BY id", (after_author,))
-            ),
-            dtype=np.int64,
-        )
-        # ids and years are exact in float64; tie is the one REAL column
-        flat = np.fromiter(
-            itertools.chain.from_iterable(self.db.execute(
-                "SELECT id, coalesce(year, 0), coalesce(tie, 0) FROM papers WHERE id > ? "
-                "ORDER BY id", (after_paper,))),
-            dtype=np.float64,
-        )
-        paper_ids = flat[0::3].astype(np.int64)
-        paper_year = flat[1::3].astype(np.int32)
-        paper_tie = flat[2::3].copy()
-        del flat
-        ship_paper, ship_author = self._column_pairs(
-            "SELECT paper_id, author_id FROM authorships WHERE paper_id > ? "
-            "ORDER BY paper_id, position",
-            (after_paper,),
-        )
+        # chunks of rows as one text per column, parsed by numpy (sqlite_scan's docstring)
+        author_ids = author_id_column(self.db, after_author)
+        paper_ids, paper_year, paper_tie = paper_columns(self.db, after_paper)
+        ship_paper, ship_author = authorship_columns(self.db, paper_ids, after_paper)
         return {
             "author_ids": author_ids,
             "paper_ids": paper_ids,
