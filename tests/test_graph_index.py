@@ -89,6 +89,33 @@ def test_appended_papers_update_the_index_without_a_full_scan(
     assert GraphService(store).path(names[1], "Ya Other")["length"] == 2
 
 
+def test_a_late_join_of_a_new_author_still_appends(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ingest's late join moves its new papers' rows from its new author to a known one:
+    nothing the index holds changes, so the index appends (a merge of known authors does not,
+    below)."""
+    GraphService(store).graph()
+    names = store.author_names([1, 2])
+    ingest_records(store, [rec("Fresh paper", [names[1], "Zed Newcomer"], "t:1"),
+                           rec("Fresh again", ["Zed Newcomer", "Ya Other"], "t:2")])
+    source = int(store.db.execute("SELECT id FROM authors WHERE name = 'Zed Newcomer'")
+                 .fetchone()[0])
+
+    def join(tx):  # type: ignore[no-untyped-def]
+        tx.move_authorships(tx.authorships(source), 1)
+        tx.delete_author(source)
+        tx.refresh([1, source])
+
+    store.identity_write(join)
+    calls = snapshot_calls(store, monkeypatch)
+    g = GraphService(store).graph()
+    assert calls and all(c > 0 for c in calls)
+    same_memberships(g.memberships, fresh_scan(store))
+    same_graph(g, CoauthorGraph.build(fresh_scan(store)))
+    assert source not in g.author_ids.tolist()
+
+
 def test_a_merge_rebuilds_from_a_full_scan(store: SQLiteStore, monkeypatch) -> None:
     g0 = GraphService(store).graph()
     a, b = int(g0.author_ids[0]), int(g0.author_ids[5])

@@ -15,9 +15,10 @@ the store's and every file has the recorded size, dtype, shape and sampled check
 it is rebuilt. ``np.load(mmap_mode="r")`` maps the files, so every process (CLI, each ``serve``
 worker) shares one copy through the page cache and starts without reading the store.
 
-After an ingest that only appended papers (the store's ``rewrites`` counter unchanged), the new
-index is the old one plus the new papers' rows: only those are read from the store. Anything
-else (a merge, a split) rebuilds from a full scan.
+After an ingest that only appended papers (no rewrite since touched a paper or author the index
+holds: ``store/sqlite_rewrites.py``; an ingest's late joins of its own new authors do not), the
+new index is the old one plus the new papers' rows: only those are read from the store.
+Anything else (a merge or split of known authors) rebuilds from a full scan.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from graphsvc.graph.csr import CoauthorGraph, Memberships
+from graphsvc.store.sqlite_rewrites import appendable
 
 __all__ = ["GraphIndex"]
 
@@ -291,8 +293,9 @@ class GraphIndex:
             manifest, old = base
             meta, arr = store.graph_snapshot(after_paper=manifest["max_paper_id"],
                                              after_author=manifest["max_author_id"])
-            if (meta["token"], meta["rewrites"], meta["authors_upto"]) == (
-                    token, manifest["rewrites"], old.n_authors):
+            if (meta["token"], meta["authors_upto"]) == (token, old.n_authors) and appendable(
+                    meta.get("rewrite_marks"), manifest["rewrites"], meta["rewrites"],
+                    manifest["max_paper_id"], manifest["max_author_id"]):
                 log.info("graph index: appending %d papers to generation %d",
                          arr["paper_ids"].size, manifest["generation"])
                 mem = _append(old, arr)

@@ -25,6 +25,7 @@ from graphsvc.store.search import edit_distance_at_most, key_tokens, query_token
 from graphsvc.store.sqlite_errors import store_error
 from graphsvc.store.sqlite_identity import SQLiteIdentityQueries
 from graphsvc.store.sqlite_lock import WriteLock, exclusive
+from graphsvc.store.sqlite_rewrites import record_rewrite
 from graphsvc.store.sqlite_runs import SQLiteIngestRuns
 from graphsvc.store.sqlite_scan import (
     author_id_column,
@@ -81,7 +82,6 @@ def _cannot_write(exc: sqlite3.Error) -> bool:
     return "readonly" in low or "read-only" in low or "full" in low
 
 # an edge known only from ties (0 papers) takes the weight of its first joint papers instead
-#: bumped by every change to existing authorships (a merge, a split, a paper gaining authors)
 BUMP_REWRITES = (
     "INSERT INTO meta (key, value) VALUES ('rewrites', '1') ON CONFLICT "
     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
@@ -401,8 +401,9 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
                 )
             new = {p[0] for p in batch.new_papers}
-            if any(s[0] not in new for s in batch.authorships):
-                db.execute(BUMP_REWRITES)  # not an append: the graph index is rebuilt
+            grown = [s[0] for s in batch.authorships if s[0] not in new]
+            if grown:  # authors added to stored papers: not an append for the graph index
+                record_rewrite(db, grown)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:  # SQLite may have rolled back already (disk full)
@@ -765,6 +766,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             meta = {
                 "generation": self.generation(),
                 "rewrites": int(self.get_meta("rewrites") or 0),
+                "rewrite_marks": self.get_meta("rewrite_marks"),
                 "token": self.get_meta("store_token") or "",
                 "authors_upto": int(
                     q("SELECT count(*) FROM authors WHERE id <= ?", (after_author,)).fetchone()[0]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import RESERVED_AUTHOR_ID, IdentityTx, Mention, T, VariantRow
 from graphsvc.store.sqlite_lock import exclusive
+from graphsvc.store.sqlite_rewrites import record_rewrite
 from graphsvc.store.sqlite_schema import edges_from_papers
 
 _OVERRIDE_COLUMNS = (
@@ -18,10 +19,6 @@ _OVERRIDE_COLUMNS = (
 )
 _BUMP_GENERATION = (
     "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT "
-    "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-)
-_BUMP_REWRITES = (
-    "INSERT INTO meta (key, value) VALUES ('rewrites', '1') ON CONFLICT "
     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
 )
 _RESERVED = RESERVED_AUTHOR_ID
@@ -294,7 +291,8 @@ class SQLiteIdentityTx:
         self.db.execute("INSERT INTO authors (id, name, key) VALUES (?, ?, ?)", (author, name, key))
 
     def move_authorships(self, rows: Sequence[Mention], target: int) -> None:
-        self.db.execute(_BUMP_REWRITES)  # the graph index cannot append this: it rebuilds
+        # the graph index appends this only when every moved row is of a paper it lacks
+        record_rewrite(self.db, (m.paper for m in rows))
         self.db.executemany(
             "UPDATE authorships SET author_id = ? WHERE paper_id = ? AND position = ?",
             [(target, m.paper, m.position) for m in rows],
@@ -338,7 +336,7 @@ class SQLiteIdentityTx:
         self.db.execute("DELETE FROM duplicates WHERE a = ? OR b = ?", (author, author))
 
     def delete_author(self, author: int) -> None:
-        self.db.execute(_BUMP_REWRITES)
+        record_rewrite(self.db, author=author)
         for table, col in (("variants", "author_id"), ("evidence", "author_id"),
                            ("name_tokens", "author_id"), ("authors", "id")):
             self.db.execute(f"DELETE FROM {table} WHERE {col} = ?", (author,))
