@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 from collections import Counter
@@ -13,7 +14,7 @@ import pytest
 
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph import paths as P
-from graphsvc.graph import smallsearch
+from graphsvc.graph import pyrows, smallsearch
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.graph.pathcount import dag_count
 from tests.helpers import to_nx, weighted_memberships
@@ -353,22 +354,37 @@ def test_distance_count_agrees_with_the_dag_count() -> None:
         assert P.distance_count(G, s, t, max_length=2) == dag_count(G, s, t, None, None, 2)
 
 
+@pytest.mark.parametrize("rows", ["lists", "views"])
 @pytest.mark.parametrize("max_work", [0, 40, 10**9])
 def test_python_opening_numpy_and_mixed_agree(
-    graph: tuple[CoauthorGraph, nx.Graph], monkeypatch: pytest.MonkeyPatch, max_work: int
+    graph: tuple[CoauthorGraph, nx.Graph], monkeypatch: pytest.MonkeyPatch, max_work: int,
+    rows: str,
 ) -> None:
     """Searches all in numpy (0), opened in Python then finished in numpy (40 slots) and all
-    in Python give the same distances and chains (graph.smallsearch)."""
+    in Python give the same distances, counts and chains (graph.smallsearch), with rows read
+    as Python lists or through memoryviews (graph.pyrows), ties and unreachable pairs
+    included."""
     g, H = graph
+    g = dataclasses.replace(g)  # a fresh graph: its Python rows are made under the patches
     monkeypatch.setattr(smallsearch, "MAX_WORK", max_work)
-    for s, t in random_pairs(H, 80, seed=6):
+    monkeypatch.setattr(smallsearch, "MAX_WORK_VIEWS", max_work)
+    if rows == "views":
+        monkeypatch.setattr(pyrows, "LIST_SLOTS", -1)
+    assert (g.py.rows is None) == (rows == "views")
+    for i, (s, t) in enumerate(random_pairs(H, 80, seed=6)):
         d = nx_distance(H, s, t)
         assert P.distance(g, s, t) == d, (s, t)
         if d is None:
             assert P.shortest_path(g, s, t) is None
+            assert P.distance_count(g, s, t) == (None, 0)
             continue
         assert P.shortest_path(g, s, t) == greedy_rule_oracle(g, H, s, t), (s, t)
         assert P.all_shortest_paths(g, s, t, limit=5)[2][0] == P.shortest_path(g, s, t)
+        count = P.distance_count(g, s, t)
+        assert count == dag_count(g, s, t, None, None, None), (s, t)
+        if i % 4 == 0 and count[1] <= COUNT_CAP:
+            assert count[1] == sum(1 for _ in nx.all_shortest_paths(H, s, t)), (s, t)
         if d > 0:
             assert P.distance(g, s, t, max_length=d - 1) is None
             assert P.shortest_path(g, s, t, max_length=d - 1) is None
+            assert P.distance_count(g, s, t, max_length=d - 1) == (None, 0)

@@ -13,7 +13,12 @@ import numpy as np
 
 from graphsvc.graph.csr import CoauthorGraph
 from graphsvc.graph.masks import check_masks, check_node, pass_mask
-from graphsvc.graph.smallsearch import Opening, open_search, small_chain, small_dag
+from graphsvc.graph.smallsearch import (
+    Opening,
+    open_search,
+    small_chain,
+    small_dag,
+)
 from graphsvc.graph.workspace import stamp_visit, workspace
 
 __all__ = ["Dag", "Meet", "bidirectional", "frontier_work", "shortest_chain", "shortest_dag"]
@@ -42,6 +47,9 @@ def _neighbours(
     return G.expand(frontier)[2]
 
 
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
 @dataclass
 class Meet:
     """Outcome of a bidirectional BFS that met: distance and the fully explored levels.
@@ -58,8 +66,8 @@ class Meet:
     ls: int
     lt: int
     middle: np.ndarray  # nodes at ls from s and lt from t (sorted)
-    #: the search met while still in plain Python (``graph.smallsearch``): its dicts hold
-    #: the distances instead of ``dist_s``/``dist_t``
+    #: the search met while still in plain Python (``graph.smallsearch``): its dicts and
+    #: level sets hold the distances and the meeting layer (the arrays are then empty)
     small: Opening | None = None
 
 
@@ -78,8 +86,18 @@ def bidirectional(
     such node lies at exactly ``ls`` from ``s`` and ``lt`` from ``t`` with ``ls + lt = d``: a
     shorter chain would have had a node seen from both sides one expansion earlier. Unmasked
     searches open in plain Python while their levels are small (``graph.smallsearch``); with
-    ``first_only`` (the distance alone is wanted) ``middle`` may hold just one meeting node.
+    ``first_only`` (the distance alone is wanted) a search that meets there stops at the first
+    edge between the two sides.
     """
+    op = None
+    if node_mask is None and slot_mask is None and s != t:
+        op = open_search(G, s, t, max_length, first_only=first_only)
+        if op.d is not None:  # met (or cut off) in Python: no numpy array touched
+            if op.d < 0:
+                return None
+            return Meet(op.d, _EMPTY, _EMPTY, 0, op.ls, op.d - op.ls, _EMPTY, op)
+        if not op.fs or not op.ft:
+            return None
     ws = workspace(G)
     dist_s, dist_t = ws.hops
     base = ws.begin()
@@ -87,24 +105,18 @@ def bidirectional(
     dist_t[t] = base
     if s == t:
         return Meet(0, dist_s, dist_t, base, 0, 0, np.array([s], dtype=np.int64))
-    fs = np.array([s], dtype=np.int64)
-    ft = np.array([t], dtype=np.int64)
-    ws_work, wt_work = frontier_work(G, fs), frontier_work(G, ft)
-    ls = lt = 0
-    if node_mask is None and slot_mask is None:
-        op = open_search(G, s, t, max_length, first_only)
-        if op.d is not None:
-            if op.d < 0:
-                return None
-            return Meet(op.d, dist_s, dist_t, base, op.ls, op.lt,
-                        np.array(op.met, dtype=np.int64), op)
-        if not op.fs or not op.ft:
-            return None
-        for dist, seen in ((dist_s, op.dist_s), (dist_t, op.dist_t)):
-            dist[np.fromiter(seen.keys(), np.int64, len(seen))] = base + np.fromiter(
-                seen.values(), np.int64, len(seen))
-        fs, ft = np.array(op.fs, dtype=np.int64), np.array(op.ft, dtype=np.int64)
+    if op is not None:
+        for dist, levels in ((dist_s, op.levels_s), (dist_t, op.levels_t)):
+            for k, nodes in enumerate(levels):
+                dist[np.fromiter(nodes, np.int64, len(nodes))] = base + k
+        fs = np.fromiter(op.fs, np.int64, len(op.fs))
+        ft = np.fromiter(op.ft, np.int64, len(op.ft))
         ls, lt, ws_work, wt_work = op.ls, op.lt, op.work_s, op.work_t
+    else:
+        fs = np.array([s], dtype=np.int64)
+        ft = np.array([t], dtype=np.int64)
+        ws_work, wt_work = frontier_work(G, fs), frontier_work(G, ft)
+        ls = lt = 0
     while fs.size and ft.size:
         if max_length is not None and ls + lt >= max_length:
             return None
@@ -251,7 +263,7 @@ def shortest_chain(
     if meet is None:
         return None
     if meet.small is not None:
-        return small_chain(G, s, small_dag(G, meet.small)[1])
+        return small_chain(G, s, meet.small)
     dag = _dag(G, meet, nm, slot_mask)
     path = [s]
     for j in range(len(dag.layers) - 1):

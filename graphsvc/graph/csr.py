@@ -7,6 +7,7 @@ The membership table is ``graphsvc.graph.memberships.Memberships`` and the edge 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     import scipy.sparse
+
+    from graphsvc.graph.pyrows import PyRows
 
 __all__ = ["CoauthorGraph", "Memberships", "paper_pairs", "visit"]
 
@@ -255,6 +258,14 @@ class CoauthorGraph:
             f"CoauthorGraph(n={self.n}, edges={self.n_edges}, papers={self.n_papers}, "
             f"max_team_size={self.max_team_size}{window})"
         )
+
+    @cached_property
+    def py(self) -> PyRows:
+        """Plain-Python row access for small searches (``graph.pyrows``), made on first use
+        (a cached property writes the instance dict directly, so the frozen class allows it)."""
+        from graphsvc.graph.pyrows import PyRows
+
+        return PyRows(self)
 
     @property
     def n_edges(self) -> int:

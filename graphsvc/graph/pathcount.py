@@ -8,6 +8,7 @@ import numpy as np
 from graphsvc.graph.bidirectional import frontier_work, shortest_dag
 from graphsvc.graph.csr import CoauthorGraph
 from graphsvc.graph.masks import check_node
+from graphsvc.graph.smallsearch import chain_layers, level_sigma, open_search, small_count
 from graphsvc.graph.workspace import stamp_visit, workspace
 
 __all__ = ["count_shortest_paths", "dag_count", "distance_count"]
@@ -34,16 +35,28 @@ def distance_count(
     s, t = check_node(G, s, "source"), check_node(G, t, "target")
     if s == t:
         return 0, 1
+    # the first levels in plain Python (graph.smallsearch): most searches end there
+    op = open_search(G, s, t, max_length)
+    if op.d is not None:
+        if op.d < 0:
+            return None, 0
+        return op.d, small_count(G, chain_layers(G, op))
+    if not op.fs or not op.ft:
+        return None, 0
     ws = workspace(G)
     dist_s, dist_t = ws.hops
     sig_s, sig_t = ws.sigma()
     base = ws.begin()
-    dist_s[s] = dist_t[t] = base
-    sig_s[s] = sig_t[t] = 1.0
-    fs = np.array([s], dtype=np.int64)
-    ft = np.array([t], dtype=np.int64)
-    ws_work, wt_work = frontier_work(G, fs), frontier_work(G, ft)
-    ls = lt = 0
+    for dist, sig, levels in ((dist_s, sig_s, op.levels_s), (dist_t, sig_t, op.levels_t)):
+        sigma = level_sigma(G, levels)
+        order = [v for level in levels for v in level]
+        nodes = np.array(order, dtype=np.int64)
+        dist[nodes] = base + np.array(
+            [k for k, level in enumerate(levels) for _ in level], dtype=np.int64)
+        sig[nodes] = np.array([sigma[v] for v in order], dtype=np.float64)
+    fs = np.fromiter(op.fs, np.int64, len(op.fs))
+    ft = np.fromiter(op.ft, np.int64, len(op.ft))
+    ls, lt, ws_work, wt_work = op.ls, op.lt, op.work_s, op.work_t
     while fs.size and ft.size:
         if max_length is not None and ls + lt >= max_length:
             return None, 0
