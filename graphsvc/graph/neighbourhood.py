@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,7 +11,7 @@ from graphsvc.errors import InvalidQuery
 from graphsvc.graph.csr import CoauthorGraph
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     import networkx as nx
 
@@ -39,15 +40,21 @@ def collaborators(
     >>> [(v, p) for v, p, *_ in collaborators(G, 0, names=["a", "Zed", "b", "alf"])]
     [(2, 2), (3, 1), (1, 1)]
     """
-    a, b = int(G.indptr[u]), int(G.indptr[u + 1])
+    py = G.py
+    a, b = py.indptr[u], py.indptr[u + 1]
     # plain lists and one Python sort: a row is short, and per-element numpy reads or a
-    # lexsort cost more than the rows themselves (node index order is author id order)
-    rows = list(zip(G.indices[a:b].tolist(), G.papers[a:b].tolist(),
-                    G.first_year[a:b].tolist(), G.last_year[a:b].tolist(),
-                    G.weight[a:b].tolist(), strict=True))
+    # lexsort cost more than the rows themselves (node index order is author id order); the
+    # row is read through memoryviews (graph.pyrows), a numpy slice costs more than a row
+    # zip without strict: the five views have the same slots
+    row: Iterable[tuple[int, int, int, int, float]] = zip(  # noqa: B905
+        py.indices[a:b].tolist(), py.papers[a:b].tolist(), py.first_year[a:b].tolist(),
+        py.last_year[a:b].tolist(), py.weight[a:b].tolist())
     if min_papers > 1:  # min_papers 1 keeps every co-author, ties without papers included
-        rows = [r for r in rows if r[1] >= min_papers]
-    rows.sort(key=lambda r: (-r[1], -r[3], r[0]))
+        row = (r for r in row if r[1] >= min_papers)
+    # the row is in author id order and a reversed sort is stable too: equal (papers,
+    # last year) keep their id order, with a C key instead of a lambda building tuples
+    rows: list[tuple[int, int, int, int, float]] = sorted(
+        row, key=itemgetter(1, 3), reverse=True)
     if names is not None:
         # stable sort on the full key keeps the author-id order for equal names
         rows.sort(key=lambda r: (-r[1], -r[3], names[r[0]].casefold()))
