@@ -13,6 +13,7 @@ Usage::
     python bench/engine.py --scales 20k,300k       # quick: ~1.5 min
     python bench/engine.py --pairs 500 --json out.json --no-snap
     python bench/engine.py --scales 3m --no-snap --nx-all   # networkx at 3M too (~10 GB)
+    python bench/engine.py --scales 3m --no-snap --batch 100000 --queries shortest_path,strongest_path
 
 The default run takes about 3–4 minutes on 2 cores and peaks near 4 GB of memory: the 3m scale
 (3M authors, 7M papers, ~25M edges, like dblp's co-author graph) alone takes ~2 minutes
@@ -35,6 +36,7 @@ import itertools
 import json
 import math
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -428,6 +430,45 @@ def print_table(records: list[dict[str, Any]]) -> None:
         )
 
 
+#: issue 17 item 3 at 3M: (query kind, p50 ms, p99 ms) at most
+TARGETS_3M = (("shortest_path", 0.5, 5.0), ("strongest_path", 20.0, 200.0))
+
+
+def print_targets(records: list[dict[str, Any]]) -> None:
+    """The speed goals of issue 17, each met or NOT met: at 3M the latencies of
+    ``TARGETS_3M``; on every graph networkx ran on, no query kind slower than networkx (p50
+    ratio >= 1); on ca-AstroPh the batch faster than networkx's lengths alone."""
+    lines = []
+    for r in records:
+        qs = r.get("queries", {})
+        if r["dataset"] == "synthetic-3m":
+            for kind, p50, p99 in TARGETS_3M:
+                q = qs.get(kind)
+                if q:
+                    ok = q["p50_ms"] <= p50 and q["p99_ms"] <= p99
+                    lines.append(f"{r['dataset']:<15} {kind:<21} p50 {q['p50_ms']:.3f} ms "
+                                 f"(<= {p50}), p99 {q['p99_ms']:.3f} ms (<= {p99})  "
+                                 f"{'met' if ok else 'NOT met'}")
+        for kind, q in qs.items():
+            if "speedup_p50" in q and not r["dataset"].startswith("synthetic"):
+                ok = q["speedup_p50"] >= 1.0
+                lines.append(f"{r['dataset']:<15} {kind:<21} {q['speedup_p50']:.2f}x networkx "
+                             f"(>= 1)  {'met' if ok else 'NOT met'}")
+        b = r.get("batch") or {}
+        if r["dataset"] == "synthetic-3m" and b.get("n", 0) >= 100_000:
+            ok = b["s"] <= 60.0
+            lines.append(f"{r['dataset']:<15} {'batch ' + str(b['n']) + ' pairs':<21} "
+                         f"{b['s']:.1f} s (<= 60 s for 100,000; engine only)  "
+                         f"{'met' if ok else 'NOT met'}")
+        if r["dataset"] == "ca-AstroPh" and "nx_s" in b:
+            ok = b["s"] < b["nx_s"]
+            lines.append(f"{r['dataset']:<15} {'batch ' + str(b['n']) + ' pairs':<21} "
+                         f"{b['s']:.2f} s vs networkx lengths {b['nx_s']:.2f} s  "
+                         f"{'met' if ok else 'NOT met'}")
+    if lines:
+        print("\ntargets (issue 17 items 3 and 5)\n" + "\n".join(lines))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description="Benchmark the CSR graph engine against networkx.",
@@ -480,13 +521,18 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown query kinds {unknown}; known: {', '.join(QUERIES)}")
 
     records = []
+    load0 = os.getloadavg()
     t_all = time.perf_counter()
     for name, make in datasets(args):
         rec = bench_dataset(name, make, args) if args.in_process else _isolated(name, make, args)
         if rec is not None:
             records.append(rec)
     print_table(records)
-    print(f"\ntotal {time.perf_counter() - t_all:.0f}s")
+    print_targets(records)
+    load = os.getloadavg()
+    print(f"\ntotal {time.perf_counter() - t_all:.0f}s; load average at the start "
+          f"{load0[0]:.2f}, at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} "
+          f"(1 / 5 / 15 min) on {os.cpu_count()} cores")
     if args.json:
         Path(args.json).write_text(json.dumps(records, indent=2, default=float))
         print(f"wrote {args.json}")
