@@ -13,7 +13,7 @@ Usage::
     python bench/engine.py --scales 20k,300k       # quick: ~1.5 min
     python bench/engine.py --pairs 500 --json out.json --no-snap
     python bench/engine.py --scales 3m --no-snap --nx-all   # networkx at 3M too (~10 GB)
-    python bench/engine.py --scales 3m --no-snap --batch 100000 --queries shortest_path,strongest_path
+    python bench/engine.py --scales 3m --no-snap --batch 100000 --queries shortest_path
 
 The default run takes about 3–4 minutes on 2 cores and peaks near 4 GB of memory: the 3m scale
 (3M authors, 7M papers, ~25M edges, like dblp's co-author graph) alone takes ~2 minutes
