@@ -37,6 +37,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -349,9 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{got:,} records in {dt:.1f} s, load {_load()}")
 
     data_dir = args.workdir / f"store-{args.records}-{authors}-{args.seed}"
-    if data_dir.exists():
-        for f in sorted(data_dir.rglob("*"), reverse=True):
-            f.unlink() if f.is_file() else f.rmdir()
+    shutil.rmtree(data_dir, ignore_errors=True)  # every run ingests into an empty store
     data_dir.mkdir()
     db = data_dir / "graphsvc.sqlite3"
     load0 = _load()
