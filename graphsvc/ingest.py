@@ -28,6 +28,7 @@ from graphsvc.identity.late_joins import late_joins
 from graphsvc.identity.overrides import author_aliases, merged_keys
 from graphsvc.identity.papers import ID_PRIORITY, ids_conflict, same_authors, title_key
 from graphsvc.identity.resolver import AuthorResolver, Resolved, signature
+from graphsvc.identity.seen import SeenFilter
 from graphsvc.model import RawAuthor, Record, Skipped, repair_record, repair_skipped
 from graphsvc.names import ParsedName, parse_name, strip_controls
 from graphsvc.sources import (
@@ -114,7 +115,17 @@ _Mention = tuple[str | None, ParsedName]
 MAX_CACHED_NAMES = 500_000
 #: a run into an empty store keeps every co-author pair it wrote, up to this many, so that the
 #: evidence checks of the identity rules need no store look-up
-MAX_RUN_PAIRS = 4_000_000
+MAX_RUN_PAIRS = 1_000_000
+#: a run into an empty store keeps the ids and titles of its papers in memory up to this many
+#: ids (about 150,000 papers); past that the store answers for the papers of earlier batches,
+#: behind a fixed-size filter, so a bulk load's memory stops growing with its papers
+MAX_RUN_PAPER_IDS = 250_000
+_TITLE = "\x00title"
+#: a run into an empty store keeps every author it made in memory up to this many (a few KB
+#: each); past that the store answers for authors too, as for a store that was not empty
+MAX_RUN_AUTHORS = 300_000
+#: entries of each author cache of the resolver when the store answers (``trim_caches``)
+MAX_AUTHOR_CACHE = 500_000
 
 
 def _parse_mention(raw: Any) -> _Mention:
@@ -231,6 +242,7 @@ class Ingestor:
             merged_keys=merged_keys(store), pairs_complete=self.complete,
         )
         self.next_paper = next_paper
+        self._first_author = next_author
         self.report = IngestReport(max_team_size=max_team_size)
         self._names: dict[_NameKey, _Mention] = {}
         #: title keys of the records being added, computed ahead by a reader process
@@ -240,6 +252,9 @@ class Ingestor:
         self._paper_titles: dict[
             tuple[str, int | None], list[tuple[int, dict[str, str], list[str]]]
         ] = {}
+        #: past MAX_RUN_PAPER_IDS in a bulk load: every paper id and title written in this run
+        #: (``_spill_papers``); the two tables above then hold the current batch only
+        self._seen: SeenFilter | None = None
         self._skips: list[tuple[str, str, str]] = []
         #: what stopped the reading of a file (the other files go on)
         self.file_errors: list[Exception] = []
@@ -287,6 +302,23 @@ class Ingestor:
             ids["doi"] = rec.doi.lower()
         return ids
 
+    def _paper_of_id(self, key: tuple[str, str]) -> int | None:
+        pid = self._paper_ext.get(key)
+        if pid is not None:
+            return pid
+        if not self.complete:
+            if key in self._known_ext:
+                return self._known_ext[key]
+            return self.store.paper_by_external(*key)
+        if self._seen is not None and key in self._seen:
+            return self.store.paper_by_external(*key)
+        return None
+
+    def _remember_id(self, key: tuple[str, str], pid: int) -> None:
+        self._paper_ext[key] = pid
+        if self._seen is not None:
+            self._seen.add(key)
+
     def _existing_paper(
         self, rec: Record, ids: dict[str, str], tkey: str, sigs: list[str]
     ) -> int | None:
@@ -294,16 +326,16 @@ class Ingestor:
             value = ids.get(kind)
             if value is None:
                 continue
-            pid = self._paper_ext.get((kind, value))
-            if pid is None and not self.complete:
-                if (kind, value) in self._known_ext:
-                    pid = self._known_ext[(kind, value)]
-                else:
-                    pid = self.store.paper_by_external(kind, value)
+            pid = self._paper_of_id((kind, value))
             if pid is not None:
                 return pid
         if not tkey:
             return None
+        if self._seen is not None and (_TITLE, tkey, rec.year) in self._seen:
+            # papers of earlier batches come first, in the order they were written
+            for cand in self.store.papers_by_title(tkey, rec.year):
+                if not ids_conflict(ids, cand.ids) and same_authors(sigs, cand.author_sigs):
+                    return cand.id
         for pid, cids, csigs in self._paper_titles.get((tkey, rec.year), []):
             if not ids_conflict(ids, cids) and same_authors(sigs, csigs):
                 return pid
@@ -442,9 +474,13 @@ class Ingestor:
             self.report.duplicates += 1
             b.provenance.append((existing, rec.source_ref))
             for kind, value in ids.items():
-                if (kind, value) not in self._paper_ext:
+                key = (kind, value)
+                if key not in self._paper_ext and (
+                    self._seen is None or key not in self._seen
+                    or self.store.paper_by_external(kind, value) is None
+                ):
                     b.paper_ids.append((kind, value, existing))
-                    self._paper_ext[(kind, value)] = existing
+                    self._remember_id(key, existing)
             self._maybe_flush()
             return
         pid = self.next_paper
@@ -459,12 +495,14 @@ class Ingestor:
         )
         for kind, value in ids.items():
             b.paper_ids.append((kind, value, pid))
-            self._paper_ext[(kind, value)] = pid
+            self._remember_id((kind, value), pid)
         if not ids:
             ref = ("ref", rec.source_ref)
             b.paper_ids.append((*ref, pid))
-            self._paper_ext[ref] = pid
+            self._remember_id(ref, pid)
         self._paper_titles.setdefault((tkey, rec.year), []).append((pid, ids, sigs))
+        if self._seen is not None:
+            self._seen.add((_TITLE, tkey, rec.year))
         b.provenance.append((pid, rec.source_ref))
         for pos, (aid, raw_name) in enumerate(authors):
             b.authorships.append((pid, pos, aid, raw_name))
@@ -566,6 +604,35 @@ class Ingestor:
         if res.rule != "new author":
             b.evidence.append((aid, raw.name, res.rule, res.detail))
 
+    def _spill_papers(self) -> None:
+        """From now on the store answers for this run's papers of earlier batches.
+
+        A paper id or (title, year) the filter has never seen was not written in this run,
+        so only the few that it may have seen are looked up (indexed: a bulk load builds the
+        two paper indexes this needs now, the others still at its end). The answers are the
+        tables', in their order (earlier papers first), except that a paper's ids then include
+        those a later record of it added, as a run into a store that was not empty sees them.
+        """
+        seen = SeenFilter()
+        for key in self._paper_ext:
+            seen.add(key)
+        for tkey, year in self._paper_titles:
+            seen.add((_TITLE, tkey, year))
+        index = getattr(self.store, "index_papers", None)
+        if index is not None:
+            index()
+        self._seen = seen
+
+    def _spill_authors(self) -> None:
+        """From now on the store answers for the authors of earlier batches, as it does for
+        an ingest into a store that was not empty (whose answers are the same: identity does
+        not depend on interruptions); the bulk load's indexes are built now for its look-ups
+        and kept up to date from here on."""
+        restore = getattr(self.store, "restore_indexes", None)
+        if restore is not None:
+            restore()
+        self.resolver.forget_authors()
+
     def _add_edges(self, authors: list[int], n: int, year: int) -> None:
         w = 1.0 / (n - 1)
         edges = self._batch.edges
@@ -607,14 +674,21 @@ class Ingestor:
         self._known_titles.clear()
         self._batch = Batch()
         self._in_batch = 0
-        if not self.complete and len(self._paper_ext) > 2_000_000:
+        if self.complete and self._seen is None and len(self._paper_ext) > MAX_RUN_PAPER_IDS:
+            self._spill_papers()
+        r = self.resolver
+        if r.complete and r.next_author_id - self._first_author > MAX_RUN_AUTHORS:
+            self._spill_authors()
+        if self._seen is not None:
+            self._paper_ext.clear()  # the store holds them now, the filter says which
+            self._paper_titles.clear()
+        elif not self.complete and len(self._paper_ext) > 2_000_000:
             self._paper_ext.clear()
             self._paper_titles.clear()
-        r = self.resolver
         if not r.pairs_complete or len(r.pending_pairs) > MAX_RUN_PAIRS:
             r.pending_pairs.clear()  # the store answers for what the batches wrote
             r.pairs_complete = False
-        self.resolver.trim_caches()
+        r.trim_caches(MAX_AUTHOR_CACHE)
         if _gc_pausers:
             gc.freeze()  # what the batch left alive is never traversed again in this run
 

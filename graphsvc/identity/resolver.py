@@ -363,6 +363,16 @@ class AuthorResolver:
                 cache.clear()
                 self._noted.clear()
 
+    def forget_authors(self) -> None:
+        """Stop being ``complete``: drop every cache and pair (all written to the store, which
+        answers for them from now on)."""
+        self.complete = False
+        self.pairs_complete = False
+        self.pending_pairs.clear()
+        for cache in (self._ext, self._spell, self._sig, self._givens, self._new_givens,
+                      self._dblp, self._cands, self._noted):
+            cache.clear()
+
     def take_refused(self) -> list[tuple[int, str]]:
         out, self.refused = self.refused, []
         return out

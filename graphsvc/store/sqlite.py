@@ -458,6 +458,21 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             raise
         return bool(empty)
 
+    @exclusive("index the papers")
+    def index_papers(self) -> None:
+        """Build the paper indexes of a bulk load now (by title, by paper id): the load looks
+        papers of its earlier batches up from here on (``Ingestor._spill_papers``)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name in ("papers_title", "paper_ids_paper"):
+                db.execute(_DEFERRABLE[name])
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                db.execute("ROLLBACK")
+            raise
+
     @exclusive("restore the indexes")
     def restore_indexes(self) -> None:
         """Create the secondary indexes ``defer_indexes`` dropped (no-op if they exist)."""
