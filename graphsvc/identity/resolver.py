@@ -515,9 +515,12 @@ class AuthorResolver:
             found = sorted(o for o in near if o in coauthors)
         else:
             found = sorted(o for o in coauthors if o in near)
-        if found or self.pairs_complete:
+        if self.pairs_complete:
             return found
-        return self.store.shared_coauthors(cand, sorted(coauthors))
+        # the batch's pairs are only part of them: the count decides between candidates, so
+        # a partial count here would decide otherwise than a run that held every pair
+        stored = self.store.shared_coauthors(cand, sorted(coauthors))
+        return sorted({*found, *stored}) if found else stored
 
     def decide(
         self,
