@@ -10,8 +10,10 @@ import pytest
 
 from graphsvc.identity.alias_eval import (
     HYPHEN,
+    INITIALS_FORM,
     MIDDLE,
     NICKNAME,
+    NUMBERS,
     ORDER,
     SPELLING,
     category,
@@ -38,6 +40,13 @@ def test_categories_and_shards(pairs):
     assert len(pairs) == 1019
     assert category("Saeed Al-Bukhitan", "Saeed Albukhitan") == HYPHEN
     assert category("Secha Jia", "Jia Secha") == ORDER
+    # what says something about the person is not a pure spelling variant: an initials-only
+    # side (joins only with evidence, even when identical) and two dblp homonym numbers
+    assert category("Mangalraj P.", "P. Mangalraj") == INITIALS_FORM
+    assert category("E. Romain-Latu", "E. Latu-Romain") == INITIALS_FORM
+    assert category("Bo Peng 0004", "Peng Bo 0001") == NUMBERS
+    assert category("Mahdi Hashemi 0003", "Mahdi Hashemi 0001") == NUMBERS
+    assert category("Zhao Xiao-Fang", "Xiaofang Zhao 0001") == NUMBERS
     groups = shards(pairs)
     assert sorted(i for g in groups for i in g) == list(range(len(pairs)))
     for g in groups:  # pairs of one store share no word

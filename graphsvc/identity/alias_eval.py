@@ -7,9 +7,15 @@ Each row ``alias,name`` of the table is resolved by the real ingest pipeline:
   co-author; a pair is *joined* when both strings land on one author. Pairs that may not share
   a store (a word in common) are resolved in different stores, so each pair is judged alone;
 * the pairs kept apart without evidence are looked up in the ``duplicates`` listing;
-* recall without evidence is also given over the pairs of which neither side is an
-  initials-only form (``initials_form``): "P. Mangalraj" / "Mangalraj P." is a word order, but
-  two initials-only strings join only with evidence even when they are identical;
+* the spelling categories (accents/case/punctuation, hyphen/space, word order) hold the pairs
+  whose strings differ only in what says nothing about the person. Two kinds of pair whose
+  words alone would put them there are their own categories, because they do say something:
+  an initials-only side ("P. Mangalraj" / "Mangalraj P.", ``initials_form``: two such strings
+  join only with a co-author in common even when identical, issue 15 item 4) and different
+  dblp homonym numbers ("Mahdi Hashemi 0003" / "Mahdi Hashemi 0001", "Bo Peng 0004" / "Peng Bo
+  0001", "Xiaofang Zhao 0001" / "Zhao Xiao-Fang": the number is a hard id saying which person,
+  and only dblp's alias table links two of them). ``AliasReport.by_words`` keeps the recall
+  of the categories by the words alone, as they were before this split;
 * every string of the table goes into one store (each on its own paper with its own
   co-author), and the authors are scored by pairwise precision against dblp's persons; an
   author holding two homonym numbers of one dblp name ("Wei Wang 0069" and "Wei Wang 0156") is
@@ -43,9 +49,14 @@ ORDER = "word order"
 MIDDLE = "middle name"
 NICKNAME = "nickname"
 INITIALS = "initials"
+INITIALS_FORM = "initials-only form"
+NUMBERS = "homonym numbers differ"
 OTHER = "other"
 #: the categories in the order they are printed; the first three are pure spelling
-CATEGORIES = (SPELLING, HYPHEN, ORDER, MIDDLE, NICKNAME, INITIALS, OTHER)
+CATEGORIES = (SPELLING, HYPHEN, ORDER, INITIALS_FORM, NUMBERS, MIDDLE, NICKNAME, INITIALS,
+              OTHER)
+#: the categories whose pairs differ only in what says nothing about the person
+PURE_SPELLING = (SPELLING, HYPHEN, ORDER)
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -76,25 +87,35 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _CAPS_INITIALS = re.compile(r"[B-DF-HJ-NP-TV-Z]{2,3}")
 
 
+def _initial(word: str) -> bool:
+    """Whether a word of a name is initials: one letter per part ("M.", "I-H.", "E") or two
+    or three capital consonants ("MVS", "KS")."""
+    parts = _LETTERS.findall(word)
+    return bool(parts) and (all(len(t) == 1 for t in parts) or (
+        len(parts) == 1 and _CAPS_INITIALS.fullmatch(parts[0]) is not None))
+
+
 def initials_form(s: str) -> bool:
-    """Whether a name is written as initials and one name without a dblp homonym number
-    ("P. Mangalraj", "Mangalraj P.", "Aditya MVS"): two such strings say as little as two
-    equal initials-only strings, which join only with evidence (issue 15 item 4), so the
-    spelling rows also report their recall without these pairs.
+    """Whether a name without a dblp homonym number is written as initials and one name (a
+    hyphenated name is one): "P. Mangalraj", "Mangalraj P.", "Aditya MVS", "E. Romain-Latu".
+    Two such strings say as little as two equal initials-only strings, which join only with
+    evidence (issue 15 item 4), so such pairs are not counted as pure spelling variants
+    (``category``).
 
     Examples
     --------
     >>> initials_form("P. Mangalraj"), initials_form("Aditya MVS"), initials_form("Wei LI")
     (True, True, False)
+    >>> initials_form("E. Romain-Latu"), initials_form("J. Strother Moore")
+    (True, False)
     >>> initials_form("Venkanna U 0001"), initials_form("Daniel A. Connors")
     (False, False)
     """
     base, num = dblp_base(s)
     if num is not None:
         return False
-    toks = _LETTERS.findall(base)
-    short = sum(1 for t in toks if len(t) == 1 or _CAPS_INITIALS.fullmatch(t))
-    return len(toks) >= 2 and short == len(toks) - 1
+    flags = [_initial(w) for w in base.split() if _LETTERS.search(w)]
+    return len(flags) >= 2 and flags.count(False) == 1
 
 
 def _cyclic(a: str, b: str) -> bool:
@@ -102,17 +123,39 @@ def _cyclic(a: str, b: str) -> bool:
 
 
 def category(a: str, b: str) -> str:
-    """How two spellings of one person differ (see ``CATEGORIES``).
+    """How two spellings of one person differ (see ``CATEGORIES``): ``words_category``, except
+    that a pure spelling pair with different homonym numbers, or with an initials-only side,
+    is a category of its own (see the module docstring).
 
     Examples
     --------
-    >>> category("Taulant Kërçi", "Taulant Kerci"), category("Ze-Hao Wu", "Zehao Wu")
+    >>> category("Mangalraj P.", "P. Mangalraj"), category("Bo Peng 0004", "Peng Bo 0001")
+    ('initials-only form', 'homonym numbers differ')
+    >>> category("Vu Quoc Tuan", "Quoc Tuan Vu"), category("Wei Liu 0001", "Wei Liu 0001")
+    ('word order', 'accents/case/punctuation')
+    """
+    cat = words_category(a, b)
+    if cat not in PURE_SPELLING:
+        return cat
+    if dblp_base(a)[1] != dblp_base(b)[1]:
+        return NUMBERS
+    if initials_form(a) or initials_form(b):
+        return INITIALS_FORM
+    return cat
+
+
+def words_category(a: str, b: str) -> str:
+    """How the words of two spellings of one person differ.
+
+    Examples
+    --------
+    >>> words_category("Taulant Kërçi", "Taulant Kerci"), category("Ze-Hao Wu", "Zehao Wu")
     ('accents/case/punctuation', 'hyphen/space')
-    >>> category("Vu Quoc Tuan", "Quoc Tuan Vu"), category("Daniel A. Connors", "Daniel Connors")
+    >>> words_category("Vu Quoc Tuan", "Quoc Tuan Vu"), category("Daniel A. Connors", "Daniel Connors")
     ('word order', 'middle name')
-    >>> category("Ken Smith", "Kenneth Smith"), category("N. Behzadi", "Naghi Behzadi")
+    >>> words_category("Ken Smith", "Kenneth Smith"), category("N. Behzadi", "Naghi Behzadi")
     ('nickname', 'initials')
-    >>> category("Quentin (Gad) Jones", "Quentin Jones")
+    >>> words_category("Quentin (Gad) Jones", "Quentin Jones")
     'nickname'
     """
     wa, wb = words(a), words(b)
@@ -183,6 +226,9 @@ class AliasReport:
     rows: dict[str, dict[str, int]] = field(default_factory=dict)
     missed: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     precision: dict[str, Any] = field(default_factory=dict)
+    #: the pure spelling categories by the words alone (``words_category``, with the
+    #: initials-only and homonym-number pairs in them): pairs, joined without evidence
+    by_words: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def table(self) -> list[dict[str, Any]]:
         out = []
@@ -195,12 +241,16 @@ class AliasReport:
                 "category": cat,
                 "pairs": r["pairs"],
                 "recall": round(r["alone"] / r["pairs"], 4),
-                "full_pairs": r["full"],
-                "recall_full": round(r["full_alone"] / r["full"], 4) if r["full"] else 1.0,
                 "recall_shared": round(r["shared"] / r["pairs"], 4),
                 "misses_listed": round(r["listed"] / miss, 4) if miss else 1.0,
             })
         return out
+
+    def words_table(self) -> list[dict[str, Any]]:
+        """Recall without evidence of the pure spelling categories by the words alone."""
+        return [{"category": cat, "pairs": r["pairs"],
+                 "recall": round(r["alone"] / r["pairs"], 4) if r["pairs"] else 1.0}
+                for cat, r in self.by_words.items()]
 
 
 def _resolve(records: list[Record]) -> tuple[Any, list[int | None]]:
@@ -234,14 +284,15 @@ def evaluate_aliases(pairs: Sequence[tuple[str, str]], *, examples: int = 8) -> 
 
     rep = AliasReport()
     cats = [category(a, b) for a, b in pairs]
+    worded = [words_category(a, b) for a, b in pairs]
     for cat in CATEGORIES:
-        rep.rows[cat] = {"pairs": 0, "alone": 0, "shared": 0, "listed": 0, "full": 0,
-                         "full_alone": 0}
+        rep.rows[cat] = {"pairs": 0, "alone": 0, "shared": 0, "listed": 0}
         rep.missed[cat] = []
-    full = [not (initials_form(a) or initials_form(b)) for a, b in pairs]
-    for c, f in zip(cats, full, strict=True):
+    rep.by_words = {cat: {"pairs": 0, "alone": 0} for cat in PURE_SPELLING}
+    for c, w in zip(cats, worded, strict=True):
         rep.rows[c]["pairs"] += 1
-        rep.rows[c]["full"] += f
+        if w in rep.by_words:
+            rep.by_words[w]["pairs"] += 1
     for idx in shards(pairs):
         for shared in (False, True):
             store, got = _resolve(_pair_records(pairs, idx, shared))
@@ -255,7 +306,8 @@ def evaluate_aliases(pairs: Sequence[tuple[str, str]], *, examples: int = 8) -> 
                 row = rep.rows[cats[i]]
                 if x is not None and x == y:
                     row["shared" if shared else "alone"] += 1
-                    row["full_alone"] += not shared and full[i]
+                    if not shared and worded[i] in rep.by_words:
+                        rep.by_words[worded[i]]["alone"] += 1
                 elif not shared:
                     if x is not None and y is not None and (min(x, y), max(x, y)) in listed:
                         row["listed"] += 1
