@@ -670,6 +670,7 @@ class Ingestor:
         """Write the current batch in one transaction."""
         if not self._batch.is_empty():
             self.store.apply_batch(self._batch)
+        self.resolver.applied()
         self._known_ext.clear()  # answers from before this write
         self._known_titles.clear()
         self._batch = Batch()

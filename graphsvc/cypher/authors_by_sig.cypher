@@ -1,7 +1,9 @@
-// Identity candidates: authors with a variant of this initials signature.
+// Identity candidates: authors with a variant of this initials signature, with the keys of
+// those variants.
 MATCH (v:Variant {sig: $sig})
-WITH v.author AS aid, min(CASE WHEN v.initials_only THEN 1 ELSE 0 END) = 1 AS initials_only
+WITH v.author AS aid, min(CASE WHEN v.initials_only THEN 1 ELSE 0 END) = 1 AS initials_only,
+     collect(DISTINCT [v.key, v.initials_only]) AS keys
 MATCH (a:Author {id: aid})
-RETURN a.id AS id, a.key AS key, initials_only,
+RETURN a.id AS id, a.key AS key, initials_only, keys,
        COLLECT { MATCH (a)-[:HAS_ID]->(x:AuthorId) RETURN [x.kind, x.value] ORDER BY x.kind, x.value } AS ids
 ORDER BY id

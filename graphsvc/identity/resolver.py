@@ -34,6 +34,7 @@ where it went.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
@@ -150,52 +151,44 @@ class SignatureBlock:
     reads them, so that a name looks only at the authors that can fit it: thousands of
     "X… Smith" share ``smith|x``, and scanning all of them for every new one is quadratic.
 
-    Iterating gives every author in the order they came in; every index keeps that order.
+    An author is indexed under every variant key it has with this signature, and every list
+    is in author id order: the block holds the same whether the run built it as the names came
+    in or read it from the store (an author that became "Tan, H. Hoe" after "Tan, H H" is
+    found by both keys either way), so a run resumed after a kill decides as an uninterrupted
+    one (issue 15 item 5).
     """
 
     authors: list[AuthorCandidate] = field(default_factory=list)
     ids: set[int] = field(default_factory=set)
-    #: authors that were initials-only when they came in (``initials_only`` only ever turns
-    #: false, so readers check it again)
+    #: authors with an initials-only variant key
     initials: list[AuthorCandidate] = field(default_factory=list)
-    #: initials of the given name of the author's own key -> authors
+    #: initials of the given name of a variant key -> authors
     by_initials: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
-    #: first given word of the author's own key -> authors
+    #: first given word of a variant key -> authors
     by_first: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
     #: first letters (``MIN_SHORT_FORM``) of the first given word -> authors (short forms)
     by_head: dict[str, list[AuthorCandidate]] = field(default_factory=dict)
+    #: (author, key) pairs indexed
+    _keys: set[tuple[int, str]] = field(default_factory=set)
 
-    #: the authors that are not initials-only, as of ``_flips`` and the first ``_scanned``
-    #: authors (see ``full_authors``)
-    _full: list[AuthorCandidate] = field(default_factory=list)
-    _scanned: int = 0
-    _flips: int = -1
-
-    def full_authors(self, flips: int) -> list[AuthorCandidate]:
-        """The authors that are not initials-only, in order; ``flips`` counts the authors
-        that ever stopped being initials-only (then every author is looked at again).
-
-        Kept up to date from the authors added since the last call, so that k initials-only
-        "Smith, J." mentions do not each scan the k authors before them.
-        """
-        if flips != self._flips:
-            self._full, self._scanned, self._flips = [], 0, flips
-        if self._scanned < len(self.authors):
-            self._full.extend(c for c in self.authors[self._scanned:] if not c.initials_only)
-            self._scanned = len(self.authors)
-        return self._full
-
-    def add(self, c: AuthorCandidate) -> None:
-        self.authors.append(c)
-        self.ids.add(c.id)
-        _fam, giv, _num = split_key(c.key)
-        if c.initials_only:
-            self.initials.append(c)
-        self.by_initials.setdefault(_initials_of(giv), []).append(c)
-        first = giv.split(" ", 1)[0]
-        self.by_first.setdefault(first, []).append(c)
-        if len(first) >= MIN_SHORT_FORM:
-            self.by_head.setdefault(first[:MIN_SHORT_FORM], []).append(c)
+    def add(self, c: AuthorCandidate, keys: Iterable[tuple[str, bool]] = ()) -> None:
+        """Index an author under ``keys`` (default: its ``keys`` from the store, or its own
+        key); repeats are no-ops."""
+        if c.id not in self.ids:
+            self.ids.add(c.id)
+            _put(self.authors, c)
+        for key, init in keys or c.keys or ((c.key, c.initials_only),):
+            if (c.id, key) in self._keys:
+                continue
+            self._keys.add((c.id, key))
+            _fam, giv, _num = split_key(key)
+            if init:
+                _put(self.initials, c)
+            _put(self.by_initials.setdefault(_initials_of(giv), []), c)
+            first = giv.split(" ", 1)[0]
+            _put(self.by_first.setdefault(first, []), c)
+            if len(first) >= MIN_SHORT_FORM:
+                _put(self.by_head.setdefault(first[:MIN_SHORT_FORM], []), c)
 
     def __iter__(self) -> Iterator[AuthorCandidate]:
         return iter(self.authors)
@@ -207,9 +200,19 @@ class SignatureBlock:
     def of(cls, authors: Iterable[AuthorCandidate]) -> SignatureBlock:
         block = cls()
         for c in authors:
-            if c.id not in block.ids:
-                block.add(c)
+            block.add(c)
         return block
+
+
+def _put(group: list[AuthorCandidate], c: AuthorCandidate) -> None:
+    """Insert an author into a list in id order, once."""
+    at = bisect_left(group, c.id, key=_id_of)
+    if at == len(group) or group[at].id != c.id:
+        group.insert(at, c)
+
+
+def _id_of(c: AuthorCandidate) -> int:
+    return c.id
 
 
 @dataclass(slots=True)
@@ -256,8 +259,13 @@ class AuthorResolver:
     #: full given keys of authors: read from the store (``_fits_all``), and noted in this run
     _givens: dict[int, set[str]] = field(default_factory=dict)
     _new_givens: dict[int, set[str]] = field(default_factory=dict)
-    #: authors that stopped being initials-only (``SignatureBlock.full_authors``)
-    _flips: int = 0
+    #: authors of earlier runs as the store's look-ups gave them
+    _known: dict[int, AuthorCandidate] = field(default_factory=dict)
+    #: variants of earlier runs' authors noted since the last batch was applied (the store
+    #: shows them only after ``applied``), by spelling key and by signature: a look-up of one
+    #: of those keys adds them to what the store answers
+    _unapplied_spell: dict[str, set[int]] = field(default_factory=dict)
+    _unapplied_sig: dict[str, list[tuple[int, str, bool]]] = field(default_factory=dict)
 
     def follow(self, author_id: int) -> int:
         """Where an author id went through manual merges (itself when it was not merged)."""
@@ -282,15 +290,54 @@ class AuthorResolver:
     def _by_spell(self, spell: str) -> list[AuthorCandidate]:
         got = self._spell.get(spell)
         if got is None:
-            got = self._spell[spell] = [] if self.complete else self.store.authors_by_spell(spell)
+            got = self._spell[spell] = self._spell_list(
+                [] if self.complete else self.store.authors_by_spell(spell), spell)
         return got
 
     def _by_sig(self, sig: str) -> SignatureBlock:
         got = self._sig.get(sig)
         if got is None:
-            got = self._sig[sig] = SignatureBlock.of(
-                () if self.complete else self.store.authors_by_signature(sig))
+            got = self._sig[sig] = self._block(
+                () if self.complete else self.store.authors_by_signature(sig), sig)
         return got
+
+    def _spell_list(self, found: Iterable[AuthorCandidate], spell: str) -> list[AuthorCandidate]:
+        """A spelling key's authors as the store gave them plus those noted since the last
+        batch was applied, in id order."""
+        out: list[AuthorCandidate] = []
+        for c in found:
+            self._known.setdefault(c.id, c)
+            _put(out, c)
+        for aid in sorted(self._unapplied_spell.get(spell, ())):
+            _put(out, self._candidate_of(aid))
+        return out
+
+    def _block(self, found: Iterable[AuthorCandidate], sig: str) -> SignatureBlock:
+        """A signature's block as the store gave it plus the variants noted since the last
+        batch was applied."""
+        block = SignatureBlock()
+        for c in found:
+            self._known.setdefault(c.id, c)
+            block.add(c)
+        for aid, key, init in self._unapplied_sig.get(sig, ()):
+            block.add(self._candidate_of(aid), ((key, init),))
+        return block
+
+    def _candidate_of(self, aid: int) -> AuthorCandidate:
+        """The candidate of an author of this run or of one the store gave; else read it."""
+        got = self._cands.get(aid) or self._known.get(aid)
+        if got is None:
+            detail = self.store.author(aid) or {}
+            key = str(detail.get("key", ""))
+            claimed = [(str(x["kind"]), str(x["value"])) for x in detail.get("ids", [])]
+            got = self._known[aid] = AuthorCandidate(
+                aid, key, _is_initials(split_key(key)[1]), conflict_keys(claimed))
+        return got
+
+    def applied(self) -> None:
+        """The batch was written: the store now shows every variant noted so far."""
+        self._unapplied_spell.clear()
+        self._unapplied_sig.clear()
 
     def prefetch(self, ids: Iterable[tuple[str, str]], spells: Iterable[str],
                  sigs: Iterable[str] = ()) -> None:
@@ -314,9 +361,9 @@ class AuthorResolver:
             got = found.get(k)
             self._ext[k] = None if got is None else self.follow(int(got))
         for sp in want_spells:
-            self._spell[sp] = list(by_spell.get(sp, ()))
+            self._spell[sp] = self._spell_list(by_spell.get(sp, ()), sp)
         for sg in want_sigs:
-            self._sig[sg] = SignatureBlock.of(by_sig.get(sg, ()))
+            self._sig[sg] = self._block(by_sig.get(sg, ()), sg)
 
     def hard_keys(self, raw: RawAuthor, parsed: ParsedName) -> tuple[list[tuple[str, str]],
                                                                      list[str]]:
@@ -358,7 +405,7 @@ class AuthorResolver:
         if self.complete:
             return
         for cache in (self._ext, self._spell, self._sig, self._givens, self._dblp, self._cands,
-                      self._noted):
+                      self._noted, self._known):
             if len(cache) > limit:
                 cache.clear()
                 self._noted.clear()
@@ -480,6 +527,12 @@ class AuthorResolver:
                     for c in cs[: MAX_FIT + 1]]
             if len(fits) <= MAX_FIT:
                 yield fits
+            # and names whose initials these extend ("X. L." of "Xinran", which finds "X. L."
+            # among the block's initials-only authors: the pair is found whichever comes first)
+            shorter = [c for n in range(1, len(parsed.initials))
+                       for c in block.by_initials.get(parsed.initials[:n], ())[: MAX_FIT + 1]]
+            if len(shorter) <= MAX_FIT:
+                yield shorter
             return
         inits = block.initials
         if len(inits) <= MAX_FIT:
@@ -570,7 +623,7 @@ class AuthorResolver:
         cand = AuthorCandidate(aid, parsed.key, parsed.initials_only, conflict_keys(claimed))
         self._cands[aid] = cand
         if parsed.key:
-            self._by_spell(parsed.spell).append(cand)
+            _put(self._by_spell(parsed.spell), cand)
             self._by_sig(signature(parsed)).add(cand)
         return Resolved(aid, "new author", "")
 
@@ -580,27 +633,31 @@ class AuthorResolver:
         noted = (aid, parsed.key, parsed.initials_only)
         if noted in self._noted:
             return  # nothing new
+        self._noted.add(noted)
         cand = self._cands.get(aid)
         if not parsed.initials_only and parsed.given_key and (
             cand is None or parsed.given_key != split_key(cand.key)[1]
         ):
             # another full given name of the author (``_fits_all``; its own is in its key)
             self._new_givens.setdefault(aid, set()).add(parsed.given_key)
-        if cand is None:
-            return  # an author of an earlier run: the store answers for it
-        self._noted.add(noted)
-        if not parsed.initials_only and cand.initials_only:
+        if cand is not None and not parsed.initials_only and cand.initials_only:
             cand.initials_only = False
-            self._flips += 1
         if not parsed.key:
             return
-        got = self._by_spell(parsed.spell)
-        # newest last: the author ``create`` just added is found at once, not after k others
-        if all(c.id != aid for c in reversed(got)):
-            got.append(cand)
-        block = self._by_sig(signature(parsed))
-        if aid not in block.ids:
-            block.add(cand)
+        sig, keys = signature(parsed), ((parsed.key, parsed.initials_only),)
+        if cand is not None:
+            # an author of this run: what the caches hold is all there is of it
+            _put(self._by_spell(parsed.spell), cand)
+            self._by_sig(sig).add(cand, keys)
+            return
+        # an author of an earlier run: the store shows this variant once the batch is applied;
+        # until then look-ups add it (``_spell_list``, ``_block``)
+        self._unapplied_spell.setdefault(parsed.spell, set()).add(aid)
+        self._unapplied_sig.setdefault(sig, []).append((aid, parsed.key, parsed.initials_only))
+        if parsed.spell in self._spell:
+            _put(self._spell[parsed.spell], self._candidate_of(aid))
+        if sig in self._sig:
+            self._sig[sig].add(self._candidate_of(aid), keys)
 
     def learn_ids(self, aid: int, raw: RawAuthor, batch: Batch) -> None:
         """Attach hard ids a mention carries to the author it was resolved to."""

@@ -17,6 +17,9 @@ class AuthorCandidate:
     key: str
     initials_only: bool
     ids: dict[str, str] = field(default_factory=dict)
+    #: from a look-up by signature: the author's variant keys with that signature, each with
+    #: whether it is initials-only (empty: ``key`` alone)
+    keys: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(slots=True)

@@ -54,7 +54,13 @@ from graphsvc.store.base import (
     VariantRow,
 )
 from graphsvc.store.cypher import load
-from graphsvc.store.neo4j_lookups import AuthorLookups, PaperLookups, lookup_authors, lookup_papers
+from graphsvc.store.neo4j_lookups import (
+    AuthorLookups,
+    PaperLookups,
+    lookup_authors,
+    lookup_papers,
+    variant_keys,
+)
 from graphsvc.store.neo4j_native import NativeQueries, search_authors
 from graphsvc.store.neo4j_runs import RUN_LEASE, Neo4jIngestRuns
 from graphsvc.store.runner import (
@@ -195,7 +201,8 @@ class Neo4jStore(NativeQueries, Neo4jIngestRuns):
     def _candidates(self, rows: list[dict[str, Any]]) -> list[AuthorCandidate]:
         return [
             AuthorCandidate(int(r["id"]), str(r["key"]), bool(r["initials_only"]),
-                            conflict_keys((str(k), str(v)) for k, v in r["ids"]))
+                            conflict_keys((str(k), str(v)) for k, v in r["ids"]),
+                            variant_keys(r))
             for r in rows
         ]
 

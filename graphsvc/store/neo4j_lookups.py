@@ -31,9 +31,19 @@ PaperLookups = tuple[dict[tuple[str, str], int],
                      dict[tuple[str, int | None], list[PaperCandidate]]]
 
 
-def _candidate(r: dict[str, Any]) -> AuthorCandidate:
+def _candidate(r: Any) -> AuthorCandidate:
     return AuthorCandidate(int(r["id"]), str(r["key"]), bool(r["initials_only"]),
-                           conflict_keys((str(k), str(v)) for k, v in r["ids"]))
+                           conflict_keys((str(k), str(v)) for k, v in r["ids"]),
+                           variant_keys(r))
+
+
+def variant_keys(r: Any) -> tuple[tuple[str, bool], ...]:
+    """The ``keys`` of a candidate row of a look-up by signature (sorted; none by others)."""
+    try:
+        got = r["keys"]
+    except (KeyError, IndexError):
+        return ()
+    return tuple(sorted((str(k), bool(i)) for k, i in got or ()))
 
 
 def _grouped(tx: Tx, name: str, key: str, values: list[str]) -> dict[str, list[AuthorCandidate]]:

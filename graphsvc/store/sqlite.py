@@ -264,9 +264,17 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             [r[0] for r in rows],
         ):
             held.setdefault(int(aid), []).append((str(kind), str(value)))
+        keys: dict[int, list[tuple[str, bool]]] = {}
+        if where == "sig":
+            for aid, key, init in self.db.execute(
+                "SELECT author_id, key, min(initials_only) FROM variants WHERE sig = ? "
+                "GROUP BY author_id, key ORDER BY author_id, key", (arg,)
+            ):
+                keys.setdefault(int(aid), []).append((str(key), bool(init)))
         return [
             AuthorCandidate(
-                int(aid), str(key), bool(init), conflict_keys(sorted(held.get(aid, [])))
+                int(aid), str(key), bool(init), conflict_keys(sorted(held.get(aid, []))),
+                tuple(keys.get(aid, ())),
             )
             for aid, key, init in rows
         ]
