@@ -417,7 +417,8 @@ class AuthorResolver:
         self.pairs_complete = False
         self.pending_pairs.clear()
         for cache in (self._ext, self._spell, self._sig, self._givens, self._new_givens,
-                      self._dblp, self._cands, self._noted):
+                      self._dblp, self._cands, self._noted, self._known, self._unapplied_spell,
+                      self._unapplied_sig):
             cache.clear()
 
     def take_refused(self) -> list[tuple[int, str]]:
