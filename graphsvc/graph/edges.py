@@ -97,6 +97,34 @@ def bits(x: int) -> int:
     return max(int(x - 1).bit_length(), 1)
 
 
+def _dense_unique(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` for (year << 32) + team size codes, by a
+    presence table over the years and sizes in use instead of a sort of every paper (the
+    table is small: a few hundred years by the team sizes up to the cap).
+
+    Examples
+    --------
+    >>> c = np.array([(2001 << 32) + 3, 2, (1999 << 32) + 2, 2])
+    >>> [a.tolist() for a in _dense_unique(c)] == [a.tolist() for a in np.unique(
+    ...     c, return_inverse=True)]
+    True
+    """
+    if not codes.size:
+        return np.unique(codes, return_inverse=True)
+    yr, k = codes >> 32, codes & 0xFFFFFFFF
+    y0, k0 = int(yr.min()), int(k.min())
+    ny, nk = int(yr.max()) - y0 + 1, int(k.max()) - k0 + 1
+    if ny * nk > max(1 << 24, 4 * codes.size):
+        return np.unique(codes, return_inverse=True)
+    cell = (yr - y0) * nk + (k - k0)
+    present = np.zeros(ny * nk, dtype=bool)
+    present[cell] = True
+    used = np.flatnonzero(present)
+    rank = np.cumsum(present, dtype=np.int64) - 1
+    combos = ((used // nk + y0) << 32) + (used % nk + k0)
+    return combos, rank[cell]
+
+
 def edge_aggregates(
     n: int,
     ptr: np.ndarray,
@@ -115,7 +143,7 @@ def edge_aggregates(
     papers = np.flatnonzero(counted)
     k = np.diff(ptr)
     yr = np.maximum(year[papers].astype(np.int64), 0)  # <= 0 is an unknown year
-    combos, combo_of = np.unique((yr << 32) + k[papers], return_inverse=True)
+    combos, combo_of = _dense_unique((yr << 32) + k[papers])
     del yr
     combo_year = (combos >> 32).astype(np.int32)
     combo_w = 1.0 / ((combos & 0xFFFFFFFF) - 1)
@@ -166,12 +194,16 @@ def edge_aggregates(
     e_papers = (ends - starts).astype(np.int32)
     if pair_label.size:
         e_weight = np.add.reduceat(combo_w[pair_label], starts)
-        unknown = np.cumsum(combo_year[pair_label] == 0)
-        n_unknown = unknown[ends - 1] - np.where(starts > 0, unknown[starts - 1], 0)
-        del unknown
-        any_known = n_unknown < e_papers
+        # an edge's pairs are in combination order, unknown years (the lowest combinations)
+        # first: its first known year is at its first label past them
+        known = np.flatnonzero(pair_label >= np.count_nonzero(combo_year == 0))
+        at = np.searchsorted(known, starts)
+        first_known = known[np.minimum(at, max(known.size - 1, 0))] if known.size else starts
+        any_known = (at < known.size) & (first_known < ends)
+        del known, at
         e_first = np.zeros(starts.size, dtype=np.int32)
-        e_first[any_known] = combo_year[pair_label[(starts + n_unknown)[any_known]]]
+        e_first[any_known] = combo_year[pair_label[first_known[any_known]]]
+        del first_known
         e_last = combo_year[pair_label[ends - 1]]
     else:
         e_weight = np.zeros(0)
