@@ -79,6 +79,7 @@ def bidirectional(
     slot_mask: np.ndarray | None,
     max_length: int | None,
     first_only: bool = False,
+    opened: Opening | None = None,
 ) -> Meet | None:
     """Level-synchronous bidirectional BFS, always expanding the side with less work.
 
@@ -87,11 +88,13 @@ def bidirectional(
     shorter chain would have had a node seen from both sides one expansion earlier. Unmasked
     searches open in plain Python while their levels are small (``graph.smallsearch``); with
     ``first_only`` (the distance alone is wanted) a search that meets there stops at the first
-    edge between the two sides.
+    edge between the two sides. ``opened`` is such an opening already run (that did not
+    meet), to continue from.
     """
-    op = None
-    if node_mask is None and slot_mask is None and s != t:
+    op = opened
+    if op is None and node_mask is None and slot_mask is None and s != t:
         op = open_search(G, s, t, max_length, first_only=first_only)
+    if op is not None:
         if op.d is not None:  # met (or cut off) in Python: no numpy array touched
             if op.d < 0:
                 return None
@@ -257,9 +260,17 @@ def shortest_chain(
     """``paths.shortest_path``'s chain (strongest hop first, then lowest id, greedily from
     ``s``), or None; a search that met in plain Python walks its hops without numpy."""
     s, t = check_node(G, s, "source"), check_node(G, t, "target")
-    check_masks(G, node_mask, slot_mask)
-    nm = pass_mask(G, node_mask, s, t)
-    meet = bidirectional(G, s, t, nm, slot_mask, max_length)
+    if node_mask is None and slot_mask is None and s != t:
+        # the common case straight to the Python search (no Meet, no mask checks)
+        op = open_search(G, s, t, max_length)
+        if op.d is not None:
+            return None if op.d < 0 else small_chain(G, s, op)
+        meet = bidirectional(G, s, t, None, None, max_length, opened=op)
+        nm = None
+    else:
+        check_masks(G, node_mask, slot_mask)
+        nm = pass_mask(G, node_mask, s, t)
+        meet = bidirectional(G, s, t, nm, slot_mask, max_length)
     if meet is None:
         return None
     if meet.small is not None:
