@@ -388,3 +388,12 @@ def test_python_opening_numpy_and_mixed_agree(
             assert P.distance(g, s, t, max_length=d - 1) is None
             assert P.shortest_path(g, s, t, max_length=d - 1) is None
             assert P.distance_count(g, s, t, max_length=d - 1) == (None, 0)
+
+
+def test_strongest_tie_break_walks_agree(graph: tuple[CoauthorGraph, nx.Graph]) -> None:
+    """The unmasked tie-break walks its tight hops in plain Python; an all-True mask takes the
+    numpy walk: the same chains and costs (ties included), and None when unconnected."""
+    g, H = graph
+    everyone = np.ones(g.n, dtype=bool)
+    for s, t in random_pairs(H, 80, seed=11):
+        assert P.strongest_path(g, s, t) == P.strongest_path(g, s, t, node_mask=everyone)

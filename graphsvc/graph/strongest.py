@@ -215,6 +215,10 @@ def _tie_break(
     # optimal chains s -> u: hops p -> x with cost(p) + w = cost(x), walked back from the
     # crossings (all inside the ball, where costs are exact); likewise v -> t
     for ball, start, backwards in ((bs, u, True), (bt, v, False)):
+        if ball.nm is None and ball.sm is None:
+            _tight_walk(G, ball, start, tol, succ if backwards else pred,
+                        pred if backwards else succ)
+            continue
         frontier = np.unique(start)
         seen = np.zeros(0, dtype=np.int64)
         while frontier.size:
@@ -241,6 +245,47 @@ def _tie_break(
     for a, b in itertools.pairwise(path):
         cost += float(hop_cost(G, np.array([G.edge_slot(a, b)]))[0])
     return cost, path
+
+
+def _tight_walk(G: CoauthorGraph, ball: _Ball, start: np.ndarray, tol: float,
+                towards: dict[int, list[int]], away: dict[int, list[int]]) -> None:
+    """:func:`_tie_break`'s walk back from the crossing ends ``start`` to the ball's root over
+    tight hops (``cost(y) + w == cost(x)`` within ``tol``), in plain Python: the chains are
+    short and a numpy round per step cost more than the rows. Each tight hop ``y -> x``
+    (towards the crossing) is added as ``towards[y] += [x]`` and ``away[x] += [y]``: the same
+    hops, in the same float arithmetic, as the numpy walk (unmasked balls only)."""
+    py = G.py
+    row, indptr, papers, weight = py.row, py.indptr, py.papers, py.weight
+    # Python floats and ints per read (ndarray exports the buffer protocol; numpy's stubs do
+    # not declare it to mypy)
+    cost = memoryview(ball.cost)  # type: ignore[arg-type]
+    mark = memoryview(ball.mark)  # type: ignore[arg-type]
+    stamp = ball.stamp
+    hops: set[tuple[int, int]] = set()
+    seen: set[int] = set()
+    frontier = set(start.tolist())
+    while frontier:
+        nxt: set[int] = set()
+        for x in frontier:
+            cx = cost[x]
+            a = indptr[x]
+            for i, y in enumerate(row(x)):
+                if mark[y] != stamp:
+                    continue
+                p = papers[a + i]
+                if p > 0:
+                    w = 1.0 / p
+                else:
+                    strength = weight[a + i]
+                    w = 1.0 / (strength if strength > 0 else 1.0)
+                if abs(cost[y] + w - cx) <= tol:
+                    hops.add((y, x))
+                    nxt.add(y)
+        seen |= frontier
+        frontier = nxt - seen
+    for y, x in hops:
+        towards.setdefault(y, []).append(x)
+        away.setdefault(x, []).append(y)
 
 
 def _dag_bfs(adj: dict[int, list[int]], root: int) -> dict[int, int]:
