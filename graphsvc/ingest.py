@@ -546,17 +546,22 @@ class Ingestor:
         pool = set(seen)
         for _i, cands in pending:
             pool.update(c.id for c, _rel in cands)
-        for i, cands in pending:
+        mine = {i: {c.id for c, _rel in cands} for i, cands in pending}
+        fitting = {i: [(c, rel) for c, rel in cands if c.id not in seen] for i, cands in pending}
+        # the co-authors: the pool without this name's own candidates (few)
+        chosen = {i: r.decide(parsed[i][1], parsed[i][0], fitting[i], _Without(pool, mine[i]),
+                              display_name) if fitting[i] else None for i, _c in pending}
+        kept = self._kept_joins(parsed, pending, seen, mine, fitting, chosen)
+        for i, _cands in pending:
             raw, p = parsed[i]
-            fitting = [(c, rel) for c, rel in cands if c.id not in seen]
-            res = None
-            if fitting:
-                # the co-authors: the pool without this name's own candidates (few)
-                mine = {c.id for c, _rel in cands}
-                res = r.decide(p, raw, fitting, _Without(pool, mine), display_name)
+            res = chosen[i]
+            left = [(c, rel) for c, rel in fitting[i] if c.id not in seen]
+            if res is not None and res.author_id in seen:
+                # two names of this paper chose one author: the later one decides again
+                res = r.decide(p, raw, left, _Without(kept, mine[i]), display_name)
             if res is None:
                 res = self._create(raw, p)
-                for c, rel in fitting:
+                for c, rel in left:
                     d = c.id
                     b.duplicates.append((min(d, res.author_id), max(d, res.author_id),
                                          f"{rel}: {p.key} ~ {c.key}, no co-author in common",
@@ -565,6 +570,43 @@ class Ingestor:
                 b.renames.append((res.author_id, res.rename))
             self._accept(i, raw, p, sigs[i], res, source, out, seen)
         return [out[i] for i in sorted(out)]
+
+    def _kept_joins(
+        self,
+        parsed: list[tuple[Any, ParsedName]],
+        pending: list[tuple[int, list[tuple[AuthorCandidate, str]]]],
+        seen: set[int],
+        mine: dict[int, set[int]],
+        fitting: dict[int, list[tuple[AuthorCandidate, str]]],
+        chosen: dict[int, Resolved | None],
+    ) -> set[int]:
+        """Drop (in ``chosen``) the joins whose evidence was only a candidate of another name of
+        this paper that went elsewhere, and return the paper's authors as kept.
+
+        "Liu, Z.S." beside "Yang, H." once joined "Zikui Liu" because Zikui Liu wrote with
+        Huan Yang, a candidate of "Yang, H.", which then went to Hui Yang: had the Zikui Liu
+        paper come second, the stored paper would have shown no Huan Yang and no join (issue
+        15 item 5). A join stands on the co-authors the paper keeps; dropping one can take
+        another's evidence away, so this repeats until nothing changes."""
+        r = self.resolver
+        while True:
+            kept = set(seen).union(x.author_id for x in chosen.values() if x is not None)
+            if len(pending) < 2:
+                return kept
+            dropped = False
+            for i, _cands in pending:
+                res = chosen[i]
+                if res is None:
+                    continue
+                raw, p = parsed[i]
+                again = r.decide(p, raw, fitting[i], _Without(kept, mine[i]), display_name)
+                if again is None or again.author_id != res.author_id:
+                    chosen[i] = None
+                    dropped = True
+                else:
+                    chosen[i] = again  # its evidence as kept
+            if not dropped:
+                return kept
 
     def _create(self, raw: Any, p: ParsedName) -> Resolved:
         res = self.resolver.create(raw, p, self._batch, display_name)

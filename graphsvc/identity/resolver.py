@@ -21,7 +21,8 @@ Order of rules (DESIGN.md ``identity/``):
    initials-only forms) join only with evidence on the papers concerned: a co-author of this
    paper who also wrote with the candidate (``evidence_candidates``; the co-authors of this
    paper include the candidates of its other names, so two initials-only names of one paper
-   support each other). With several candidates with evidence, the one with the most shared
+   support each other, but a join stands only on the co-authors the paper keeps:
+   ``Ingestor._kept_joins``). With several candidates with evidence, the one with the most shared
    co-authors wins. Without evidence the name becomes a new author and every candidate is
    listed as a possible duplicate, with the relation. Evidence is the same whichever of the
    two papers came first, so no chain of joins carries papers without evidence.
