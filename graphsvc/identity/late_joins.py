@@ -10,14 +10,14 @@ Every name kept apart for want of evidence is listed as a duplicate pair with it
 (``reason`` ending in ``NO_EVIDENCE``). At the end of every ingest run those pairs are looked at
 again with everything the store now holds: a pair whose two authors now share a co-author (or
 have two co-authors that are themselves a listed pair joined in the same round, as the names of
-one paper support each other when it comes in), whose names still fit each other (every given name of one fits every
-given name of the other, as ``AuthorResolver._fits_all`` asks of a join), with no conflicting
-hard id, no dblp homonym clash and no paper in common, is joined, with the evidence kept for
-``explain``, if each is the other's one partner with the most shared co-authors (none on a tie,
-as ``AuthorResolver.decide``). Pairs an override is about are left alone. Authors that hold one
-full-name spelling are joined first, as identical strings are (rule 2: "Bruno Gayral" created
-before "B. Gayral" took that name by evidence). Joins repeat until none is left (a join can give
-another pair its evidence).
+one paper support each other when it comes in), whose names still fit each other (every given
+name of one fits every given name of the other, as ``AuthorResolver._fits_all`` asks of a join),
+with no conflicting hard id, no dblp homonym clash and no paper in common, is joined, with the
+evidence kept for ``explain``, if each is the other's one partner with the most shared
+co-authors (none on a tie, as ``AuthorResolver.decide``). Pairs an override is about are left
+alone. Authors that hold one full-name spelling are joined first, as identical strings are (rule
+2: "Bruno Gayral" created before "B. Gayral" took that name by evidence). Joins repeat until
+none is left (a join can give another pair its evidence).
 
 This narrows the order dependence, it does not end it: a join made in the run is not undone when
 a later paper makes another candidate the better one (``bench/identity_order.py`` counts what
