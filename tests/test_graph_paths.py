@@ -397,3 +397,16 @@ def test_strongest_tie_break_walks_agree(graph: tuple[CoauthorGraph, nx.Graph]) 
     everyone = np.ones(g.n, dtype=bool)
     for s, t in random_pairs(H, 80, seed=11):
         assert P.strongest_path(g, s, t) == P.strongest_path(g, s, t, node_mask=everyone)
+
+
+def test_strongest_path_leaves_its_cost_arrays_clean(
+    graph: tuple[CoauthorGraph, nx.Graph],
+) -> None:
+    """The thread's cost arrays are inf again after every query (connected or not): the next
+    query reads them without a stamp."""
+    from graphsvc.graph.workspace import workspace
+
+    g, H = graph
+    for s, t in random_pairs(H, 30, seed=12):
+        P.strongest_path(g, s, t)
+        assert all(np.isinf(c).all() for c in workspace(g).costs())

@@ -55,20 +55,27 @@ class _Ball:
     relaxes each waiting offer once instead of expanding the boundary again.
     """
 
-    def __init__(self, G: CoauthorGraph, root: int, cost: np.ndarray, mark: np.ndarray,
-                 stamp: int, scratch: np.ndarray, nm: np.ndarray | None,
-                 sm: np.ndarray | None) -> None:
-        self.G, self.cost, self.mark, self.stamp, self.nm, self.sm = G, cost, mark, stamp, nm, sm
+    def __init__(self, G: CoauthorGraph, root: int, cost: np.ndarray, scratch: np.ndarray,
+                 nm: np.ndarray | None, sm: np.ndarray | None) -> None:
+        self.G, self.cost, self.nm, self.sm = G, cost, nm, sm
         self.scratch = scratch
+        root_a = np.array([root], dtype=np.int64)
+        #: every node whose cost was written: :meth:`reset` puts inf back there
+        self.touched = [root_a]
         cost[root] = 0.0
-        mark[root] = stamp
         self.radius = 0.0
-        self.pend_node, self.pend_cost = self._offers(np.array([root], dtype=np.int64))
+        self.pend_node, self.pend_cost = self._offers(root_a)
         self.next_min = 0.0  # no offer waits below this cost
 
     def get(self, idx: np.ndarray) -> np.ndarray:
         """Costs of ``idx`` (inf outside the ball)."""
-        return np.where(self.mark[idx] == self.stamp, self.cost[idx], np.inf)
+        return self.cost[idx]
+
+    def reset(self) -> None:
+        """Leave the workspace's cost array all inf again, for the next query."""
+        for idx in self.touched:
+            self.cost[idx] = np.inf
+        self.touched = []
 
     def _offers(self, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         src, slots, nbr = self.G.expand(frontier, node_mask=self.nm, slot_mask=self.sm)
@@ -89,13 +96,11 @@ class _Ball:
         waiting_node, waiting_cost = [self.pend_node[keep]], [self.pend_cost[keep]]
         changed = []
         while nbr.size:
-            better = cand < self.get(nbr)
+            better = cand < self.cost[nbr]
             if not better.any():
                 break
             nbr, cand = nbr[better], cand[better]
-            outside = self.mark[nbr] != self.stamp
-            self.cost[nbr[outside]] = np.inf
-            self.mark[nbr] = self.stamp
+            self.touched.append(nbr)
             np.minimum.at(self.cost, nbr, cand)
             frontier = distinct(nbr[self.cost[nbr] == cand], self.scratch)
             changed.append(frontier)
@@ -160,9 +165,20 @@ def strongest_path(
         return 0.0, [s]
     nm = pass_mask(G, node_mask, s, t)
     ws = workspace(G)
-    cost_s, cost_t, mark_s, mark_t, stamp = ws.costs()
-    bs = _Ball(G, s, cost_s, mark_s, stamp, ws.scratch(), nm, slot_mask)
-    bt = _Ball(G, t, cost_t, mark_t, stamp, ws.scratch(), nm, slot_mask)
+    cost_s, cost_t = ws.costs()
+    balls: list[_Ball] = []
+    try:
+        balls.append(_Ball(G, s, cost_s, ws.scratch(), nm, slot_mask))
+        balls.append(_Ball(G, t, cost_t, ws.scratch(), nm, slot_mask))
+        return _search(G, s, t, *balls)
+    finally:  # the cost arrays are shared by the thread's next queries
+        for ball in balls:
+            ball.reset()
+
+
+def _search(G: CoauthorGraph, s: int, t: int, bs: _Ball, bt: _Ball,
+            ) -> tuple[float, list[int]] | None:
+    """Grow the two balls until no cheaper chain can exist, then break the ties."""
     # the roots joined their balls before any growth: an s–t edge is the first crossing
     u, v, through = _crossings(bs, bt, np.array([s], dtype=np.int64), True)
     mu = float(through.min()) if through.size else math.inf
@@ -259,8 +275,7 @@ def _tight_walk(G: CoauthorGraph, ball: _Ball, start: np.ndarray, tol: float,
     # Python floats and ints per read (ndarray exports the buffer protocol; numpy's stubs do
     # not declare it to mypy)
     cost = memoryview(ball.cost)  # type: ignore[arg-type]
-    mark = memoryview(ball.mark)  # type: ignore[arg-type]
-    stamp = ball.stamp
+    inf = math.inf
     hops: set[tuple[int, int]] = set()
     seen: set[int] = set()
     frontier = set(start.tolist())
@@ -270,7 +285,8 @@ def _tight_walk(G: CoauthorGraph, ball: _Ball, start: np.ndarray, tol: float,
             cx = cost[x]
             a = indptr[x]
             for i, y in enumerate(row(x)):
-                if mark[y] != stamp:
+                cy = cost[y]
+                if cy == inf:  # outside the ball
                     continue
                 p = papers[a + i]
                 if p > 0:
@@ -278,7 +294,7 @@ def _tight_walk(G: CoauthorGraph, ball: _Ball, start: np.ndarray, tol: float,
                 else:
                     strength = weight[a + i]
                     w = 1.0 / (strength if strength > 0 else 1.0)
-                if abs(cost[y] + w - cx) <= tol:
+                if abs(cy + w - cx) <= tol:
                     hops.add((y, x))
                     nxt.add(y)
         seen |= frontier

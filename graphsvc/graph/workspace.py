@@ -47,7 +47,7 @@ class Workspace:
         self._stamp = 0
         # np.zeros maps untouched pages lazily: a query pays only for the pages it touches
         self.hops = (np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
-        self._cost: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._cost: tuple[np.ndarray, np.ndarray] | None = None
         self._scratch: np.ndarray | None = None
         self._sigma: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -68,14 +68,13 @@ class Workspace:
         self._stamp += 1
         return self._stamp << _SHIFT
 
-    def costs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-        """Cost arrays for a weighted search: ``(cost_s, cost_t, mark_s, mark_t, stamp)``;
-        ``cost_x[v]`` is valid only where ``mark_x[v] == stamp``."""
+    def costs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cost arrays for a weighted search, one per direction, inf wherever no query is
+        running: the search that writes costs puts inf back where it wrote before it returns
+        (so a read needs no stamp check)."""
         if self._cost is None:
-            self._cost = (np.zeros(self.n), np.zeros(self.n),
-                          np.zeros(self.n, dtype=np.int64), np.zeros(self.n, dtype=np.int64))
-        self._stamp += 1
-        return (*self._cost, self._stamp)
+            self._cost = (np.full(self.n, np.inf), np.full(self.n, np.inf))
+        return self._cost
 
 
 _local = threading.local()
