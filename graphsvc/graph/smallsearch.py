@@ -212,7 +212,10 @@ def small_count(G: CoauthorGraph, layers: list[set[int]]) -> int:
     sigma = dict.fromkeys(layers[0], 1)
     for nxt in layers[1:]:
         prev = sigma
-        sigma = {y: sum(map(prev.__getitem__, prev.keys() & row(y))) for y in nxt}
+        if len(prev) == 1:  # one node before (s, say): each next node has its count
+            sigma = dict.fromkeys(nxt, next(iter(prev.values())))
+        else:
+            sigma = {y: sum(map(prev.__getitem__, prev.keys() & row(y))) for y in nxt}
     return sum(sigma.values())
 
 
