@@ -390,3 +390,20 @@ def test_strongest_paths_use_gds_exactly_when_the_server_has_it(neo4j_store):
     strong = store.strongest_path_native(s, t)
     assert strong["method"] == ("gds" if store.gds_available() else "projection")
     assert found is not None and strong["cost"] == pytest.approx(found[0])
+
+
+def test_embedded_search_reads_the_rarest_word_first(tmp_path, monkeypatch):
+    # a common given name no longer hides its author behind the cap on the rows read
+    # first: the surname's few authors are read instead (cap lowered from 5,000 to 2 here)
+    import graphsvc.store.sqlite as embedded
+
+    monkeypatch.setattr(embedded, "_FIRST_TOKEN_ROWS", 2)
+    store = SQLiteStore(tmp_path / "cap.sqlite3")
+    try:
+        ingest_records(store, [rec(f"Paper {i}", [f"Alexandra {s}"], f"cap:{i}")
+                               for i, s in enumerate(["Moreau", "Dubois", "Laurent", "Li"])])
+        hits = store.search_authors("Alexandra Li")
+        assert [(h["name"], h["score"]) for h in hits] == [("Alexandra Li", 2.5)]
+        assert [h["name"] for h in store.search_authors("Dubois Alex")] == ["Alexandra Dubois"]
+    finally:
+        store.close()

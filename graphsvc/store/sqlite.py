@@ -44,6 +44,8 @@ from graphsvc.store.sqlite_schema import (
 log = logging.getLogger("graphsvc.store")
 #: meta key set while a bulk load has the secondary indexes dropped
 _DEFERRED_FLAG = "indexes_deferred"
+#: a search reads at most this many authors per word of its rarest token
+_FIRST_TOKEN_ROWS = 5000
 
 
 def _needs_upgrade(db: sqlite3.Connection, have: set[str]) -> bool:
@@ -672,17 +674,32 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         if not all(cands.values()):
             return []
         order = sorted(words, key=lambda i: (len(cands[i]), -len(tokens[i]), i))
-        total: dict[int, float] = {}
-        for cand, score in cands[order[0]].items():
+        # the authors of the rarest token are read first (its words' rows, counted in SQLite,
+        # each count stopping at the smallest so far): a full name whose given name is common
+        # reads its surname's few hundred authors, not 5,000 rows of the given name (and no
+        # longer loses its author past those 5,000); ties keep ``order``
+        first, fewest = order[0], _FIRST_TOKEN_ROWS + 1
+        for i in order:
+            n = self._count_rows(list(cands[i]), fewest)
+            if n < fewest:
+                first, fewest = i, n
+        # per token, each author's best score; summed in ``order`` (then initials) as before,
+        # so equal scores stay equal to the last bit
+        scores_of: dict[int, dict[int, float]] = {}
+        best: dict[int, float] = {}
+        for cand, score in cands[first].items():
             for (aid,) in self.db.execute(
-                "SELECT author_id FROM name_tokens WHERE token = ? LIMIT 5000", (cand,)
+                f"SELECT author_id FROM name_tokens WHERE token = ? LIMIT {_FIRST_TOKEN_ROWS}",
+                (cand,),
             ):
-                if total.get(aid, -1.0) < score:
-                    total[aid] = score
-        for i in order[1:] + initials:
-            if not total:
+                if best.get(aid, -1.0) < score:
+                    best[aid] = score
+        scores_of[first] = best
+        alive = set(best)
+        for i in [j for j in order if j != first] + initials:
+            if not alive:
                 return []
-            best: dict[int, float] = {}
+            best = {}
             if i in cands:
                 words_i = list(cands[i])
                 marks = ",".join("?" * len(words_i))
@@ -690,21 +707,28 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                 # against the list, rather than seek every (word, author) pair (2x faster)
                 rows = self._rows_in(
                     f"SELECT token, author_id FROM name_tokens WHERE token IN ({marks}) "
-                    "AND author_id + 0 IN", total, prefix=words_i,
+                    "AND author_id + 0 IN", alive, prefix=words_i,
                 )
                 scores = cands[i]
             else:
                 t = tokens[i]
                 rows = self._rows_in(
                     "SELECT token, author_id FROM name_tokens WHERE token >= ? AND token < ? "
-                    "AND author_id + 0 IN", total, prefix=[t, t + "\uffff"],
+                    "AND author_id + 0 IN", alive, prefix=[t, t + "\uffff"],
                 )
                 scores = {t: 1.0}
             for t, aid in rows:
                 score = scores.get(t, 0.8)  # an initial of a whole word
                 if best.get(aid, -1.0) < score:
                     best[aid] = score
-            total = {a: s + best[a] for a, s in total.items() if a in best}
+            scores_of[i] = best
+            alive &= best.keys()
+        total: dict[int, float] = {}
+        for a in alive:
+            s = scores_of[order[0]][a]
+            for i in order[1:] + initials:
+                s += scores_of[i][a]
+            total[a] = s
         if not total:
             return []
         info = {}
@@ -720,6 +744,14 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             {"id": a, "name": info[a][0], "papers": info[a][1], "score": round(total[a], 3)}
             for a in ranked[offset : offset + limit]
         ]
+
+    def _count_rows(self, words: list[str], cap: int) -> int:
+        """Rows of ``name_tokens`` for ``words``, counted up to ``cap``."""
+        marks = ",".join("?" * len(words))
+        return int(self.db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM name_tokens WHERE token IN ({marks}) "
+            "LIMIT ?)", [*words, cap],
+        ).fetchone()[0])
 
     def _rows_in(self, sql: str, ids: Iterable[int],
                  prefix: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
