@@ -405,5 +405,15 @@ def test_embedded_search_reads_the_rarest_word_first(tmp_path, monkeypatch):
         hits = store.search_authors("Alexandra Li")
         assert [(h["name"], h["score"]) for h in hits] == [("Alexandra Li", 2.5)]
         assert [h["name"] for h in store.search_authors("Dubois Alex")] == ["Alexandra Dubois"]
+        # checking the other tokens by seeking (word, author) pairs or by scanning the words'
+        # rows finds the same authors and scores
+        ingest_records(store, RECORDS)
+        queries = ["Alexandra D", "alexandra li", "ada lovelace", "Ada L", "lovelace a",
+                   "andre marie ampere", "charles b", "michael faraday", "m somerville"]
+        monkeypatch.setattr(embedded, "_SEEK_COST", 10**9)
+        scanned = {q: store.search_authors(q) for q in queries}
+        monkeypatch.setattr(embedded, "_SEEK_COST", 0)
+        assert {q: store.search_authors(q) for q in queries} == scanned
+        assert all(scanned.values())
     finally:
         store.close()

@@ -46,6 +46,10 @@ log = logging.getLogger("graphsvc.store")
 _DEFERRED_FLAG = "indexes_deferred"
 #: a search reads at most this many authors per word of its rarest token
 _FIRST_TOKEN_ROWS = 5000
+#: a first count of each token's rows stops here
+_FEW_ROWS = 400
+#: a seek of one (word, author) pair costs about as much as scanning this many rows
+_SEEK_COST = 4
 
 
 def _needs_upgrade(db: sqlite3.Connection, have: set[str]) -> bool:
@@ -648,9 +652,10 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         another author's word). Results are ranked by how exact the match was, then by number
         of papers.
 
-        The authors of the most selective token (fewest candidate words, then the longest) are
-        read first; the other tokens are only checked against those authors, inside SQLite, so
-        a short last-word prefix ("Smith Jo") does not pull every "Jo…" author into Python.
+        The authors of the most selective token (fewest rows in ``name_tokens``) are read first
+        (at most 5,000 per word); the other tokens are only checked against those authors,
+        inside SQLite, so a short last-word prefix ("Smith Jo") or a common given name does not
+        pull every "Jo…" or "Wei" author into Python.
         """
         tokens = query_tokens(query)
         if not tokens:
@@ -678,11 +683,18 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         # each count stopping at the smallest so far): a full name whose given name is common
         # reads its surname's few hundred authors, not 5,000 rows of the given name (and no
         # longer loses its author past those 5,000); ties keep ``order``
-        first, fewest = order[0], _FIRST_TOKEN_ROWS + 1
-        for i in order:
-            n = self._count_rows(list(cands[i]), fewest)
-            if n < fewest:
-                first, fewest = i, n
+        # (a first pass counts at most a few hundred rows each: a full name's surname is
+        # found without counting its common given name to 5,000)
+        rows_at_least: dict[int, int] = {}
+        for cap in (_FEW_ROWS, _FIRST_TOKEN_ROWS + 1):
+            first, fewest = order[0], cap
+            for i in order:
+                n = self._count_rows(list(cands[i]), fewest)
+                rows_at_least[i] = max(rows_at_least.get(i, 0), n)
+                if n < fewest:
+                    first, fewest = i, n
+            if fewest < cap:
+                break
         # per token, each author's best score; summed in ``order`` (then initials) as before,
         # so equal scores stay equal to the last bit
         scores_of: dict[int, dict[int, float]] = {}
@@ -704,10 +716,14 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                 words_i = list(cands[i])
                 marks = ",".join("?" * len(words_i))
                 # ``author_id + 0``: look the candidate words up by token and test the author
-                # against the list, rather than seek every (word, author) pair (2x faster)
+                # against the list, rather than seek every (word, author) pair (2x faster),
+                # unless the words have far more rows than the pairs to seek
+                pairs = len(words_i) * len(alive) * _SEEK_COST
+                seek = pairs < rows_at_least[i] or (
+                    pairs < _FIRST_TOKEN_ROWS and self._count_rows(words_i, pairs + 1) > pairs)
                 rows = self._rows_in(
                     f"SELECT token, author_id FROM name_tokens WHERE token IN ({marks}) "
-                    "AND author_id + 0 IN", alive, prefix=words_i,
+                    f"AND author_id {'' if seek else '+ 0 '}IN", alive, prefix=words_i,
                 )
                 scores = cands[i]
             else:
