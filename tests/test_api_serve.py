@@ -175,6 +175,42 @@ def test_server_processes_freeze_what_start_up_left_alive() -> None:
         gc.unfreeze()  # this is a test process: let its objects be collected again
 
 
+def test_shutdown_interrupts_the_start_up_build_before_closing_its_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing a sqlite3 connection while the start-up graph build reads through it crashed
+    the process once (a segfault in a test run): shutdown now interrupts that build's SQL and
+    waits for its thread before the store closes."""
+    import sqlite3
+
+    from graphsvc.api import app as app_module
+    from graphsvc.api.deps import ApiGraphService
+
+    reading, seen = threading.Event(), []
+
+    def endless_build(self: Any) -> None:  # a build stuck in one long read of the store
+        db = self.store.current().db
+        reading.set()
+        try:
+            db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                       "WHERE i < 1e9) SELECT count(*) FROM n").fetchone()
+        except sqlite3.OperationalError as exc:
+            seen.append((str(exc), threading.current_thread().name))
+            raise
+
+    monkeypatch.setattr(ApiGraphService, "graph", endless_build)
+    app = create_app(Settings(data_dir=tmp_path))
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        assert reading.wait(30)
+        assert client.get("/health").status_code == 200
+        started = time.monotonic()
+    assert time.monotonic() - started < app_module.WARM_STOP
+    assert seen == [("interrupted", "graphsvc-warm")]
+    assert not [t for t in threading.enumerate() if t.name == "graphsvc-warm"]
+
+
 def test_a_worker_over_its_share_closes_connections_until_even() -> None:
     from graphsvc.api.serve import ConnectionBalance
 

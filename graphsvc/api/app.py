@@ -7,7 +7,6 @@ import gc
 import importlib.util
 import logging
 import threading
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -39,7 +38,7 @@ from graphsvc.api.routers import (
     paths,
     questions,
 )
-from graphsvc.api.stores import shared_store
+from graphsvc.api.stores import PerThreadStore, shared_store
 from graphsvc.config import Settings
 from graphsvc.errors import StoreUnavailable
 from graphsvc.graph.service import GraphService
@@ -49,6 +48,8 @@ log = logging.getLogger("graphsvc.api")
 UPLOAD_PATHS = ("/ingest",)
 #: seconds between attempts to build the graph while the store cannot be reached at start-up
 WARM_RETRY = 5.0
+#: seconds shutdown waits for a start-up graph build to end before closing the store
+WARM_STOP = 10.0
 
 DESCRIPTION = """\
 Who works with whom: search authors, list collaborators, explore co-authorship networks and find
@@ -149,22 +150,41 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.graph_status = "building"
     jobs = JobManager(settings, on_done=lambda: _warm(app, service))
     app.state.jobs = jobs
-    threading.Thread(target=_warm, args=(app, service), kwargs={"wait_for_store": True},
-                     name="graphsvc-warm", daemon=True).start()
+    stop = threading.Event()
+    warm = threading.Thread(target=_warm, args=(app, service),
+                            kwargs={"retry_until": stop},
+                            name="graphsvc-warm", daemon=True)
+    warm.start()
     try:
         yield
     finally:
         await run_in_threadpool(jobs.close)
         app.state.jobs = app.state.service = app.state.store = app.state.offload = None
         await run_in_threadpool(offload.close)
-        store.close()
+        stop.set()
+        await run_in_threadpool(_stop_warm, warm, store)
+        if isinstance(store, PerThreadStore):
+            store.close(busy=warm)
+        else:
+            store.close()
 
 
-def _warm(app: FastAPI, service: GraphService, *, wait_for_store: bool = False) -> None:
+def _stop_warm(warm: threading.Thread, store: Any) -> None:
+    """Cut a start-up graph build short before the store closes under it: its SQL is
+    interrupted, and it is given ``WARM_STOP`` seconds to notice (``_warm`` ends quietly once
+    the service is gone); a build still running after that keeps its own connection."""
+    if warm.is_alive() and isinstance(store, PerThreadStore):
+        store.interrupt(warm)
+    warm.join(WARM_STOP)
+
+
+def _warm(app: FastAPI, service: GraphService, *,
+          retry_until: threading.Event | None = None) -> None:
     """Build the in-memory graph now, so the first query does not wait for it.
 
-    At start-up (``wait_for_store``) a store that cannot be reached yet (Neo4j still starting)
-    is tried again every ``WARM_RETRY`` seconds while the service answers 503.
+    At start-up (``retry_until`` given) a store that cannot be reached yet (Neo4j still
+    starting) is tried again every ``WARM_RETRY`` seconds while the service answers 503, until
+    the event is set (shutdown).
     """
     logged = False
     while True:
@@ -180,10 +200,11 @@ def _warm(app: FastAPI, service: GraphService, *, wait_for_store: bool = False) 
             if not logged:
                 log.warning("the graph waits for the store: %s", exc)
                 logged = True
-            if not wait_for_store:
+            if retry_until is None:
                 app.state.graph_status = "failed"
                 return
-            time.sleep(WARM_RETRY)
+            if retry_until.wait(WARM_RETRY):
+                return
         except Exception:
             if getattr(app.state, "service", None) is service:
                 log.exception("building the graph failed")

@@ -73,12 +73,28 @@ class PerThreadStore:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.current(), name)
 
-    def close(self) -> None:
-        """Close every thread's connection (at shutdown, when no request runs any more)."""
+    def interrupt(self, thread: threading.Thread) -> None:
+        """Abort the SQL statement ``thread`` is running, if any (``sqlite3`` allows this one
+        call from another thread): a background graph build then ends at its next read."""
+        with self._guard:
+            for ref, store in self._opened:
+                db = getattr(store, "db", None)
+                if ref() is thread and db is not None:
+                    db.interrupt()
+
+    def close(self, busy: threading.Thread | None = None) -> None:
+        """Close every thread's connection (at shutdown, when no request runs any more).
+
+        The connection of ``busy``, a thread still running, is left to close when that thread
+        ends: closing a ``sqlite3`` connection while another thread uses it can crash the
+        process (seen: the start-up graph build reading while the lifespan closed).
+        """
         with self._guard:
             self._closed = True
             opened, self._opened = self._opened, []
-        for _ref, store in opened:
+        for ref, store in opened:
+            if busy is not None and busy.is_alive() and ref() is busy:
+                continue
             store.close()
 
 
