@@ -22,8 +22,8 @@ under 50 ms. Needs a server: ``eval "$(scripts/neo4j.sh start)"`` (it empties it
 
 Usage::
 
-    GRAPHSVC_NEO4J_HEAP=4g GRAPHSVC_NEO4J_HEAP_INITIAL=4g GRAPHSVC_NEO4J_PAGECACHE=1g \
-        scripts/neo4j.sh start
+    eval "$(GRAPHSVC_NEO4J_HEAP=2g GRAPHSVC_NEO4J_HEAP_INITIAL=2g GRAPHSVC_NEO4J_PAGECACHE=512m \
+        scripts/neo4j.sh start)"
     nice python bench/neo4j.py                 # 300k authors, 20,000 ingest records
     nice python bench/neo4j.py --scale 20k --records 5000 --queries 50
 """
@@ -59,7 +59,7 @@ from bench.synthetic import generate, scale_authors  # noqa: E402
 from graphsvc.config import Settings  # noqa: E402
 from graphsvc.errors import GraphsvcError  # noqa: E402
 from graphsvc.graph.service import GraphService  # noqa: E402
-from graphsvc.ingest import ingest_records  # noqa: E402
+from graphsvc.ingest import BATCH_SIZE, ingest_records  # noqa: E402
 from graphsvc.model import RawAuthor, Record  # noqa: E402
 from graphsvc.store.neo4j import Neo4jStore  # noqa: E402
 from graphsvc.store.neo4j_admin import write_neo4j_admin  # noqa: E402
@@ -96,6 +96,21 @@ def server_pid() -> int | None:
     except (OSError, ValueError):
         return None
     return pid
+
+
+def server_settings(pid: int | None) -> str:
+    """The heap, page cache and garbage collector the server runs with (from its command line),
+    so the table says what it measured."""
+    if pid is None:
+        return "server not started by scripts/neo4j.sh: settings unknown"
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return "settings unknown"
+    jvm = [a for a in args if a.startswith(("-Xm", "-XX:")) and "ExitOnOutOfMemory" not in a]
+    page = args[args.index("--pagecache") + 1] if "--pagecache" in args else "?"
+    gds = "OpenGDS loaded" if "--plugins" in args else "no GDS"
+    return f"JVM {' '.join(jvm) or 'defaults'}; page cache {page}; {gds}"
 
 
 def server_cpu(pid: int | None) -> float:
@@ -194,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         cpu = (f"; CPU {c_emb:.1f}s vs {c_neo:.1f}s (Python + server)" if pid is not None
                else "")
         rows.append((f"{label} (records/s)", f"{len(recs) / t_emb:,.0f}",
-                     f"{len(recs) / t_neo:,.0f}", f"Neo4j {t_neo / t_emb:.1f}x slower{cpu}"))
+                     f"{len(recs) / t_neo:,.0f}", f"Neo4j {t_neo / t_emb:.1f}x slower{cpu}; "
+                     f"batches of {BATCH_SIZE} vs {neo.ingest_batch_size}"))
         print(f"{label}: embedded {t_emb:.1f}s, neo4j {t_neo:.1f}s", flush=True)
     emb_small.close()
 
@@ -261,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     neo.close()  # the database keeps the graph: wipe it with the next run or `neo4j.sh stop`
 
     print(f"\nscale {args.scale}; embedded graph built in {t_graph:.1f}s before timing; "
-          f"load average during the run {sampler.summary()} on {os.cpu_count()} cores")
+          f"load average during the run {sampler.summary()} on {os.cpu_count()} cores; "
+          f"Neo4j server: {server_settings(pid)}")
     head = ("measure", "embedded", "neo4j", "note")
     width = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
     for r in [head, tuple("-" * w for w in width), *rows]:

@@ -225,11 +225,13 @@ class Ingestor:
         store: GraphStore,
         *,
         max_team_size: int = DEFAULT_MAX_TEAM_SIZE,
-        batch_size: int = BATCH_SIZE,
+        batch_size: int | None = None,
     ) -> None:
         self.store = store
         self.max_team_size = max_team_size
-        self.batch_size = batch_size
+        # a store may ask for smaller batches (Neo4j: a batch's transaction lives in the
+        # server's heap until it commits); the answers do not depend on the batch size
+        self.batch_size = batch_size or int(getattr(store, "ingest_batch_size", BATCH_SIZE))
         next_author, next_paper = store.next_ids()
         # an empty store is fully described by what this run creates: no look-ups needed
         self.complete = next_author == 1 and next_paper == 1

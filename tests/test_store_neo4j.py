@@ -24,7 +24,7 @@ from graphsvc.model import RawAuthor, Record
 from graphsvc.store import open_store
 from graphsvc.store.base import AuthorCandidate, Batch, GraphStore, PaperCandidate
 from graphsvc.store.cypher import load, names
-from graphsvc.store.neo4j import SCHEMA, Neo4jStore, batch_statements, cmd_init_store
+from graphsvc.store.neo4j import SCHEMA, Neo4jStore, _tokens, batch_statements, cmd_init_store
 from graphsvc.store.neo4j_native import MAX_HOPS, lucene_query
 from graphsvc.store.runner import RoutingControl
 from graphsvc.store.sqlite import SQLiteStore
@@ -131,7 +131,7 @@ def store_with(answers: dict[str, Answer] | None = None) -> tuple[Neo4jStore, Re
 # -- the Cypher files -----------------------------------------------------------------------------
 def test_every_file_loads_and_is_shipped_at_the_top_level_too():
     files = names()
-    assert len(files) > 40 and "author" in files and "write_edges" in files
+    assert len(files) > 40 and "author" in files and "add_edges" in files
     top = sorted(p.stem for p in (ROOT / "cypher").glob("*.cypher"))
     assert top == files
     for name in files:
@@ -357,51 +357,128 @@ def test_apply_batch_is_one_write_transaction_of_unwind_statements():
     assert runner.transactions == ["w"]
     assert all(c.in_tx and c.routing == "w" and c.database == "graphdb" for c in runner.calls)
     assert runner.names() == [
-        "write_authors", "write_author_ids", "write_papers", "write_paper_ids",
-        "write_authorships", "write_variants", "write_variant_counts", "write_author_counts",
-        "write_provenance", "write_edges", "write_evidence", "write_duplicates", "write_renames",
+        "get_meta", "create_authors", "write_author_ids", "create_papers", "write_paper_ids",
+        "create_edges", "write_evidence", "write_duplicates", "write_renames", "set_meta",
         "set_meta",
     ]
     for c in runner.calls:
-        if c.name.startswith("write_"):
+        if c.name.startswith(("write_", "create_", "add_")):
             assert "UNWIND $" in c.text, c.name
-            assert not re.search(r"\+\s*1\b", c.text), c.name  # never "+ 1" counters
+            assert not re.search(r"\+\s*1\b", c.text), c.name  # counters add the batch's rows
     assert_values_only_as_parameters(runner)
+    # the token of the batch, checked first and recorded last: a retried transaction whose
+    # commit went through writes nothing again
+    token = runner.calls[-1].params
+    assert runner.calls[0].params == {"key": "applied_batch"} and token["key"] == "applied_batch"
+    assert runner.calls[-2].params == {"key": "generation", "value": token["value"]}
+
+
+def test_a_retried_batch_that_committed_writes_nothing_again():
+    applied: list[str] = []
+    store, runner = store_with({
+        "get_meta": lambda p: [{"value": applied[-1]}] if applied else [],
+        "set_meta": lambda p: applied.append(p["value"]) or [],
+    })
+    b = sample_batch()
+    token = "12345"
+    steps = batch_statements(b, token)
+
+    # what the driver's retry does after a commit it could not confirm: the same work again
+    def work(tx: Any) -> None:
+        done = tx.run(load("get_meta"), {"key": "applied_batch"})
+        if done and done[0]["value"] == token:
+            return
+        for name, params in steps:
+            tx.run(load(name), params)
+
+    runner.execute_write(work)
+    first = len(runner.calls)
+    runner.execute_write(work)
+    assert runner.names()[first:] == ["get_meta"]
+    # apply_batch uses a fresh token per batch, so the next batch is written
+    store.apply_batch(b)
+    assert "create_papers" in runner.names()[first + 1:]
+
+
+def _old_author_batch() -> Batch:
+    """A batch on a store that knows authors 1 and 2: author 3 is new."""
+    b = Batch()
+    b.new_authors = [(3, "Cy Young", "young|cy")]
+    b.new_papers = [(12, "Third", "third", 2003, None, None, 3, True, None),
+                    (13, "Tie", "", None, None, None, 2, True, 2.5)]
+    b.variants = [(1, "A. Lovelace", "lovelace|a", "lovelace|a", "dblp", True),
+                  (2, "Bob", "bob", "bob", "dblp", False),
+                  (3, "Cy Young", "young|cy", "young|c", "dblp", False),
+                  (1, "A. Lovelace", "lovelace|a", "lovelace|a", "dblp", True),
+                  (2, "Bob", "bob", "bob", "dblp", False), (2, "Bob", "bob", "bob", "dblp", False)]
+    b.authorships = [(12, 0, 1, "A. Lovelace"), (12, 1, 2, "Bob"), (12, 2, 3, "Cy Young"),
+                     (13, 0, 1, "A. Lovelace"), (13, 1, 2, "Bob"), (9, 3, 2, "Bob")]
+    b.provenance = [(12, "x.xml:1"), (9, "x.xml:2")]
+    b.edges = {(1, 2): [1, 0.5, 2003, 2003], (1, 3): [1, 0.5, 2003, 2003],
+               (2, 3): [1, 0.5, 0, 0]}
+    b.ties = {(1, 2): 2.5}
+    return b
+
+
+def test_batch_counters_add_like_the_embedded_store():
+    steps = dict(batch_statements(_old_author_batch(), "7"))
+    # the new author: created with its count, search tokens and variants
+    [cy] = steps["create_authors"]["rows"]
+    assert (cy["id"], cy["papers"], cy["search"]) == (3, 1, "cy young")
+    assert [(v["name"], v["count"]) for v in cy["variants"]] == [("Cy Young", 1)]
+    # known authors: their variants count this batch's mentions; papers without the tie
+    assert [(v["author"], v["name"], v["count"]) for v in steps["add_variants"]["rows"]] == [
+        (1, "A. Lovelace", 2), (2, "Bob", 3)]
+    assert steps["add_author_papers"]["rows"] == [
+        {"id": 1, "papers": 1, "variants": True}, {"id": 2, "papers": 2, "variants": True}]
+    # new papers carry their authorships and sources; a known paper's go the MERGE way
+    third = steps["create_papers"]["rows"][0]
+    assert third["sources"] == ["x.xml:1"] and [a["author"] for a in third["authors"]] == [1, 2, 3]
+    assert steps["write_authorships"]["rows"] == [
+        {"paper": 9, "position": 3, "author": 2, "raw_name": "Bob", "source": "dblp"}]
+    assert steps["write_provenance"]["rows"] == [{"paper": 9, "refs": ["x.xml:2"]}]
+    # edges of a new author are created, the others added to; unknown years are null
+    assert steps["create_edges"]["rows"] == [[1, 3, 1, 0.5, 2003, 2003], [2, 3, 1, 0.5, None, None]]
+    assert steps["add_edges"]["rows"] == [[1, 2, 1, 0.5, 2003, 2003]]
+    assert steps["add_ties"]["rows"] == [[1, 2, 2.5]]
 
 
 def test_batch_rows_resolve_conflicts_like_the_embedded_store():
-    steps = dict(batch_statements(sample_batch()))
+    steps = dict(batch_statements(sample_batch(), "1"))
     # INSERT OR IGNORE: the first claim of an external id wins
     assert steps["write_author_ids"]["rows"] == [
         {"kind": "orcid", "value": "0000-0001", "author": 1},
         {"kind": "dblp", "value": "Ada", "author": 1}]
     assert [r["paper"] for r in steps["write_paper_ids"]["rows"]] == [10, 11]
     # every authorship carries the source of its variant row (same order per name)
-    assert [(r["paper"], r["author"], r["source"]) for r in steps["write_authorships"]["rows"]] \
+    papers = steps["create_papers"]["rows"]
+    assert [(p["id"], a["author"], a["source"]) for p in papers for a in p["authors"]] \
         == [(10, 1, "bibtex"), (10, 2, "bibtex"), (11, 2, "dblp"), (11, 1, "dblp")]
-    assert {(r["author"], r["source"]) for r in steps["write_variants"]["rows"]} == {
-        (1, "bibtex"), (1, "dblp"), (2, "bibtex"), (2, "dblp")}
-    ada = steps["write_variants"]["rows"][0]
+    authors = steps["create_authors"]["rows"]
+    assert {(v["author"], v["source"], v["count"]) for a in authors for v in a["variants"]} == {
+        (1, "bibtex", 1), (1, "dblp", 1), (2, "bibtex", 1), (2, "dblp", 1)}
+    ada = authors[0]["variants"][0]
     assert ada["tokens"] == ["ada", "lovelace"] and ada["initials_only"] is False
-    assert steps["write_author_counts"]["ids"] == [1, 2]
-    assert steps["write_provenance"]["rows"] == [
-        {"paper": 10, "refs": ["a.bib#1", "d.xml:3"]}, {"paper": 11, "refs": ["a.bib#2"]}]
-    assert steps["write_edges"]["pairs"] == [[1, 2]]
+    assert [(a["id"], a["papers"], a["search"]) for a in authors] == [
+        (1, 2, "ada lovelace"), (2, 2, " ".join(sorted(set(_tokens(HOSTILE)))))]
+    assert [p["sources"] for p in papers] == [["a.bib#1", "d.xml:3"], ["a.bib#2"]]
+    assert steps["create_edges"]["rows"] == [[1, 2, 2, 2.0, 2001, 2001]]
     assert steps["write_evidence"]["rows"] == [
         {"author": 1, "variant": "Ada Lovelace", "rule": "same key", "detail": "x"}]
     # INSERT OR REPLACE / sequential UPDATE: the last one wins
     assert steps["write_duplicates"]["rows"] == [[1, 2, "initials again", 0.7]]
     assert steps["write_renames"]["rows"] == [
         {"author": 1, "name": "Augusta Ada King", "sort_name": "augusta ada king"}]
-    assert steps["write_authors"]["rows"][1]["sort_name"] == HOSTILE.casefold()
-    assert steps["set_meta"]["key"] == "generation" and int(steps["set_meta"]["value"]) >= 0
+    assert authors[1]["sort_name"] == HOSTILE.casefold()
+    assert steps["set_meta"]["key"] == "applied_batch" and steps["set_meta"]["value"] == "1"
 
 
 def test_provenance_only_batch_leaves_the_generation_alone():
     b = Batch()
     b.provenance = [(3, "again.bib#1")]
     b.paper_ids = [("dblp", "k/3", 3)]
-    assert [n for n, _ in batch_statements(b)] == ["write_paper_ids", "write_provenance"]
+    assert [(n, p.get("key")) for n, p in batch_statements(b, "1")] == [
+        ("write_paper_ids", None), ("write_provenance", None), ("set_meta", "applied_batch")]
     store, runner = store_with()
     store.apply_batch(Batch())
     assert runner.calls == [] and runner.transactions == []
@@ -727,6 +804,62 @@ def test_strongest_path_uses_gds_when_installed():
     assert runner.one("gds_project").params == {"graph": "graphsvc-coauthor-ranked-77",
                                                 "hop": 1e-10}
     assert runner.transactions == ["r"]
+
+
+def _gds_store(project: Any) -> tuple[Neo4jStore, RecordingRunner]:
+    return store_with({
+        "author_summaries": lambda p: [{"id": i, "name": f"A{i}", "papers": 1} for i in p["ids"]],
+        "gds_available": [{"found": 3}], "get_meta": [{"value": "77"}],
+        "gds_graph_exists": [{"present": False}], "gds_project": project,
+        "gds_strongest": [{"best": 1.0, "best_ids": [1, 2], "ranked": 1.0 + 1e-10,
+                           "ids": [1, 2]}],
+        "hop_papers": [{"source": 1, "target": 2, "id": 1, "title": "x", "year": 1,
+                        "venue": None, "doi": None, "source_id": None}],
+    })
+
+
+def test_gds_projection_raced_by_another_caller_runs_again():
+    from neo4j.exceptions import ClientError
+
+    raised: list[str] = []
+
+    def project(params: dict[str, Any]) -> list[dict[str, Any]]:
+        if not raised:  # a concurrent call projected the same graph first
+            raised.append(params["graph"])
+            raise ClientError(f"A graph with name '{params['graph']}' already exists.")
+        return []
+
+    store, runner = _gds_store(project)
+    got = store.strongest_path_native(1, 2)
+    assert got["method"] == "gds" and [p["id"] for p in got["path"]] == [1, 2]
+    assert raised == ["graphsvc-coauthor-ranked-77"]
+    assert runner.transactions == ["r", "r"]
+    assert [c.name for c in runner.calls if c.in_tx] == [
+        "gds_graph_exists", "gds_drop_stale", "gds_project",
+        "gds_graph_exists", "gds_drop_stale", "gds_project", "gds_strongest"]
+
+
+def test_gds_failure_is_one_line_store_unavailable():
+    from neo4j.exceptions import ClientError
+
+    def project(params: dict[str, Any]) -> list[dict[str, Any]]:
+        raise ClientError("Failed to invoke procedure `gds.graph.project`:\n  Caused by: "
+                          "java.lang.IllegalStateException: Not enough memory to project")
+
+    store, runner = _gds_store(project)
+    with pytest.raises(StoreUnavailable) as info:
+        store.strongest_path_native(1, 2)
+    msg = str(info.value)
+    assert "\n" not in msg and "Graph Data Science" in msg and "Not enough memory" in msg
+    assert runner.transactions == ["r"]  # not a race: no second attempt
+
+    def always_gone(params: dict[str, Any]) -> list[dict[str, Any]]:
+        raise ClientError("Graph with name `g` does not exist on database `neo4j`.")
+
+    store, runner = _gds_store(always_gone)
+    with pytest.raises(StoreUnavailable):
+        store.strongest_path_native(1, 2)
+    assert len(runner.transactions) == 3  # GDS_ATTEMPTS, then the error
 
 
 def test_gds_detection_failure_means_the_fallback():

@@ -142,7 +142,7 @@ def _bool(v: Any) -> str:
 
 def _search_tokens(db: sqlite3.Connection) -> Iterator[tuple[int, str]]:
     """``(author, Author.search)`` in author order: the sorted distinct folded tokens of every
-    variant of the author, as ``write_author_counts.cypher`` computes them."""
+    variant of the author, as ``create_authors`` and ``write_author_counts.cypher`` write them."""
     cur = db.execute("SELECT author_id, name FROM variants ORDER BY author_id")
     current: int | None = None
     tokens: set[str] = set()
@@ -195,7 +195,7 @@ def _rows(db: sqlite3.Connection, f: BulkFile) -> Iterator[list[Any]]:
             yield [aid, pid, pos, raw, source or "unknown", "AUTHORED"]
     elif f.name == "coauthor.csv":
         for a, b, papers, weight, first, last in cur:
-            # a pair known only from ties (0 papers) costs 1 / its tie weight (write_edges)
+            # a pair known only from ties (0 papers) costs 1 / its tie weight (add_ties.cypher)
             cost = 1.0 / papers if papers else 1.0 / float(weight)
             yield [a, b, papers, float(weight), cost, first, last, "COAUTHOR"]
     elif f.name == "possible_duplicate.csv":

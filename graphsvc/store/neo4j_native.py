@@ -32,9 +32,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, DatabaseError
 
-from graphsvc.errors import AuthorNotFound, InvalidQuery, NoPath
+from graphsvc.errors import AuthorNotFound, InvalidQuery, NoPath, StoreUnavailable
 from graphsvc.store.cypher import load
 from graphsvc.store.runner import QueryRunner, RoutingControl, Tx
 from graphsvc.store.search import edit_distance_at_most, key_tokens, query_tokens
@@ -54,6 +54,52 @@ GDS_GRAPH_PREFIX = "graphsvc-coauthor-ranked-"
 #: the price of a hop added to ``cost`` in the GDS graph's ``ranked`` weight: far above the
 #: rounding of a sum of 32 costs (~1e-14), far below a real difference of two chains' costs
 GDS_HOP_PRICE = 1e-10
+#: how often a strongest-path call runs when concurrent callers race on the GDS catalogue
+GDS_ATTEMPTS = 3
+
+
+def _catalogue_race(exc: Exception) -> bool:
+    """Whether a GDS error says another caller projected or dropped the graph meanwhile.
+
+    Examples
+    --------
+    >>> from neo4j.exceptions import ClientError
+    >>> _catalogue_race(ClientError("A graph with name 'g' already exists."))
+    True
+    >>> _catalogue_race(ClientError("Graph with name `g` does not exist on database `neo4j`."))
+    True
+    >>> _catalogue_race(ClientError("Procedure call failed: not enough memory"))
+    False
+    """
+    text = _message(exc)
+    return "already exists" in text or "does not exist" in text
+
+
+def _message(exc: Exception) -> str:
+    """The server's message of a driver error (its ``str`` also names codes and statuses)."""
+    text = str(exc)
+    message = getattr(exc, "message", None)
+    if message and "{message: " in text:  # an error the server sent
+        return str(message)
+    return text or type(exc).__name__
+
+
+def gds_failed(exc: Exception) -> StoreUnavailable:
+    """The one-line error for a failure of the Graph Data Science library on the server.
+
+    Examples
+    --------
+    >>> from neo4j.exceptions import ClientError
+    >>> err = gds_failed(ClientError("Failed to invoke function `gds.graph.project`:\\n"
+    ...                              "  Caused by: IllegalStateException: no memory"))
+    >>> str(err).split(": ", 1)[1]
+    'Failed to invoke function `gds.graph.project`: Caused by: IllegalStateException: no memory'
+    """
+    text = " ".join(_message(exc).split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return StoreUnavailable("the Neo4j server could not answer the strongest path with its "
+                            f"Graph Data Science library: {text}")
 _LOW, _HIGH = -(10**9), 10**9
 
 
@@ -356,17 +402,34 @@ class NativeQueries:
                 "path": self._path_refs(chain), "hops": hops, **extra}
 
     def _strongest_gds(self, s: int, t: int) -> list[int]:
+        """Dijkstra in the GDS graph of the current store generation, projected on first use
+        and kept for the next calls; every graph of an older generation is dropped.
+
+        Concurrent callers share the graph: the GDS catalogue is per server and not
+        transactional, so a caller may find the graph it was about to project already
+        projected by another ("already exists"), or dropped by a caller that read an older
+        generation ("does not exist"). Either way the work runs again, at most
+        ``GDS_ATTEMPTS`` times; any other GDS failure is a one-line ``StoreUnavailable``.
+        """
         graph = f"{GDS_GRAPH_PREFIX}{self.generation()}"
 
         def work(tx: Tx) -> list[int]:
-            # one transaction: the GDS catalogue is per server, so project and query together
+            # one transaction: the GDS catalogue is per server (a cluster routes each
+            # transaction anywhere), so project and query together
             if not tx.run(load("gds_graph_exists"), {"graph": graph})[0]["present"]:
                 tx.run(load("gds_drop_stale"), {"graph": graph})
                 tx.run(load("gds_project"), {"graph": graph, "hop": GDS_HOP_PRICE})
             rows = tx.run(load("gds_strongest"), {"graph": graph, "source": s, "target": t})
             return _fewest_hops(rows[0]) if rows else []
 
-        return self.runner.execute_read(work)
+        for attempt in range(1, GDS_ATTEMPTS + 1):
+            try:
+                return self.runner.execute_read(work)
+            except (ClientError, DatabaseError) as exc:
+                if attempt < GDS_ATTEMPTS and _catalogue_race(exc):
+                    continue
+                raise gds_failed(exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover (the loop returns or raises)
 
     def generation(self) -> int:  # overridden by Neo4jStore; here for the type checker
         raise NotImplementedError
