@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import re
@@ -685,12 +686,10 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         # longer loses its author past those 5,000); ties keep ``order``
         # (a first pass counts at most a few hundred rows each: a full name's surname is
         # found without counting its common given name to 5,000)
-        rows_at_least: dict[int, int] = {}
         for cap in (_FEW_ROWS, _FIRST_TOKEN_ROWS + 1):
             first, fewest = order[0], cap
             for i in order:
                 n = self._count_rows(list(cands[i]), fewest)
-                rows_at_least[i] = max(rows_at_least.get(i, 0), n)
                 if n < fewest:
                     first, fewest = i, n
             if fewest < cap:
@@ -712,18 +711,20 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             if not alive:
                 return []
             best = {}
+            rows: Iterable[tuple[Any, ...]]
             if i in cands:
-                words_i = list(cands[i])
-                marks = ",".join("?" * len(words_i))
-                # ``author_id + 0``: look the candidate words up by token and test the author
-                # against the list, rather than seek every (word, author) pair (2x faster),
-                # unless the words have far more rows than the pairs to seek
-                pairs = len(words_i) * len(alive) * _SEEK_COST
-                seek = pairs < rows_at_least[i] or (
-                    pairs < _FIRST_TOKEN_ROWS and self._count_rows(words_i, pairs + 1) > pairs)
-                rows = self._rows_in(
-                    f"SELECT token, author_id FROM name_tokens WHERE token IN ({marks}) "
-                    f"AND author_id {'' if seek else '+ 0 '}IN", alive, prefix=words_i,
+                # ``author_id + 0``: look a candidate word up by token and test the author
+                # against the list (2x faster than seeking every (word, author) pair), unless
+                # the word has far more rows than there are authors to seek (a common given
+                # name after its surname, or among a prefix's words)
+                many = self._words_with_rows(list(cands[i]), len(alive) * _SEEK_COST)
+                rows = itertools.chain.from_iterable(
+                    self._rows_in(
+                        f"SELECT token, author_id FROM name_tokens WHERE token IN "
+                        f"({','.join('?' * len(ws))}) AND author_id {'' if seek else '+ 0 '}IN",
+                        alive, prefix=ws)
+                    for seek, ws in ((True, [w for w in cands[i] if w in many]),
+                                     (False, [w for w in cands[i] if w not in many])) if ws
                 )
                 scores = cands[i]
             else:
@@ -760,6 +761,15 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             {"id": a, "name": info[a][0], "papers": info[a][1], "score": round(total[a], 3)}
             for a in ranked[offset : offset + limit]
         ]
+
+    def _words_with_rows(self, words: list[str], rows: int) -> set[str]:
+        """Those of ``words`` with more than ``rows`` rows in ``name_tokens``."""
+        marks = ",".join("?" * len(words))
+        return {str(w) for (w,) in self.db.execute(
+            f"SELECT v.token FROM vocabulary v WHERE v.token IN ({marks}) AND (SELECT "
+            "t.author_id FROM name_tokens t WHERE t.token = v.token LIMIT 1 OFFSET ?) "
+            "IS NOT NULL", [*words, rows],
+        )}
 
     def _count_rows(self, words: list[str], cap: int) -> int:
         """Rows of ``name_tokens`` for ``words``, counted up to ``cap``."""
