@@ -392,6 +392,41 @@ def test_strongest_paths_use_gds_exactly_when_the_server_has_it(neo4j_store):
     assert found is not None and strong["cost"] == pytest.approx(found[0])
 
 
+@pytest.mark.neo4j
+def test_concurrent_strongest_paths_share_one_gds_graph(neo4j_store):
+    """Callers that find the store generation's GDS graph missing all project it at once: one
+    wins, the others run again on its graph (GDS's catalogue is per server, not transactional),
+    and no graph of another generation stays behind."""
+    import threading
+
+    from graphsvc.store.cypher import Cypher
+
+    store = neo4j_store
+    ingest_records(store, RECORDS + TEAM)  # a new generation: no GDS graph for it yet
+    start = threading.Barrier(4)
+    got: list[Any] = []
+
+    def call() -> None:
+        start.wait()
+        try:
+            got.append(store.strongest_path_native(1, 5))
+        except Exception as exc:  # any error fails the test below, with its message
+            got.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert len(got) == 4 and not [g for g in got if isinstance(g, Exception)], got
+    assert len({(g["cost"], tuple(p["id"] for p in g["path"])) for g in got}) == 1
+    if store.gds_available():
+        rows = store.runner.execute_query(Cypher(
+            "test_gds_graphs", "CALL gds.graph.list() YIELD graphName RETURN graphName"))
+        mine = [r["graphName"] for r in rows if r["graphName"].startswith("graphsvc-coauthor-")]
+        assert mine == [f"graphsvc-coauthor-ranked-{store.generation()}"]
+
+
 def test_embedded_search_reads_the_rarest_word_first(tmp_path, monkeypatch):
     # a common given name no longer hides its author behind the cap on the rows read
     # first: the surname's few authors are read instead (cap lowered from 5,000 to 2 here)

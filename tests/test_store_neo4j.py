@@ -818,8 +818,12 @@ def _gds_store(project: Any) -> tuple[Neo4jStore, RecordingRunner]:
     })
 
 
-def test_gds_projection_raced_by_another_caller_runs_again():
+def test_gds_projection_raced_by_another_caller_runs_again(monkeypatch):
     from neo4j.exceptions import ClientError
+
+    import graphsvc.store.neo4j_native as native
+
+    monkeypatch.setattr(native, "GDS_RACE_PAUSE", 0.0)
 
     raised: list[str] = []
 
@@ -839,8 +843,12 @@ def test_gds_projection_raced_by_another_caller_runs_again():
         "gds_graph_exists", "gds_drop_stale", "gds_project", "gds_strongest"]
 
 
-def test_gds_failure_is_one_line_store_unavailable():
+def test_gds_failure_is_one_line_store_unavailable(monkeypatch):
     from neo4j.exceptions import ClientError
+
+    import graphsvc.store.neo4j_native as native
+
+    monkeypatch.setattr(native, "GDS_RACE_PAUSE", 0.0)
 
     def project(params: dict[str, Any]) -> list[dict[str, Any]]:
         raise ClientError("Failed to invoke procedure `gds.graph.project`:\n  Caused by: "
@@ -859,7 +867,7 @@ def test_gds_failure_is_one_line_store_unavailable():
     store, runner = _gds_store(always_gone)
     with pytest.raises(StoreUnavailable):
         store.strongest_path_native(1, 2)
-    assert len(runner.transactions) == 3  # GDS_ATTEMPTS, then the error
+    assert len(runner.transactions) == native.GDS_ATTEMPTS  # then the error
 
 
 def test_gds_detection_failure_means_the_fallback():

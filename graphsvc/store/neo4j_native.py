@@ -28,6 +28,7 @@ and raises the same errors (``AuthorNotFound``, ``InvalidQuery``, ``NoPath``):
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -54,8 +55,11 @@ GDS_GRAPH_PREFIX = "graphsvc-coauthor-ranked-"
 #: the price of a hop added to ``cost`` in the GDS graph's ``ranked`` weight: far above the
 #: rounding of a sum of 32 costs (~1e-14), far below a real difference of two chains' costs
 GDS_HOP_PRICE = 1e-10
-#: how often a strongest-path call runs when concurrent callers race on the GDS catalogue
-GDS_ATTEMPTS = 3
+#: how often a strongest-path call runs when concurrent callers race on the GDS catalogue,
+#: pausing GDS_RACE_PAUSE x the attempt number in between (a big graph takes seconds to
+#: project, and the caller that lost waits for the one that projects it)
+GDS_ATTEMPTS = 5
+GDS_RACE_PAUSE = 0.2
 
 
 def _catalogue_race(exc: Exception) -> bool:
@@ -66,13 +70,15 @@ def _catalogue_race(exc: Exception) -> bool:
     >>> from neo4j.exceptions import ClientError
     >>> _catalogue_race(ClientError("A graph with name 'g' already exists."))
     True
+    >>> _catalogue_race(ClientError("IllegalStateException: Graph name g already loaded"))
+    True
     >>> _catalogue_race(ClientError("Graph with name `g` does not exist on database `neo4j`."))
     True
     >>> _catalogue_race(ClientError("Procedure call failed: not enough memory"))
     False
     """
     text = _message(exc)
-    return "already exists" in text or "does not exist" in text
+    return any(m in text for m in ("already exists", "already loaded", "does not exist"))
 
 
 def _message(exc: Exception) -> str:
@@ -427,6 +433,7 @@ class NativeQueries:
                 return self.runner.execute_read(work)
             except (ClientError, DatabaseError) as exc:
                 if attempt < GDS_ATTEMPTS and _catalogue_race(exc):
+                    time.sleep(GDS_RACE_PAUSE * attempt)
                     continue
                 raise gds_failed(exc) from exc
         raise AssertionError("unreachable")  # pragma: no cover (the loop returns or raises)
