@@ -63,21 +63,6 @@ RSS_TARGET_MB = 3 * 1024
 RATE_TARGET = 10_000
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (from ``/proc/*/task/*/children``)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
-                    todo.extend(int(x) for x in fh.read().split())
-        except OSError:
-            continue
-    return out
-
-
 def _rss_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as fh:
@@ -115,7 +100,7 @@ class Sampler(threading.Thread):
         t0 = time.perf_counter()
         tick = 0
         while not self.done.wait(self.every):
-            pids = _tree(self.pid)
+            pids = [self.pid, *api._children(self.pid)]
             tree = sum(_rss_mb(p) for p in pids)
             papers = (self._papers() if tick % 4 == 0 or not self.samples
                       else self.samples[-1][3])
@@ -296,7 +281,7 @@ def serve_phase(data_dir: Path, args: argparse.Namespace, pair: tuple[int, int],
                      "value": f"{ready:.1f} s", "note": "from process start"})
         rows.append({"what": "serve: first shortest path", "value": f"{first * 1e3:.0f} ms",
                      "note": f"HTTP {status}, {time.perf_counter() - t0:.1f} s from start"})
-        rss = sum(_rss_mb(p) for p in _tree(proc.pid))
+        rss = sum(_rss_mb(p) for p in [proc.pid, *api._children(proc.pid)])
         rows.append({"what": "serve: RSS of all processes", "value": f"{rss:.0f} MB",
                      "note": "after the first path"})
         if args.api_duration > 0:
@@ -381,8 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     a, b, c, e = pick_authors(db)
     for label, pair in (("first after ingest (builds the index)", (a, b)),
                         ("fresh process (index on disk)", (c, e))):
-        w, _cpu, pk, _s, _d = run_timed(_graphsvc(data_dir, "path", str(pair[0]), str(pair[1])))
-        row(f"CLI path: {label}", f"{w:.1f} s", f"peak RSS {pk:,.0f} MB")
+        w, _cpu, pk, s, _d = run_timed(_graphsvc(data_dir, "path", str(pair[0]), str(pair[1])))
+        row(f"CLI path: {label}", f"{w:.1f} s",
+            f"peak RSS {pk:,.0f} MB" if s.samples else "ended before the first RSS sample")
     row("store + graph index on disk", f"{store_mb(data_dir):,.0f} MB", "")
 
     eng, work = engine_queries(db, args.queries, args.seed)

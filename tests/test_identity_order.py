@@ -39,13 +39,17 @@ def records(path: Path) -> list[Record]:
     return [r for r in read_records(path, detect_format(path)) if isinstance(r, Record)]
 
 
-@pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> set[frozenset[tuple[str, int]]]:
-    s = SQLiteStore(tmp_path_factory.mktemp("clean") / "g.sqlite3")
-    ingest(s, FILES, read_ahead=False)
+def people_of_one_run(folder: Path, files: list[Path]) -> set[frozenset[tuple[str, int]]]:
+    s = SQLiteStore(folder / "g.sqlite3")
+    ingest(s, files, read_ahead=False)
     got = people(s)
     s.close()
     return got
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> set[frozenset[tuple[str, int]]]:
+    return people_of_one_run(tmp_path_factory.mktemp("clean"), FILES)
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(len(FILES))))[::5])
@@ -135,11 +139,7 @@ CHAINS = [
 
 @pytest.fixture(scope="module")
 def clean_chains(tmp_path_factory: pytest.TempPathFactory) -> set[frozenset[tuple[str, int]]]:
-    s = SQLiteStore(tmp_path_factory.mktemp("chains") / "g.sqlite3")
-    ingest(s, CHAINS, read_ahead=False)
-    got = people(s)
-    s.close()
-    return got
+    return people_of_one_run(tmp_path_factory.mktemp("chains"), CHAINS)
 
 
 @pytest.mark.parametrize(("done", "batch"), [(171, 20), (171, 100), (230, 50)])
