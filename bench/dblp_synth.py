@@ -162,8 +162,9 @@ def write_dump(out: TextIO, records: int, authors: int, seed: int = 0) -> Dump:
     n, p = mem.n_authors, mem.n_papers
     ptr, members = mem.paper_ptr, mem.paper_members
     n_hyper = max(1, records // 250_000)
-    hyper_sizes = rng.integers(1000, 3001, size=n_hyper)
-    hyper_start = rng.integers(0, max(1, n - 3000), size=n_hyper)
+    # a collaboration of 1,000-3,000 people, never more than there are (small dumps)
+    hyper_sizes = np.minimum(rng.integers(1000, 3001, size=n_hyper), n)
+    hyper_start = rng.integers(0, np.maximum(1, n - hyper_sizes + 1))
 
     names, people = author_names(n, rng)
     has_orcid = rng.random(n) < 0.12
