@@ -28,16 +28,6 @@ from graphsvc.store.sqlite import SQLiteStore  # noqa: E402
 Person = frozenset[tuple[str, int]]
 
 
-def people(store: SQLiteStore) -> set[Person]:
-    """Every author as the set of its authorships (a paper named by its first source)."""
-    paper = dict(store.db.execute(
-        "SELECT paper_id, min(source_ref) FROM provenance GROUP BY paper_id").fetchall())
-    by_author: dict[int, set[tuple[str, int]]] = {}
-    for p, pos, a in store.db.execute("SELECT paper_id, position, author_id FROM authorships"):
-        by_author.setdefault(a, set()).add((paper[p], pos))
-    return {frozenset(v) for v in by_author.values()}
-
-
 def runs(files: list[Path], tmp: Path) -> dict[str, set[Person]]:
     out = {}
 
@@ -46,13 +36,13 @@ def runs(files: list[Path], tmp: Path) -> dict[str, set[Person]]:
 
     s = fresh("one")
     ingest(s, files, read_ahead=False)
-    out["one run"] = people(s)
+    out["one run"] = s.people()
     s.close()
     for name, order in (("file by file", files), ("file by file, reversed", files[::-1])):
         s = fresh(name.replace(" ", "_").replace(",", ""))
         for f in order:
             ingest(s, [f], read_ahead=False)
-        out[name] = people(s)
+        out[name] = s.people()
         s.close()
     s = fresh("killed")
     first = [r for r in read_records(files[0], detect_format(files[0])) if isinstance(r, Record)]
@@ -61,7 +51,7 @@ def runs(files: list[Path], tmp: Path) -> dict[str, set[Person]]:
         ing.add(r)
     ing.flush()  # what a kill after these batches leaves
     ingest(s, files, read_ahead=False)
-    out["half of the first file, then all"] = people(s)
+    out["half of the first file, then all"] = s.people()
     s.close()
     return out
 

@@ -25,16 +25,6 @@ FILES = [
 ]
 
 
-def people(store: SQLiteStore) -> set[frozenset[tuple[str, int]]]:
-    """Every author as the set of its authorships (a paper named by its first source)."""
-    paper = dict(store.db.execute(
-        "SELECT paper_id, min(source_ref) FROM provenance GROUP BY paper_id").fetchall())
-    by_author: dict[int, set[tuple[str, int]]] = {}
-    for p, pos, a in store.db.execute("SELECT paper_id, position, author_id FROM authorships"):
-        by_author.setdefault(a, set()).add((paper[p], pos))
-    return {frozenset(v) for v in by_author.values()}
-
-
 def records(path: Path) -> list[Record]:
     return [r for r in read_records(path, detect_format(path)) if isinstance(r, Record)]
 
@@ -42,7 +32,7 @@ def records(path: Path) -> list[Record]:
 def people_of_one_run(folder: Path, files: list[Path]) -> set[frozenset[tuple[str, int]]]:
     s = SQLiteStore(folder / "g.sqlite3")
     ingest(s, files, read_ahead=False)
-    got = people(s)
+    got = s.people()
     s.close()
     return got
 
@@ -57,7 +47,7 @@ def test_one_run_per_file_in_any_order_gives_the_same_people(tmp_path, clean, or
     s = SQLiteStore(tmp_path / "g.sqlite3")
     for i in order:
         ingest(s, [FILES[i]], read_ahead=False)
-    assert people(s) == clean
+    assert s.people() == clean
     s.close()
 
 
@@ -70,7 +60,7 @@ def test_batch_boundaries_do_not_matter(tmp_path, clean, batch):
             ing.add(r)
     ing.flush()
     late_joins(s)  # as every ingest run ends
-    assert people(s) == clean
+    assert s.people() == clean
     s.close()
 
 
@@ -85,7 +75,7 @@ def test_an_interrupted_run_then_a_rerun_gives_the_same_people(tmp_path, clean, 
         ing.add(r)
     ing.flush()
     ingest(s, FILES, read_ahead=False)
-    assert people(s) == clean
+    assert s.people() == clean
     s.close()
 
 
@@ -103,7 +93,7 @@ def test_evidence_that_comes_later_joins_at_the_end_of_the_run(tmp_path):
     for i, order in enumerate((papers, papers[::-1])):
         s = SQLiteStore(tmp_path / f"{i}.sqlite3")
         ingest_records(s, order)
-        got.append(people(s))
+        got.append(s.people())
         (vincent,) = s.authors_by_name("Pascal Vincent")
         assert s.authors_by_name("P. Vincent") == [vincent]
         if i == 0:
@@ -155,7 +145,7 @@ def test_a_rerun_after_a_kill_decides_as_an_uninterrupted_run(tmp_path, clean_ch
         ing.add(r)
     ing.flush()  # what a kill after these batches leaves
     ingest(s, CHAINS, read_ahead=False)
-    assert people(s) == clean_chains
+    assert s.people() == clean_chains
     s.close()
 
 
@@ -163,7 +153,7 @@ def test_files_one_run_each_in_reverse_give_the_same_people(tmp_path, clean_chai
     s = SQLiteStore(tmp_path / "g.sqlite3")
     for f in CHAINS[::-1]:
         ingest(s, [f], read_ahead=False)
-    assert people(s) == clean_chains
+    assert s.people() == clean_chains
     s.close()
 
 
@@ -182,7 +172,7 @@ def test_a_join_stands_only_on_co_authors_the_paper_keeps(tmp_path):
     for i, order in enumerate((papers, papers[::-1])):
         s = SQLiteStore(tmp_path / f"{i}.sqlite3")
         ingest_records(s, order)
-        got.append(people(s))
+        got.append(s.people())
         assert s.authors_by_name("H. Yang") == s.authors_by_name("Hui Yang")
         assert s.authors_by_name("Z. S. Liu") != s.authors_by_name("Zikui Liu")
         s.close()

@@ -176,6 +176,17 @@ class SQLiteIdentityQueries:
                 got.append(int(other))
         return [(p, y, v, c, others[p]) for p, (y, v, c) in papers.items()]
 
+    def people(self) -> set[frozenset[tuple[str, int]]]:
+        """Every author as the set of its authorships, a paper named by its first source: the
+        store's identity decisions without its ids, so stores filled in different orders or
+        runs compare equal exactly when they made the same people."""
+        paper = dict(self.db.execute(
+            "SELECT paper_id, min(source_ref) FROM provenance GROUP BY paper_id").fetchall())
+        by_author: dict[int, set[tuple[str, int]]] = {}
+        for p, pos, a in self.db.execute("SELECT paper_id, position, author_id FROM authorships"):
+            by_author.setdefault(a, set()).add((paper[p], pos))
+        return {frozenset(v) for v in by_author.values()}
+
     def prolific_authors(self, min_papers: int, limit: int) -> list[int]:
         return [
             int(r[0])
