@@ -54,34 +54,34 @@ def visit(dist: np.ndarray, nbr: np.ndarray, level: int) -> np.ndarray:
     return new
 
 
-def _transpose(row_len: np.ndarray, cols: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """The transpose of a CSR pattern (rows of ``row_len`` entries, column ``cols``): per
-    column, its rows ascending, as ``(indptr int64, rows int32)``. scipy's CSR -> CSC is a
-    counting sort in C, O(entries + columns): no comparison sort of packed keys."""
+def _to_csc(row_len: np.ndarray, cols: np.ndarray, data: np.ndarray,
+            n_cols: int) -> scipy.sparse.csc_array:
+    """The CSR pattern of rows of ``row_len`` entries in columns ``cols`` (carrying ``data``),
+    transposed: scipy's CSR -> CSC is a counting sort in C, O(entries + columns), with no
+    comparison sort of packed keys. Per column, its rows come ascending, and so does ``data``
+    of one row."""
     import scipy.sparse
 
-    n_rows = int(row_len.size)
-    if cols.size == 0 or n_rows == 0 or n_cols == 0:
-        return np.zeros(n_cols + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    ptr = np.zeros(n_rows + 1, dtype=np.int64)
+    ptr = np.zeros(row_len.size + 1, dtype=np.int64)
     np.cumsum(row_len, out=ptr[1:])
-    m = scipy.sparse.csr_array((np.ones(cols.size, dtype=np.int8), cols, ptr),
-                               shape=(n_rows, n_cols))
-    t = m.tocsc()
+    m = scipy.sparse.csr_array((data, cols, ptr), shape=(int(row_len.size), n_cols))
+    return m.tocsc()
+
+
+def _transpose(row_len: np.ndarray, cols: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, its rows ascending, as ``(indptr int64, rows int32)``."""
+    if cols.size == 0 or row_len.size == 0 or n_cols == 0:
+        return np.zeros(n_cols + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    t = _to_csc(row_len, cols, np.ones(cols.size, dtype=np.int8), n_cols)
     return t.indptr.astype(np.int64), t.indices.astype(np.int32)
 
 
 def _transpose_order(cnt_f: np.ndarray, ev: np.ndarray, ar: np.ndarray, n: int) -> np.ndarray:
     """Forward entry positions ``ar`` (rows ``u`` of ``cnt_f`` entries, columns ``ev``) in
-    ``(v, position)`` order: the transpose's data, by the counting sort of :func:`_transpose`."""
-    import scipy.sparse
-
+    ``(v, position)`` order: the transpose's data."""
     if ev.size == 0:
         return ar
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(cnt_f, out=ptr[1:])
-    m = scipy.sparse.csr_array((ar, ev, ptr), shape=(n, n))
-    return np.asarray(m.tocsc().data, dtype=np.int64)
+    return np.asarray(_to_csc(cnt_f, ev, ar, n).data, dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
