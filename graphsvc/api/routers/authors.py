@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.fastjson import DocumentedJSON
+from graphsvc.api.leanroute import LeanRoute
 from graphsvc.api.models import AuthorDetail, Collaborators, Distances, Ego, SearchPage
 from graphsvc.api.params import (
     MAX_PAGE,
@@ -22,7 +23,8 @@ from graphsvc.api.params import (
 )
 from graphsvc.api.problems import responses
 
-router = APIRouter(prefix="/authors", tags=["authors"], dependencies=[ReadAuth, SingleValues])
+router = APIRouter(prefix="/authors", tags=["authors"], dependencies=[ReadAuth, SingleValues],
+                   route_class=LeanRoute)
 
 MAX_EGO_NODES = 2000
 

@@ -8,12 +8,14 @@ from fastapi import APIRouter, Query
 
 from graphsvc.api.deps import OffloadDep, ReadAuth, ServiceDep
 from graphsvc.api.fastjson import DocumentedJSON
+from graphsvc.api.leanroute import LeanRoute
 from graphsvc.api.models import BatchRequest, BatchResult, PathResult
 from graphsvc.api.params import FromYear, MaxTeamSize, QInt, SingleValues, ToYear
 from graphsvc.api.problems import responses
 from graphsvc.errors import InvalidQuery, NoPath
 
-router = APIRouter(prefix="/paths", tags=["paths"], dependencies=[ReadAuth, SingleValues])
+router = APIRouter(prefix="/paths", tags=["paths"], dependencies=[ReadAuth, SingleValues],
+                   route_class=LeanRoute)
 
 AuthorQuery = Annotated[str, Query(min_length=1, max_length=500)]
 
