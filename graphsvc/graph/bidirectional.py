@@ -13,6 +13,7 @@ import numpy as np
 
 from graphsvc.graph.csr import CoauthorGraph
 from graphsvc.graph.masks import check_masks, check_node, pass_mask
+from graphsvc.graph.native import native_max_length, searcher
 from graphsvc.graph.smallsearch import (
     Opening,
     open_search,
@@ -261,6 +262,9 @@ def shortest_chain(
     ``s``), or None; a search that met in plain Python walks its hops without numpy."""
     s, t = check_node(G, s, "source"), check_node(G, t, "target")
     if node_mask is None and slot_mask is None and s != t:
+        sr = searcher(G)
+        if sr is not None:  # the whole search and walk in C (graph.native)
+            return sr.shortest_path(s, t, native_max_length(max_length))
         # the common case straight to the Python search (no Meet, no mask checks)
         op = open_search(G, s, t, max_length)
         if op.d is not None:

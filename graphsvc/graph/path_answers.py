@@ -239,7 +239,7 @@ def path_pairs(
 ) -> list[dict[str, Any]]:
     """Batch collaboration distances: ``{from, to, length, count}`` per pair (or ``error``)."""
     from graphsvc.errors import GraphsvcError
-    from graphsvc.graph.paths import distance_count
+    from graphsvc.graph.pathcount import distance_counts
 
     g = svc.graph(year_from, year_to, max_team_size)
     nodes: dict[str, int | GraphsvcError] = {}
@@ -261,14 +261,19 @@ def path_pairs(
         return v
 
     out = []
+    todo: list[tuple[dict[str, Any], int, int]] = []  # rows whose two authors are in the graph
     for x, y in pairs:
         row: dict[str, Any] = {"from": x, "to": y}
         try:
-            length, count = distance_count(g, node(x), node(y), max_length=max_length)
-            row.update(length=length, count=int(count) if length is not None else 0)
+            todo.append((row, node(x), node(y)))
         except GraphsvcError as exc:
             row.update(length=None, count=0, error=exc.type, message=str(exc))
         out.append(row)
+    # every search at once: with the C search (graph.native) one call for the whole batch
+    answers = distance_counts(g, [s for _, s, _ in todo], [t for _, _, t in todo],
+                              max_length=max_length)
+    for (row, _, _), (length, count) in zip(todo, answers, strict=True):
+        row.update(length=length, count=int(count) if length is not None else 0)
     return out
 
 

@@ -21,6 +21,7 @@ from graphsvc.graph.masks import (
     slot_mask_avoid_papers,
     slot_mask_min_papers,
 )
+from graphsvc.graph.native import native_max_length, searcher
 from graphsvc.graph.pathcount import count_shortest_paths, distance_count
 from graphsvc.graph.strongest import strongest_path
 
@@ -72,6 +73,10 @@ def distance(
     (3, None, None)
     """
     s, t = check_node(G, s, "source"), check_node(G, t, "target")
+    if node_mask is None and slot_mask is None:
+        sr = searcher(G)
+        if sr is not None:
+            return sr.distance(s, t, native_max_length(max_length))
     check_masks(G, node_mask, slot_mask)
     meet = bidirectional(G, s, t, pass_mask(G, node_mask, s, t), slot_mask, max_length,
                          first_only=True)

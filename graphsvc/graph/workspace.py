@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -50,6 +50,8 @@ class Workspace:
         self._cost: tuple[np.ndarray, np.ndarray] | None = None
         self._scratch: np.ndarray | None = None
         self._sigma: tuple[np.ndarray, np.ndarray] | None = None
+        #: the thread's C search over the graph (``graph.native``), False when it cannot be used
+        self.native: Any = None
 
     def sigma(self) -> tuple[np.ndarray, np.ndarray]:
         """Float64 path-count arrays, one per direction (written before they are read)."""

@@ -1,0 +1,84 @@
+"""The optional C search (``graphsvc._native``) and the switch between it and the Python one.
+
+``graphsvc/_native.c`` is built by ``pip install -e .`` (``scripts/setup.sh``) when a C compiler
+is there; it runs the unmasked bidirectional BFS of ``graph.bidirectional`` (distance, distance
+with the number of shortest chains, and ``paths.shortest_path``'s chain) over the graph's own
+CSR arrays, memory-mapped ones included, without copying them. Everything else, and every
+query when the module is missing or ``GRAPHSVC_NATIVE=0`` is set, runs the pure-Python/numpy
+code, which gives the same answers (``tests/test_native.py`` checks both).
+
+Examples
+--------
+>>> from graphsvc.graph.csr import CoauthorGraph, Memberships
+>>> G = CoauthorGraph.build(Memberships.from_papers(range(4), [[0, 1], [1, 2], [2, 3]]))
+>>> sr = searcher(G)
+>>> sr is None or (sr.distance(0, 3), sr.shortest_path(0, 3)) == (3, [0, 1, 2, 3])
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from graphsvc.graph.workspace import workspace
+
+if TYPE_CHECKING:
+    from graphsvc.graph.csr import CoauthorGraph
+
+__all__ = ["AVAILABLE", "enabled", "native_max_length", "searcher", "set_enabled"]
+
+_module: Any
+try:
+    _module = importlib.import_module("graphsvc._native")
+except ImportError:  # no compiler at install time: the Python search answers alike
+    _module = None
+
+#: whether the C module was built and imports
+AVAILABLE: bool = _module is not None
+_enabled = [AVAILABLE and os.environ.get("GRAPHSVC_NATIVE", "1").strip() != "0"]
+
+
+def enabled() -> bool:
+    """Whether queries take the C search (built, and not switched off)."""
+    return _enabled[0]
+
+
+def set_enabled(on: bool) -> bool:
+    """Switch the C search on or off for this process (tests run both); the previous setting.
+    Switching on without the module leaves it off."""
+    before = _enabled[0]
+    _enabled[0] = bool(on) and AVAILABLE
+    return before
+
+
+def _fits(G: CoauthorGraph) -> bool:
+    # the C code reads the arrays in place: it takes only the dtypes the engine builds and the
+    # index writes, never a converted copy (a copy of a 3M graph's slots per thread)
+    return (
+        G.indptr.dtype == np.int64 and G.indices.dtype == np.int32 and G.papers.dtype == np.int32
+        and all(a.flags.c_contiguous for a in (G.indptr, G.indices, G.papers))
+    )
+
+
+def searcher(G: CoauthorGraph) -> Any | None:
+    """The calling thread's C search over ``G`` (made on first use, kept with the thread's
+    workspace), or None: the module missing or switched off, or arrays of other dtypes."""
+    if not _enabled[0]:
+        return None
+    ws = workspace(G)
+    sr = ws.native
+    if sr is None:
+        sr = ws.native = _module.Search(G.indptr, G.indices, G.papers) if _fits(G) else False
+    return sr or None
+
+
+def native_max_length(max_length: int | None) -> int:
+    """``max_length`` as the C search takes it: -1 for none, and 0 (only ``s == t`` connects)
+    for a negative one, which the Python search also cuts off before its first level."""
+    if max_length is None:
+        return -1
+    return max(int(max_length), 0)
