@@ -139,3 +139,29 @@ def test_only_small_queries_run_on_the_event_loop(client: TestClient) -> None:
     inline, hops, window = loop_thread
     assert not inline.startswith("graphsvc-query")
     assert hops.startswith("graphsvc-query") and window.startswith("graphsvc-query")
+
+
+def test_answers_are_the_bytes_json_dumps_writes() -> None:
+    """orjson writes the hot answers only where its bytes are json.dumps's (fastjson.dumps)."""
+    import json
+    import random
+
+    from graphsvc.api.fastjson import dumps
+
+    def reference(v: Any) -> bytes:
+        return json.dumps(v, ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":")).encode("utf-8")
+
+    rng = random.Random(7)
+    floats = [rng.random() * 10.0 ** rng.randint(-12, 20) for _ in range(3000)]
+    floats += [1e-05, 9.99e-05, 1e-4, 1.5e-06, 1e-07, 1e16, 1e22, -0.0, 5e-324, 1 / 3]
+    values: list[Any] = [
+        floats,
+        {"name": "Günther\u2028\u00a0<b>&\"x\"\\", "title": "e-commerce at 0.00001 scale"},
+        {"big": 2**70, "ids": [1, -2, 2**63 - 1]},
+        {1: "int key", "2": [True, False, None]},
+        [{"nested": [[{"deep": 0.1 + 0.2}]]}],
+        ("a", "tuple"),
+    ]
+    for v in values:
+        assert dumps(v) == reference(v), v
