@@ -161,3 +161,22 @@ def python_only() -> Iterator[None]:
 def test_switched_off_means_no_search(python_only: None,
                                       snap: tuple[CoauthorGraph, nx.Graph]) -> None:
     assert native.searcher(snap[0]) is None
+
+
+@needs_native
+@pytest.mark.parametrize("fixture", ["snap", "weighted"])
+def test_one_shortest_chain_with_its_count_alike(fixture: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    """all_shortest_paths with a limit of one (the API's plain shortest path) takes the C
+    distance_count and shortest_path; the DAG walk of the Python search gives the same."""
+    g, H = request.getfixturevalue(fixture)
+    pairs = random_pairs(H, 300, seed=5) + [(0, 0)]
+
+    def answers() -> list[Any]:
+        return [(P.all_shortest_paths(g, s, t, limit=1),
+                 P.all_shortest_paths(g, s, t, limit=1, max_length=2)) for s, t in pairs]
+
+    fast, slow = both(answers)
+    assert fast == slow
+    assert any(a[0][1] > 1 for a in fast) and any(a[0][0] is None for a in fast) == (
+        fixture == "snap")

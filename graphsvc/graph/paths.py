@@ -138,6 +138,13 @@ def all_shortest_paths(
     """
     if limit < 0:
         raise InvalidQuery(f"limit must be >= 0, got {limit}")
+    if limit == 1 and node_mask is None and slot_mask is None and s != t:
+        sr = searcher(G)
+        if sr is not None:  # the API's plain shortest path: count and first chain in C
+            d, count = distance_count(G, s, t, max_length=max_length)
+            if d is None:
+                return None, 0, []
+            return d, count, [sr.shortest_path(s, t, native_max_length(max_length))]
     dag = shortest_dag(G, s, t, node_mask, slot_mask, max_length)
     if dag is None:
         return None, 0, []
