@@ -9,6 +9,7 @@ import numpy as np
 
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph.csr import CoauthorGraph
+from graphsvc.graph.workspace import workspace
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -101,8 +102,12 @@ def ego(
         raise InvalidQuery(f"max_nodes must be >= 1, got {max_nodes}")
     u = int(u)
     slot_mask = G.papers >= min_papers if min_papers > 1 else None
-    dist = np.full(G.n, -1, dtype=np.int32)
-    dist[u] = 0
+    # the thread's stamped hop array (graph.workspace), not a fresh array of n per query: at
+    # 3M authors filling one cost more than a one-hop ego network itself
+    ws = workspace(G)
+    dist = ws.hops[0]
+    base = ws.begin()
+    dist[u] = base
     ranked = [np.array([u], dtype=np.int64)]
     frontier = ranked[0]
     total = 1
@@ -110,14 +115,14 @@ def ego(
         if max_nodes is not None and total >= max_nodes:
             # nothing further can be kept, but we must know whether anything was cut
             _, _, nbr = G.expand(frontier, slot_mask=slot_mask)
-            cut = total > max_nodes or bool(np.any(dist[nbr] < 0))
+            cut = total > max_nodes or bool(np.any(dist[nbr] < base))
             return np.concatenate(ranked)[:max_nodes], cut
         _, slots, nbr = G.expand(frontier, slot_mask=slot_mask)
-        fresh = dist[nbr] < 0
+        fresh = dist[nbr] < base
         new, inv = np.unique(nbr[fresh], return_inverse=True)
         if not new.size:
             break
-        dist[new] = level
+        dist[new] = base + level
         # every edge from the previous layer to a new node is an edge to the nearer layer
         strength = np.bincount(inv, weights=G.papers[slots[fresh]], minlength=new.size)
         layer = new[np.lexsort((new, -strength))]
@@ -146,10 +151,10 @@ def induced_edges(
     [(0, 1), (0, 2), (1, 2)]
     """
     sel = np.unique(np.asarray(nodes, dtype=np.int64))
-    inside = np.zeros(G.n, dtype=bool)
-    inside[sel] = True
     src, slots, nbr = G.expand(sel)
-    keep = inside[nbr] & (nbr > src)
+    # membership by binary search in the sorted selection, not a flag array of n per call
+    at = np.minimum(np.searchsorted(sel, nbr), max(sel.size - 1, 0))
+    keep = (nbr > src) & (sel[at] == nbr) if sel.size else np.zeros(nbr.size, dtype=bool)
     slots = slots[keep]
     return (
         src[keep],

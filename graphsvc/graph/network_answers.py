@@ -31,18 +31,24 @@ def subgraph(
     the edges with at least that many joint papers."""
     from graphsvc.graph.neighbourhood import induced_edges
 
-    ids = [int(g.author_ids[v]) for v in nodes]
+    # whole columns to Python at once: a numpy scalar per field and row was most of an ego
+    # answer's CPU
+    nodes = np.asarray(nodes, dtype=np.int64)
+    ids = g.author_ids[nodes].tolist()
     names = svc.store.author_names(ids)
+    paper_ptr, indptr = g.author_paper_ptr, g.indptr
+    n_papers = (paper_ptr[nodes + 1] - paper_ptr[nodes]).tolist()
+    degrees = (indptr[nodes + 1] - indptr[nodes]).tolist()
     node_rows = []
-    for v, aid in zip(nodes, ids, strict=True):
+    for v, aid, n_pap, deg in zip(nodes.tolist(), ids, n_papers, degrees, strict=True):
         row: dict[str, Any] = {
             "id": aid,
             "name": names.get(aid, ""),
-            "papers": g.paper_count(int(v)),
-            "degree": g.degree(int(v)),
+            "papers": n_pap,
+            "degree": deg,
         }
         if dist is not None:
-            row["distance"] = dist.get(int(v))
+            row["distance"] = dist.get(v)
         node_rows.append(row)
     u, v, papers, weight, first, last = induced_edges(g, nodes)
     if min_papers > 1:
@@ -51,14 +57,17 @@ def subgraph(
         first, last = first[strong], last[strong]
     edges = [
         {
-            "source": int(g.author_ids[a]),
-            "target": int(g.author_ids[b]),
-            "papers": int(p),
-            "weight": round(float(w), 6),
-            "first_year": int(f) or None,
-            "last_year": int(la) or None,
+            "source": a,
+            "target": b,
+            "papers": p,
+            "weight": round(w, 6),
+            "first_year": f or None,
+            "last_year": la or None,
         }
-        for a, b, p, w, f, la in zip(u, v, papers, weight, first, last, strict=True)
+        for a, b, p, w, f, la in zip(
+            g.author_ids[u].tolist(), g.author_ids[v].tolist(), papers.tolist(),
+            np.asarray(weight, dtype=np.float64).tolist(), first.tolist(), last.tolist(),
+            strict=True)
     ]
     out: dict[str, Any] = {"nodes": node_rows, "edges": edges}
     if focus is not None:
