@@ -550,17 +550,19 @@ class Ingestor:
             pool.update(c.id for c, _rel in cands)
         mine = {i: {c.id for c, _rel in cands} for i, cands in pending}
         fitting = {i: [(c, rel) for c, rel in cands if c.id not in seen] for i, cands in pending}
+        # which names of the paper each co-author id may be: evidence counts names, not ids
+        whose = self._whose(out, fitting)
         # the co-authors: the pool without this name's own candidates (few)
         chosen = {i: r.decide(parsed[i][1], parsed[i][0], fitting[i], _Without(pool, mine[i]),
-                              display_name) if fitting[i] else None for i, _c in pending}
-        kept = self._kept_joins(parsed, pending, seen, mine, fitting, chosen)
+                              display_name, whose) if fitting[i] else None for i, _c in pending}
+        kept, whose = self._kept_joins(parsed, pending, out, mine, fitting, chosen)
         for i, _cands in pending:
             raw, p = parsed[i]
             res = chosen[i]
             left = [(c, rel) for c, rel in fitting[i] if c.id not in seen]
             if res is not None and res.author_id in seen:
                 # two names of this paper chose one author: the later one decides again
-                res = r.decide(p, raw, left, _Without(kept, mine[i]), display_name)
+                res = r.decide(p, raw, left, _Without(kept, mine[i]), display_name, whose)
             if res is None:
                 res = self._create(raw, p)
                 for c, rel in left:
@@ -573,17 +575,31 @@ class Ingestor:
             self._accept(i, raw, p, sigs[i], res, source, out, seen)
         return [out[i] for i in sorted(out)]
 
+    @staticmethod
+    def _whose(
+        out: dict[int, tuple[int, str]], fitting: dict[int, list[tuple[AuthorCandidate, str]]]
+    ) -> dict[int, set[int]]:
+        """Author id -> the names (positions) of the paper it may be: a resolved name is its
+        author, a name still undecided may be any of its candidates."""
+        whose = {aid: {i} for i, (aid, _raw) in out.items()}
+        for i, cands in fitting.items():
+            for c, _rel in cands:
+                if c.id not in whose or i not in whose[c.id]:
+                    whose.setdefault(c.id, set()).add(i)
+        return whose
+
     def _kept_joins(
         self,
         parsed: list[tuple[Any, ParsedName]],
         pending: list[tuple[int, list[tuple[AuthorCandidate, str]]]],
-        seen: set[int],
+        out: dict[int, tuple[int, str]],
         mine: dict[int, set[int]],
         fitting: dict[int, list[tuple[AuthorCandidate, str]]],
         chosen: dict[int, Resolved | None],
-    ) -> set[int]:
+    ) -> tuple[set[int], dict[int, set[int]]]:
         """Drop (in ``chosen``) the joins whose evidence was only a candidate of another name of
-        this paper that went elsewhere, and return the paper's authors as kept.
+        this paper that went elsewhere, and return the paper's authors as kept, with the name
+        each stands for.
 
         "Liu, Z.S." beside "Yang, H." once joined "Zikui Liu" because Zikui Liu wrote with
         Huan Yang, a candidate of "Yang, H.", which then went to Hui Yang: had the Zikui Liu
@@ -592,23 +608,28 @@ class Ingestor:
         another's evidence away, so this repeats until nothing changes."""
         r = self.resolver
         while True:
-            kept = set(seen).union(x.author_id for x in chosen.values() if x is not None)
+            whose = {aid: {i} for i, (aid, _raw) in out.items()}
+            for i, x in chosen.items():
+                if x is not None:
+                    whose.setdefault(x.author_id, set()).add(i)
+            kept = set(whose)
             if len(pending) < 2:
-                return kept
+                return kept, whose
             dropped = False
             for i, _cands in pending:
                 res = chosen[i]
                 if res is None:
                     continue
                 raw, p = parsed[i]
-                again = r.decide(p, raw, fitting[i], _Without(kept, mine[i]), display_name)
+                again = r.decide(p, raw, fitting[i], _Without(kept, mine[i]), display_name,
+                                 whose)
                 if again is None or again.author_id != res.author_id:
                     chosen[i] = None
                     dropped = True
                 else:
                     chosen[i] = again  # its evidence as kept
             if not dropped:
-                return kept
+                return kept, whose
 
     def _create(self, raw: Any, p: ParsedName) -> Resolved:
         res = self.resolver.create(raw, p, self._batch, display_name)

@@ -19,10 +19,14 @@ alone. Authors that hold one full-name spelling are joined first, as identical s
 2: "Bruno Gayral" created before "B. Gayral" took that name by evidence). Joins repeat until
 none is left (a join can give another pair its evidence).
 
+Shared co-authors are counted as people on both sides (``co_author_count``): two co-authors of
+one author listed with the one same co-author of the other count once, whichever id is lower.
+
 This narrows the order dependence, it does not end it: a join made in the run is not undone when
-a later paper makes another candidate the better one (``bench/identity_order.py`` counts what
-differs: on its four real files one run, file by file and a killed then re-run ingest now give
-the same people; the reversed order differs in 3 of about 10,900).
+a later paper makes another candidate the better one ("H. Wang" that joined the only "Wang, H…"
+with evidence when its paper came in keeps her when a "Hui Wang" with more evidence comes later).
+``bench/identity_order.py`` counts what differs: on its four real files one run, file by file in
+either order and a killed then re-run ingest give the same people.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from typing import Any
 from graphsvc.identity.compare import given_relation, split_key
 from graphsvc.identity.duplicates import author_ids_conflict
 from graphsvc.identity.overrides import variant_deltas
-from graphsvc.identity.resolver import name_relation
+from graphsvc.identity.resolver import co_author_count, name_relation
 from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import IdentityStore, IdentityTx
 
@@ -151,7 +155,7 @@ def _choose(
     for a, b in pairs:
         listed.setdefault(a, set()).add(b)
         listed.setdefault(b, set()).add(a)
-    evidence: list[tuple[int, int, list[int]]] = []
+    evidence: list[tuple[int, int, int, list[int]]] = []
     #: the listed pairs a pair's evidence stands on, when it has no co-author in common
     support: dict[tuple[int, int], set[tuple[int, int]]] = {}
     for a, b in pairs:
@@ -161,26 +165,31 @@ def _choose(
         # Reining" beside "F. Bruneval", "Lucia Reining" beside "Fabien Bruneval"): names of
         # one paper support each other, as they do when their papers come in, if both join
         common = (near[a] & near[b]) - {a, b}
-        via = {(min(c, d), max(c, d)) for c in near[a] - {a, b}
-               for d in listed.get(c, set()) & near[b] if d not in (a, b)}
-        shared = sorted((common | {c for c in near[a] if listed.get(c, set()) & near[b]})
-                        - {a, b})
+        # each co-author of ``a`` -> the co-authors of ``b`` it is, or may be (a listed pair)
+        same = {c: ({c} if c in common else set()) | (listed.get(c, set()) & near[b]) - {a, b}
+                for c in near[a] - {a, b}}
+        same = {c: d for c, d in same.items() if d}
+        via = {(min(c, d), max(c, d)) for c, ds in same.items() for d in ds if d != c}
+        shared = sorted(same)
         if shared:
-            evidence.append((a, b, shared))
+            # counted as people on both sides: two co-authors of ``a`` listed with the one
+            # same co-author of ``b`` are one co-author in common, as they are the other way
+            # round (counting them twice made the count depend on which id is lower)
+            evidence.append((a, b, co_author_count(shared, same), shared))
             if not common:
                 support[(min(a, b), max(a, b))] = via
-    authors = sorted({x for a, b, _s in evidence for x in (a, b)})
+    authors = sorted({x for a, b, _n, _s in evidence for x in (a, b)})
     ids = store.external_id_sets(authors)
     keys = {a: store.author_name_keys(a) for a in authors}
     summary = store.author_summaries(authors)
     best: dict[int, list[tuple[int, int, list[int]]]] = {}
-    for a, b, shared in evidence:
+    for a, b, count, shared in evidence:
         if a not in summary or b not in summary:
             continue  # gone
         if author_ids_conflict(ids[a], ids[b]) or not _names_fit(keys[a], keys[b]):
             continue
         for x, y in ((a, b), (b, a)):
-            best.setdefault(x, []).append((len(shared), y, shared))
+            best.setdefault(x, []).append((count, y, shared))
     out: list[tuple[int, int, list[int]]] = []
     used: set[int] = set()
     for a, b in sorted({(min(a, b), max(a, b)) for a, b in pairs}):

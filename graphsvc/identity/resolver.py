@@ -23,9 +23,11 @@ Order of rules (DESIGN.md ``identity/``):
    paper include the candidates of its other names, so two initials-only names of one paper
    support each other, but a join stands only on the co-authors the paper keeps:
    ``Ingestor._kept_joins``). With several candidates with evidence, the one with the most shared
-   co-authors wins. Without evidence the name becomes a new author and every candidate is
-   listed as a possible duplicate, with the relation. Evidence is the same whichever of the
-   two papers came first, so no chain of joins carries papers without evidence.
+   co-authors wins, counted in names of the paper (``co_author_count``: a name with two
+   candidates is one co-author). Without evidence the name becomes a new author and every
+   candidate is listed as a possible duplicate, with the relation. Evidence is the same
+   whichever of the two papers came first, so no chain of joins carries papers without
+   evidence.
 
 Manual merges move everything of the merged-away author to the target and leave an alias
 behind (``aliases``): the resolver follows aliases, so an id that was merged away resolves to
@@ -36,7 +38,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 
@@ -57,6 +59,10 @@ _BRACKET = re.compile(r"[(\[]([^()\[\]]+)[)\]]")
 
 #: an initials-only form that fits more authors than this says nothing about which one
 MAX_FIT = 10
+
+#: ids matched by augmenting paths in ``co_author_count`` at most (a paper of thousands of
+#: names, many sharing candidates, is counted greedily beyond that: a lower bound)
+MAX_AUGMENT = 50
 
 #: a full name of more words than this is not looked up in other word orders (each order
 #: costs a look-up; rotations need none)
@@ -584,14 +590,20 @@ class AuthorResolver:
         cands: Sequence[tuple[AuthorCandidate, str]],
         coauthors: set[int],
         display: Callable[[ParsedName, RawAuthor], str],
+        mentions: Mapping[int, Collection[int]] | None = None,
     ) -> Resolved | None:
         """The candidate with evidence (more co-authors in common with this paper than any
-        other candidate), or None."""
+        other candidate), or None.
+
+        ``mentions`` says which names of this paper each co-author id may stand for (a name
+        still to be decided stands for each of its candidates): the evidence is counted in
+        names of the paper (``co_author_count``), so a name with two candidates that both
+        wrote with a candidate is one co-author, not two."""
         found = []
         for c, rel in cands:
             shared = self._shared(c.id, coauthors)
             if shared:
-                found.append((len(shared), -c.id, c, rel, shared))
+                found.append((co_author_count(shared, mentions), -c.id, c, rel, shared))
         found.sort(key=lambda f: (f[0], f[1]), reverse=True)
         if not found or (len(found) > 1 and found[1][0] == found[0][0]):
             return None  # no evidence, or as much for two authors: which one is unknown
@@ -674,6 +686,66 @@ class AuthorResolver:
                         cand.ids.setdefault(k, v)
                 if kind == "dblp":
                     self._dblp_names(aid).add(value)
+
+
+def co_author_count(shared: Sequence[int], mentions: Mapping[int, Collection[int]] | None) -> int:
+    """How many names of the paper the shared co-author ids stand for at once: the size of a
+    largest matching of ids to the names each may be (an id not in ``mentions`` is a name of
+    its own). Two candidates of one undecided name are at most one co-author, whichever the
+    name goes to; counting both let a candidate's evidence depend on which other names were
+    still undecided, so on the order of the papers (issue 15 item 5).
+
+    Examples
+    --------
+    >>> co_author_count([7, 8], {7: {1}, 8: {2}}), co_author_count([7, 8], {7: {1}, 8: {1}})
+    (2, 1)
+    >>> co_author_count([7, 8, 9], {7: {1, 2}, 8: {1}, 9: {3}}), co_author_count([5], None)
+    (3, 1)
+    """
+    if mentions is None:
+        return len(shared)
+    alone = 0
+    options: list[list[int]] = []
+    for x in shared:
+        m = mentions.get(x)
+        if m is None:
+            alone += 1
+        else:
+            options.append(sorted(m))
+    # ids of one name first (almost all of them), each to its first free name
+    options.sort(key=len)
+    taken: dict[int, int] = {}  # name -> the index in ``options`` matched to it
+    unmatched = []
+    for k, names in enumerate(options):
+        free = next((n for n in names if n not in taken), None)
+        if free is None:
+            unmatched.append(k)
+        else:
+            taken[free] = k
+    # then an augmenting path for each id left over (few: only names that share a candidate)
+    for k in unmatched[:MAX_AUGMENT]:
+        came: dict[int, int] = {}  # name -> the id that reached it
+        queue, end = [k], None
+        while queue and end is None:
+            nxt = []
+            for j in queue:
+                for n in options[j]:
+                    if n in came:
+                        continue
+                    came[n] = j
+                    if n not in taken:
+                        end = n
+                        break
+                    nxt.append(taken[n])
+                if end is not None:
+                    break
+            queue = nxt
+        while end is not None:  # flip the path
+            j = came[end]
+            prev = next((n for n, i in taken.items() if i == j), None)
+            taken[end] = j
+            end = prev
+    return alone + len(taken)
 
 
 def conflict_keys(ids: Iterable[tuple[str, str]]) -> dict[str, str]:
