@@ -498,6 +498,8 @@ class Ingestor:
         for kind, value in ids.items():
             b.paper_ids.append((kind, value, pid))
             self._remember_id((kind, value), pid)
+            if kind in ID_PRIORITY:  # _existing_paper looked each of these up: none is held
+                b.fresh_paper_ids.add((kind, value))
         if not ids:
             ref = ("ref", rec.source_ref)
             b.paper_ids.append((*ref, pid))

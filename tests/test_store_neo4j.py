@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from graphsvc.config import Settings
-from graphsvc.errors import AuthorNotFound, InvalidQuery, NoPath, StoreUnavailable
+from graphsvc.errors import AuthorNotFound, InvalidQuery, NoPath, StoreCorrupt, StoreUnavailable
 from graphsvc.ingest import ingest_records
 from graphsvc.model import RawAuthor, Record
 from graphsvc.store import open_store
@@ -51,6 +51,9 @@ class RecordingRunner:
     def __init__(self, answers: dict[str, Answer] | None = None, database: str = "graphdb"):
         self.database = database
         self.answers: dict[str, Answer] = dict(answers or {})
+        # a server finds every author a batch names (write_batch returns them in its order)
+        self.answers.setdefault("write_batch", lambda p: [
+            {"ids": [*p["old"], *(r["id"] for r in p["authors"])]}])
         self.calls: list[Call] = []
         self.transactions: list[str] = []
         self.closed = False
@@ -131,7 +134,7 @@ def store_with(answers: dict[str, Answer] | None = None) -> tuple[Neo4jStore, Re
 # -- the Cypher files -----------------------------------------------------------------------------
 def test_every_file_loads_and_is_shipped_at_the_top_level_too():
     files = names()
-    assert len(files) > 40 and "author" in files and "add_edges" in files
+    assert len(files) > 40 and "author" in files and "write_batch" in files
     top = sorted(p.stem for p in (ROOT / "cypher").glob("*.cypher"))
     assert top == files
     for name in files:
@@ -356,10 +359,10 @@ def test_apply_batch_is_one_write_transaction_of_unwind_statements():
     store.apply_batch(sample_batch())
     assert runner.transactions == ["w"]
     assert all(c.in_tx and c.routing == "w" and c.database == "graphdb" for c in runner.calls)
+    # the bulk of a batch is one statement; what is rare in an ingest has its own
     assert runner.names() == [
-        "get_meta", "create_authors", "write_author_ids", "create_papers", "write_paper_ids",
-        "create_edges", "write_evidence", "write_duplicates", "write_renames", "set_meta",
-        "set_meta",
+        "get_meta", "write_batch", "write_author_ids", "write_duplicates", "write_renames",
+        "set_meta", "set_meta",
     ]
     for c in runner.calls:
         if c.name.startswith(("write_", "create_", "add_")):
@@ -397,7 +400,16 @@ def test_a_retried_batch_that_committed_writes_nothing_again():
     assert runner.names()[first:] == ["get_meta"]
     # apply_batch uses a fresh token per batch, so the next batch is written
     store.apply_batch(b)
-    assert "create_papers" in runner.names()[first + 1:]
+    assert "write_batch" in runner.names()[first + 1:]
+
+
+def test_a_batch_naming_a_missing_author_is_not_written():
+    # the server found author 1 but not 2: the rows would name the wrong nodes by position
+    store, runner = store_with({"write_batch": lambda p: [{"ids": [1, 3]}]})
+    b = _old_author_batch()
+    with pytest.raises(StoreCorrupt, match="1 author.* not in the store .first ids: .2.."):
+        store.apply_batch(b)
+    assert runner.names() == ["get_meta", "write_batch"]  # raised inside the transaction
 
 
 def _old_author_batch() -> Batch:
@@ -422,39 +434,46 @@ def _old_author_batch() -> Batch:
 
 def test_batch_counters_add_like_the_embedded_store():
     steps = dict(batch_statements(_old_author_batch(), "7"))
+    w = steps["write_batch"]
+    # authors are named by position: the known ones ascending, then the new ones
+    assert w["old"] == [1, 2]
     # the new author: created with its count, search tokens and variants
-    [cy] = steps["create_authors"]["rows"]
+    [cy] = w["authors"]
     assert (cy["id"], cy["papers"], cy["search"]) == (3, 1, "cy young")
     assert [(v["name"], v["count"]) for v in cy["variants"]] == [("Cy Young", 1)]
     # known authors: their variants count this batch's mentions; papers without the tie
-    assert [(v["author"], v["name"], v["count"]) for v in steps["add_variants"]["rows"]] == [
-        (1, "A. Lovelace", 2), (2, "Bob", 3)]
-    assert steps["add_author_papers"]["rows"] == [
-        {"id": 1, "papers": 1, "variants": True}, {"id": 2, "papers": 2, "variants": True}]
-    # new papers carry their authorships and sources; a known paper's go the MERGE way
-    third = steps["create_papers"]["rows"][0]
-    assert third["sources"] == ["x.xml:1"] and [a["author"] for a in third["authors"]] == [1, 2, 3]
+    assert [(v["at"], v["author"], v["name"], v["count"]) for v in w["variants"]] == [
+        (0, 1, "A. Lovelace", 2), (1, 2, "Bob", 3)]
+    assert w["counts"] == [[0, 1, True], [1, 2, True]]
+    # new papers carry their authorships (by position) and sources; a known paper's go the
+    # MERGE way
+    third = w["papers"][0]
+    assert third["sources"] == ["x.xml:1"] and [a[0] for a in third["authors"]] == [0, 1, 2]
     assert steps["write_authorships"]["rows"] == [
         {"paper": 9, "position": 3, "author": 2, "raw_name": "Bob", "source": "dblp"}]
     assert steps["write_provenance"]["rows"] == [{"paper": 9, "refs": ["x.xml:2"]}]
     # edges of a new author are created, the others added to; unknown years are null
-    assert steps["create_edges"]["rows"] == [[1, 3, 1, 0.5, 2003, 2003], [2, 3, 1, 0.5, None, None]]
-    assert steps["add_edges"]["rows"] == [[1, 2, 1, 0.5, 2003, 2003]]
+    assert w["new_edges"] == [[0, 2, 1, 0.5, 2003, 2003], [1, 2, 1, 0.5, None, None]]
+    assert w["edges"] == [[0, 1, 1, 0.5, 2003, 2003]]
     assert steps["add_ties"]["rows"] == [[1, 2, 2.5]]
 
 
 def test_batch_rows_resolve_conflicts_like_the_embedded_store():
     steps = dict(batch_statements(sample_batch(), "1"))
+    w = steps["write_batch"]
+    assert w["old"] == []
     # INSERT OR IGNORE: the first claim of an external id wins
     assert steps["write_author_ids"]["rows"] == [
         {"kind": "orcid", "value": "0000-0001", "author": 1},
         {"kind": "dblp", "value": "Ada", "author": 1}]
-    assert [r["paper"] for r in steps["write_paper_ids"]["rows"]] == [10, 11]
+    papers = w["papers"]
+    assert [(p["id"], p["ids"], p["new_ids"]) for p in papers] == [
+        (10, [["doi", "10.1/x"]], []), (11, [["ref", "a.bib#2"]], [])]
+    assert "write_paper_ids" not in steps  # every claim is a new paper's
     # every authorship carries the source of its variant row (same order per name)
-    papers = steps["create_papers"]["rows"]
-    assert [(p["id"], a["author"], a["source"]) for p in papers for a in p["authors"]] \
-        == [(10, 1, "bibtex"), (10, 2, "bibtex"), (11, 2, "dblp"), (11, 1, "dblp")]
-    authors = steps["create_authors"]["rows"]
+    assert [(p["id"], a[0], a[3]) for p in papers for a in p["authors"]] \
+        == [(10, 0, "bibtex"), (10, 1, "bibtex"), (11, 1, "dblp"), (11, 0, "dblp")]
+    authors = w["authors"]
     assert {(v["author"], v["source"], v["count"]) for a in authors for v in a["variants"]} == {
         (1, "bibtex", 1), (1, "dblp", 1), (2, "bibtex", 1), (2, "dblp", 1)}
     ada = authors[0]["variants"][0]
@@ -462,15 +481,31 @@ def test_batch_rows_resolve_conflicts_like_the_embedded_store():
     assert [(a["id"], a["papers"], a["search"]) for a in authors] == [
         (1, 2, "ada lovelace"), (2, 2, " ".join(sorted(set(_tokens(HOSTILE)))))]
     assert [p["sources"] for p in papers] == [["a.bib#1", "d.xml:3"], ["a.bib#2"]]
-    assert steps["create_edges"]["rows"] == [[1, 2, 2, 2.0, 2001, 2001]]
-    assert steps["write_evidence"]["rows"] == [
-        {"author": 1, "variant": "Ada Lovelace", "rule": "same key", "detail": "x"}]
+    assert w["new_edges"] == [[0, 1, 2, 2.0, 2001, 2001]] and w["edges"] == []
+    # a new author's evidence is created with it, the first detail kept
+    assert [a["evidence"] for a in authors] == [[["Ada Lovelace", "same key", "x"]], []]
+    assert w["evidence"] == []
     # INSERT OR REPLACE / sequential UPDATE: the last one wins
     assert steps["write_duplicates"]["rows"] == [[1, 2, "initials again", 0.7]]
     assert steps["write_renames"]["rows"] == [
         {"author": 1, "name": "Augusta Ada King", "sort_name": "augusta ada king"}]
     assert authors[1]["sort_name"] == HOSTILE.casefold()
     assert steps["set_meta"]["key"] == "applied_batch" and steps["set_meta"]["value"] == "1"
+
+
+def test_known_papers_and_authors_take_the_merge_statements():
+    b = _old_author_batch()
+    b.paper_ids = [("dblp", "k/9", 9), ("dblp", "k/12", 12), ("doi", "10.1/y", 12)]
+    b.fresh_paper_ids = {("doi", "10.1/y")}
+    b.evidence = [(2, "Bob", "same key", "x"), (3, "Cy Young", "new", "")]
+    steps = dict(batch_statements(b, "1"))
+    assert steps["write_paper_ids"]["rows"] == [{"kind": "dblp", "value": "k/9", "paper": 9}]
+    w = steps["write_batch"]
+    # an id the ingest looked up and found free is created, another one merged
+    assert w["papers"][0]["ids"] == [["dblp", "k/12"]]
+    assert w["papers"][0]["new_ids"] == [["doi", "10.1/y"]]
+    assert w["evidence"] == [[1, 2, "Bob", "same key", "x"]]
+    assert w["authors"][0]["evidence"] == [["Cy Young", "new", ""]]
 
 
 def test_provenance_only_batch_leaves_the_generation_alone():

@@ -49,6 +49,9 @@ class Batch:
     # ^ id, title, title_key, year, venue, doi, n_authors, counted, tie (None: a real paper; a
     # number: the weight of a co-authorship tie from an edge list or GML, which is no paper)
     paper_ids: list[tuple[str, str, int]] = field(default_factory=list)  # kind, value, paper
+    fresh_paper_ids: set[tuple[str, str]] = field(default_factory=set)
+    # ^ (kind, value) of paper_ids that no paper holds yet: a new paper's own ids, each looked
+    # up before the paper was made (a store may create them without checking)
     authorships: list[tuple[int, int, int, str]] = field(default_factory=list)
     # ^ paper, position, author, raw name
     provenance: list[tuple[int, str]] = field(default_factory=list)  # paper, source_ref

@@ -142,7 +142,7 @@ def _bool(v: Any) -> str:
 
 def _search_tokens(db: sqlite3.Connection) -> Iterator[tuple[int, str]]:
     """``(author, Author.search)`` in author order: the sorted distinct folded tokens of every
-    variant of the author, as ``create_authors`` and ``write_author_counts.cypher`` write them."""
+    variant of the author, as ``write_batch`` and ``write_author_counts.cypher`` write them."""
     cur = db.execute("SELECT author_id, name FROM variants ORDER BY author_id")
     current: int | None = None
     tokens: set[str] = set()

@@ -77,6 +77,10 @@ const parameters = {
   // identity overrides
   subject: 2, object: 1, payload: '{}', who: 'ada', when: '2025-01-01T00:00:00+00:00',
   why: 'same person',
+  // one ingest batch (write_batch)
+  old: [1], authors: [{}], papers: [{}], variants: [{}], counts: [[0, 1, true]],
+  evidence: [[0, 1, 'Ada', 'rule', 'detail']], new_edges: [[0, 1, 1, 0.5, 2001, 2001]],
+  edges: [[0, 1, 1, 0.5, 2001, 2001]],
 };
 
 const mock = testData.mockSchema;
