@@ -41,6 +41,7 @@ from graphsvc.store.sqlite_schema import (
     add_foreign_keys,
     edges_from_papers,
 )
+from graphsvc.store.sqlite_written import WrittenRows
 
 log = logging.getLogger("graphsvc.store")
 #: meta key set while a bulk load has the secondary indexes dropped
@@ -127,6 +128,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
     def __init__(self, path: Path, *, write_wait: float | None = None) -> None:
         self.path = Path(path)
         self._vocabulary: set[str] | None = None
+        #: during an ingest run: the evidence and search rows it committed (``WrittenRows``)
+        self._written: WrittenRows | None = None
         self._run_lock: BinaryIO | None = None
         #: seconds a write waits for another writer's lock before ``StoreBusy`` (None: no limit)
         self.write_wait = write_wait
@@ -411,7 +414,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             db.executemany(
                 "INSERT OR IGNORE INTO evidence (author_id, variant, rule, detail) "
                 "VALUES (?, ?, ?, ?)",
-                batch.evidence,
+                self._fresh_evidence(batch.evidence),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO duplicates (a, b, reason, score) VALUES (?, ?, ?, ?)",
@@ -434,11 +437,30 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
             if db.in_transaction:  # SQLite may have rolled back already (disk full)
                 db.execute("ROLLBACK")
             self._vocabulary = None  # may hold tokens of the rolled-back batch
+            if self._written is not None:
+                self._written.rolled_back()
             raise
+        if self._written is not None:
+            self._written.committed()
+
+    def _fresh_evidence(
+        self, rows: list[tuple[int, str, str, str]]
+    ) -> list[tuple[int, str, str, str]]:
+        """The evidence rows an insert-or-ignore would not ignore as committed by this run
+        (the first of a key wins, as in the table)."""
+        if self._written is None:
+            return rows
+        first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
+        for row in rows:
+            first.setdefault(row[:3], row)
+        return [first[k] for k in self._written.fresh("evidence", first)]
 
     def _index_names(self, batch: Batch) -> None:
         """Keep the search tables (tokens per author, vocabulary, trigrams) up to date."""
-        self._index_pairs({(a, k or n) for a, n, k, _s, _src, _i in batch.variants})
+        pairs = {(a, k or n) for a, n, k, _s, _src, _i in batch.variants}
+        if self._written is not None:
+            pairs = set(self._written.fresh("names", pairs))
+        self._index_pairs(pairs)
 
     def _index_pairs(self, pairs: set[tuple[int, str]]) -> None:
         # names without a key (edge-list node ids such as "123") are searchable as written

@@ -12,6 +12,7 @@ from graphsvc.store.base import RESERVED_AUTHOR_ID, IdentityTx, Mention, T, Vari
 from graphsvc.store.sqlite_lock import exclusive
 from graphsvc.store.sqlite_rewrites import record_rewrite
 from graphsvc.store.sqlite_schema import edges_from_papers
+from graphsvc.store.sqlite_written import WrittenRows
 
 _OVERRIDE_COLUMNS = (
     'id, kind, subject, object, payload, who, "when", why, active, undone_who, undone_when, '
@@ -39,6 +40,7 @@ class SQLiteIdentityQueries:
 
     db: sqlite3.Connection
     _vocabulary: set[str] | None
+    _written: WrittenRows | None
 
     if TYPE_CHECKING:  # what the host class, ``SQLiteStore``, provides
         def get_meta(self, key: str) -> str | None: ...
@@ -52,6 +54,8 @@ class SQLiteIdentityQueries:
     def identity_write(self, work: Callable[[IdentityTx], T]) -> T:
         """Run one manual merge, split or undo in a single transaction."""
         db = self.db
+        if self._written is not None:
+            self._written.clear()  # a merge or split deletes and moves such rows
         db.execute("BEGIN IMMEDIATE")
         try:
             out = work(SQLiteIdentityTx(self))

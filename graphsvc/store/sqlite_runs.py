@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from graphsvc.store.sqlite_lock import exclusive
+from graphsvc.store.sqlite_written import WrittenRows
 
 
 class SQLiteIngestRuns:
@@ -16,6 +17,7 @@ class SQLiteIngestRuns:
     path: Path
     db: sqlite3.Connection
     _run_lock: BinaryIO | None
+    _written: WrittenRows | None
 
     # -- ingest runs -------------------------------------------------------------------------
     @exclusive("start an ingest run")
@@ -27,6 +29,8 @@ class SQLiteIngestRuns:
         run is alive, so every 'running' row then belongs to a dead process.
         """
         self._take_run_lock()
+        # the run holds the writer lock until it ends: what it commits stays as written
+        self._written = WrittenRows()
         cur = self.db.execute(
             "INSERT INTO ingest_runs (started, paths, status) VALUES (?, ?, 'running')",
             (started, "\n".join(paths)),
@@ -66,6 +70,7 @@ class SQLiteIngestRuns:
         fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
 
     def _release_run_lock(self) -> None:
+        self._written = None  # the run is over: others may write
         if self._run_lock is not None:
             self._run_lock.close()
             self._run_lock = None
