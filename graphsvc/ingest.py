@@ -18,7 +18,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from itertools import islice
+from itertools import combinations, islice
 from pathlib import Path
 from typing import Any, overload
 
@@ -279,7 +279,7 @@ class Ingestor:
                 self._names.clear()
             got = self._names[k] = _parse_mention(raw)
         clean, parsed = got
-        if clean is not None or not all(v.isprintable() for v in raw.ids.values()):
+        if clean is not None or (raw.ids and not "".join(raw.ids.values()).isprintable()):
             # a mention that could drive a terminal (ESC [ … ) is never stored as given
             raw = RawAuthor(raw.name if clean is None else clean, raw.family, raw.given,
                             raw.suffix, {k: strip_controls(v) for k, v in raw.ids.items()})
@@ -703,20 +703,21 @@ class Ingestor:
     def _add_edges(self, authors: list[int], n: int, year: int) -> None:
         w = 1.0 / (n - 1)
         edges = self._batch.edges
+        get = edges.get
         pend = self.resolver.pending_pairs
-        for i, a in enumerate(authors):
-            for c in authors[i + 1 :]:
-                key = (a, c) if a < c else (c, a)
-                e = edges.get(key)
-                if e is None:
-                    edges[key] = [1, w, year, year]
+        # the pairs of the sorted ids are each (low, high) already
+        for key in combinations(sorted(authors), 2):
+            e = get(key)
+            if e is None:
+                edges[key] = [1, w, year, year]
+                if key not in pend:
                     pend.add(key)
-                else:
-                    e[0] += 1
-                    e[1] += w
-                    if year:
-                        e[2] = min(e[2], year) if e[2] else year
-                        e[3] = max(e[3], year)
+            else:
+                e[0] += 1
+                e[1] += w
+                if year:
+                    e[2] = min(e[2], year) if e[2] else year
+                    e[3] = max(e[3], year)
 
     def _add_tie(self, a: int, c: int, weight: float) -> None:
         key = (a, c) if a < c else (c, a)

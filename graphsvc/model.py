@@ -76,6 +76,17 @@ def _bad(s: str | None) -> bool:
     return s is not None and not s.isascii() and _SURROGATE.search(s) is not None
 
 
+def _all_clean(rec: Record) -> bool:
+    """Whether no text of ``rec`` holds a surrogate: one test of all of it joined (nearly
+    every record), instead of one per field."""
+    parts = [rec.title or "", rec.venue or "", rec.doi or "", rec.source_ref,
+             *rec.ids, *rec.ids.values()]
+    for a in rec.authors:
+        parts += (a.name, a.family or "", a.given or "", a.suffix or "", *a.ids, *a.ids.values())
+    text = "".join(parts)
+    return text.isascii() or _SURROGATE.search(text) is None
+
+
 def repair_record(rec: Record) -> list[str]:
     """Replace unpaired surrogates in ``rec`` by U+FFFD, in place; return the repaired fields.
 
@@ -85,6 +96,8 @@ def repair_record(rec: Record) -> list[str]:
     >>> repair_record(r), r.title, r.authors[0].name
     (['title', 'author name'], 'T�', 'Ada �Lovelace')
     """
+    if _all_clean(rec):
+        return []
     fixed: list[str] = []
     if _bad(rec.title):
         rec.title = _repair(rec.title)  # type: ignore[arg-type]

@@ -406,8 +406,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                 _UPSERT_EDGE,
                 [
                     (a, b, int(v[0]), v[1], int(v[2]) or None, int(v[3]) or None)
-                    # in key order: each B-tree page of the edges is visited once per batch
-                    for (a, b), v in sorted(batch.edges.items())
+                    for (a, b), v in batch.edges.items()
                 ],
             )
             db.executemany(_UPSERT_TIE, [(a, b, w) for (a, b), w in batch.ties.items()])
