@@ -20,10 +20,12 @@
 
 typedef struct {
     PyObject_HEAD
-    Py_buffer indptr_buf, indices_buf, papers_buf;
+    Py_buffer indptr_buf, indices_buf, papers_buf, first_buf, last_buf, weight_buf;
     const int64_t *indptr;
     const int32_t *indices;
     const int32_t *papers;
+    const int32_t *first_year, *last_year; /* per slot, for collaborators (optional) */
+    const double *weight;
     int64_t n;
     uint64_t stamp;
     uint64_t *dist[2];  /* per side: stamp << 32 | level */
@@ -32,7 +34,14 @@ typedef struct {
     int32_t *queue[2];  /* per side: the nodes reached, level after level */
     int32_t *met;       /* the meeting layer (and the pruned layers of a chain walk) */
     int64_t met_cap;
+    struct RowEntry *rows; /* collaborators: one row's slots, to sort */
+    int64_t rows_cap;
 } SearchObject;
+
+struct RowEntry {
+    int32_t papers, last_year;
+    int64_t slot;
+};
 
 enum { MODE_DIST = 0, MODE_LAYER = 1, MODE_COUNT = 2 };
 
@@ -75,25 +84,34 @@ Search_dealloc(SearchObject *self)
     }
     free(self->mark);
     free(self->met);
+    free(self->rows);
     if (self->indptr)
         PyBuffer_Release(&self->indptr_buf);
     if (self->indices)
         PyBuffer_Release(&self->indices_buf);
     if (self->papers)
         PyBuffer_Release(&self->papers_buf);
+    if (self->first_year)
+        PyBuffer_Release(&self->first_buf);
+    if (self->last_year)
+        PyBuffer_Release(&self->last_buf);
+    if (self->weight)
+        PyBuffer_Release(&self->weight_buf);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static int
 Search_init(SearchObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"indptr", "indices", "papers", NULL};
-    PyObject *ip, *ix, *pp;
+    static char *kwlist[] = {"indptr", "indices", "papers", "first_year", "last_year", "weight",
+                             NULL};
+    PyObject *ip, *ix, *pp, *fy = NULL, *ly = NULL, *wt = NULL;
     if (self->indptr) {
         PyErr_SetString(PyExc_RuntimeError, "Search is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO", kwlist, &ip, &ix, &pp))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOO|OOO", kwlist, &ip, &ix, &pp, &fy, &ly,
+                                     &wt))
         return -1;
     if (get_array(ip, &self->indptr_buf, 8, "qlQL", 0, "indptr") < 0)
         return -1;
@@ -115,6 +133,30 @@ Search_init(SearchObject *self, PyObject *args, PyObject *kwds)
         self->papers_buf.len / 4 != slots) {
         PyErr_SetString(PyExc_ValueError, "indptr, indices and papers do not describe one CSR");
         return -1;
+    }
+    if (fy && ly && wt) {
+        if (get_array(fy, &self->first_buf, 4, "iI", 0, "first_year") < 0)
+            return -1;
+        self->first_year = self->first_buf.buf;
+        if (get_array(ly, &self->last_buf, 4, "iI", 0, "last_year") < 0)
+            return -1;
+        self->last_year = self->last_buf.buf;
+        if (PyObject_GetBuffer(wt, &self->weight_buf, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+            return -1;
+        self->weight = self->weight_buf.buf;
+        const char *f = self->weight_buf.format ? self->weight_buf.format : "B";
+        if (*f == '<' || *f == '=' || *f == '@')
+            f++;
+        if (strcmp(f, "d") != 0 || self->weight_buf.itemsize != 8) {
+            PyErr_SetString(PyExc_TypeError, "weight: expected a contiguous float64 array");
+            return -1;
+        }
+        if (self->first_buf.len / 4 != slots || self->last_buf.len / 4 != slots ||
+            self->weight_buf.len / 8 != slots) {
+            PyErr_SetString(PyExc_ValueError, "first_year, last_year and weight need one entry "
+                                              "per slot");
+            return -1;
+        }
     }
     size_t n = (size_t)(self->n ? self->n : 1);
     for (int i = 0; i < 2; i++) {
@@ -487,7 +529,70 @@ Search_shortest_path(SearchObject *self, PyObject *args)
     return out;
 }
 
+static int
+row_order(const void *pa, const void *pb)
+{
+    const struct RowEntry *a = pa, *b = pb;
+    if (a->papers != b->papers)
+        return a->papers > b->papers ? -1 : 1;
+    if (a->last_year != b->last_year)
+        return a->last_year > b->last_year ? -1 : 1;
+    return a->slot < b->slot ? -1 : a->slot > b->slot;
+}
+
+/* graphsvc.graph.neighbourhood.collaborators without names: the row of u as
+ * (node, papers, first_year, last_year, weight), most joint papers first, then the most recent
+ * joint year, then node index (the row's own order). */
+static PyObject *
+Search_collaborators(SearchObject *self, PyObject *args)
+{
+    long long u, min_papers = 1;
+    if (!PyArg_ParseTuple(args, "L|L", &u, &min_papers))
+        return NULL;
+    if (!self->weight) {
+        PyErr_SetString(PyExc_RuntimeError, "Search made without first_year, last_year, weight");
+        return NULL;
+    }
+    if (check_node(self, u, "author") < 0)
+        return NULL;
+    int64_t a = self->indptr[u], b = self->indptr[u + 1], m = 0;
+    if (b - a > self->rows_cap) {
+        struct RowEntry *r = realloc(self->rows, (size_t)(b - a) * sizeof(*r));
+        if (!r)
+            return PyErr_NoMemory();
+        self->rows = r;
+        self->rows_cap = b - a;
+    }
+    for (int64_t k = a; k < b; k++) {
+        /* min_papers 1 keeps every co-author, ties without papers included */
+        if (min_papers > 1 && self->papers[k] < min_papers)
+            continue;
+        self->rows[m].papers = self->papers[k];
+        self->rows[m].last_year = self->last_year[k];
+        self->rows[m].slot = k;
+        m++;
+    }
+    qsort(self->rows, (size_t)m, sizeof(struct RowEntry), row_order);
+    PyObject *out = PyList_New(m);
+    if (!out)
+        return NULL;
+    for (int64_t i = 0; i < m; i++) {
+        int64_t k = self->rows[i].slot;
+        PyObject *t = Py_BuildValue("(iiiid)", self->indices[k], self->papers[k],
+                                    self->first_year[k], self->last_year[k], self->weight[k]);
+        if (!t) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, t);
+    }
+    return out;
+}
+
 static PyMethodDef Search_methods[] = {
+    {"collaborators", (PyCFunction)Search_collaborators, METH_VARARGS,
+     "collaborators(u, min_papers=1) -> [(node, papers, first_year, last_year, weight)], "
+     "most papers, then latest year, then node index first"},
     {"distance", (PyCFunction)Search_distance, METH_VARARGS,
      "distance(s, t, max_length=-1) -> hops on a shortest chain, or None"},
     {"distance_count", (PyCFunction)Search_distance_count, METH_VARARGS,

@@ -67,6 +67,19 @@ def graph(request: pytest.FixtureRequest) -> tuple[CoauthorGraph, nx.Graph]:
     return request.getfixturevalue(request.param)
 
 
+@pytest.fixture(params=["native", "python"])
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Once with the C search (``graph.native``) and once with the Python one: engine test
+    modules use it for every test (``pytestmark = pytest.mark.usefixtures("engine")``)."""
+    from graphsvc.graph import native
+
+    if request.param == "native" and not native.AVAILABLE:
+        pytest.skip("graphsvc._native is not built")
+    before = native.set_enabled(request.param == "native")
+    yield request.param
+    native.set_enabled(before)
+
+
 # ----------------------------------------------------------------------------- stores
 @pytest.fixture(scope="module")
 def store_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -14,6 +14,9 @@ from graphsvc.graph.csr import CoauthorGraph, Memberships
 from tests.helpers import to_nx
 from tests.test_graph_csr import SHARED, load_edge_list, needs_shared
 
+#: every test once with the C search (graph.native) and once with the Python one
+pytestmark = pytest.mark.usefixtures("engine")
+
 
 # ----------------------------------------------------------------------------- collaborators
 def test_collaborators_order_and_values() -> None:

@@ -6,7 +6,6 @@ import dataclasses
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Iterator
 from fractions import Fraction
 
 import networkx as nx
@@ -14,8 +13,8 @@ import numpy as np
 import pytest
 
 from graphsvc.errors import InvalidQuery
-from graphsvc.graph import native, pyrows, smallsearch
 from graphsvc.graph import paths as P
+from graphsvc.graph import pyrows, smallsearch
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.graph.pathcount import dag_count
 from tests.helpers import to_nx, weighted_memberships
@@ -23,15 +22,8 @@ from tests.test_graph_csr import SHARED, load_edge_list, needs_shared
 
 COUNT_CAP = 300  # compare counts with networkx's enumeration only when it is this small
 
-
-@pytest.fixture(autouse=True, params=["native", "python"])
-def engine(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every test once with the C search (graph.native) and once with the Python one."""
-    if request.param == "native" and not native.AVAILABLE:
-        pytest.skip("graphsvc._native is not built")
-    before = native.set_enabled(request.param == "native")
-    yield request.param
-    native.set_enabled(before)
+#: every test once with the C search (graph.native) and once with the Python one
+pytestmark = pytest.mark.usefixtures("engine")
 
 
 # ----------------------------------------------------------------------------- helpers

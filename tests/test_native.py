@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from graphsvc.graph import native
+from graphsvc.graph import neighbourhood as N
 from graphsvc.graph import paths as P
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.graph.pathcount import distance_counts
@@ -68,6 +69,25 @@ def test_same_answers(fixture: str, request: pytest.FixtureRequest) -> None:
     assert max(a[2][1] for a in fast) > 1  # several shortest chains somewhere
     batch = both(lambda: distance_counts(g, [s for s, _ in pairs], [t for _, t in pairs]))
     assert batch[0] == batch[1] == [a[2] for a in slow]
+
+
+@needs_native
+@pytest.mark.parametrize("fixture", ["snap", "weighted"])
+def test_same_collaborators(fixture: str, request: pytest.FixtureRequest) -> None:
+    """The row in the same order (papers, latest year, author id), the same values and the same
+    ``min_papers`` cut, with names too."""
+    g, _ = request.getfixturevalue(fixture)
+    names = [f"name {i % 7}" for i in range(g.n)]
+    nodes = range(0, g.n, max(1, g.n // 300))
+
+    def rows() -> list[Any]:
+        return [(N.collaborators(g, u), N.collaborators(g, u, min_papers=2),
+                 N.collaborators(g, u, names=names)) for u in nodes]
+
+    fast, slow = both(rows)
+    assert fast == slow
+    assert any(len(r[0]) > len(r[1]) for r in fast)
+    assert any(r[1] for r in fast) == (fixture == "weighted")  # SNAP edges have one paper
 
 
 @needs_native

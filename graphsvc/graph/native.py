@@ -2,7 +2,8 @@
 
 ``graphsvc/_native.c`` is built by ``pip install -e .`` (``scripts/setup.sh``) when a C compiler
 is there; it runs the unmasked bidirectional BFS of ``graph.bidirectional`` (distance, distance
-with the number of shortest chains, and ``paths.shortest_path``'s chain) over the graph's own
+with the number of shortest chains, and ``paths.shortest_path``'s chain) and the ordered row
+of ``neighbourhood.collaborators`` over the graph's own
 CSR arrays, memory-mapped ones included, without copying them. Everything else, and every
 query when the module is missing or ``GRAPHSVC_NATIVE=0`` is set, runs the pure-Python/numpy
 code, which gives the same answers (``tests/test_native.py`` checks both).
@@ -58,10 +59,9 @@ def set_enabled(on: bool) -> bool:
 def _fits(G: CoauthorGraph) -> bool:
     # the C code reads the arrays in place: it takes only the dtypes the engine builds and the
     # index writes, never a converted copy (a copy of a 3M graph's slots per thread)
-    return (
-        G.indptr.dtype == np.int64 and G.indices.dtype == np.int32 and G.papers.dtype == np.int32
-        and all(a.flags.c_contiguous for a in (G.indptr, G.indices, G.papers))
-    )
+    arrays = (G.indptr, G.indices, G.papers, G.first_year, G.last_year, G.weight)
+    dtypes = (np.int64, np.int32, np.int32, np.int32, np.int32, np.float64)
+    return all(a.dtype == d and a.flags.c_contiguous for a, d in zip(arrays, dtypes, strict=True))
 
 
 def searcher(G: CoauthorGraph) -> Any | None:
@@ -72,7 +72,8 @@ def searcher(G: CoauthorGraph) -> Any | None:
     ws = workspace(G)
     sr = ws.native
     if sr is None:
-        sr = ws.native = _module.Search(G.indptr, G.indices, G.papers) if _fits(G) else False
+        sr = ws.native = (_module.Search(G.indptr, G.indices, G.papers, G.first_year,
+                                         G.last_year, G.weight) if _fits(G) else False)
     return sr or None
 
 

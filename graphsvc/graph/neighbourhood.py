@@ -9,6 +9,7 @@ import numpy as np
 
 from graphsvc.errors import InvalidQuery
 from graphsvc.graph.csr import CoauthorGraph
+from graphsvc.graph.native import searcher
 from graphsvc.graph.workspace import workspace
 
 if TYPE_CHECKING:
@@ -41,6 +42,20 @@ def collaborators(
     >>> [(v, p) for v, p, *_ in collaborators(G, 0, names=["a", "Zed", "b", "alf"])]
     [(2, 2), (3, 1), (1, 1)]
     """
+    sr = searcher(G)
+    rows: list[tuple[int, int, int, int, float]]
+    if sr is not None:  # the row sorted in C (graph.native), in the same order
+        rows = sr.collaborators(u, min_papers)
+    else:
+        rows = _collaborators_py(G, u, min_papers)
+    if names is not None:
+        # stable sort on the full key keeps the author-id order for equal names
+        rows.sort(key=lambda r: (-r[1], -r[3], names[r[0]].casefold()))
+    return rows
+
+
+def _collaborators_py(G: CoauthorGraph, u: int,
+                      min_papers: int) -> list[tuple[int, int, int, int, float]]:
     py = G.py
     a, b = py.indptr[u], py.indptr[u + 1]
     # plain lists and one Python sort: a row is short, and per-element numpy reads or a
@@ -54,12 +69,7 @@ def collaborators(
         row = (r for r in row if r[1] >= min_papers)
     # the row is in author id order and a reversed sort is stable too: equal (papers,
     # last year) keep their id order, with a C key instead of a lambda building tuples
-    rows: list[tuple[int, int, int, int, float]] = sorted(
-        row, key=itemgetter(1, 3), reverse=True)
-    if names is not None:
-        # stable sort on the full key keeps the author-id order for equal names
-        rows.sort(key=lambda r: (-r[1], -r[3], names[r[0]].casefold()))
-    return rows
+    return sorted(row, key=itemgetter(1, 3), reverse=True)
 
 
 def ego(
