@@ -1,4 +1,5 @@
-/* graphsvc._native: the unmasked bidirectional BFS of graphsvc.graph.bidirectional in C.
+/* graphsvc._native: the unmasked searches of graphsvc.graph (bidirectional BFS, strongest path,
+ * collaborators' order) in C.
  *
  * Optional: built by setuptools during `pip install -e .` when a C compiler is present;
  * graphsvc.graph.native falls back to the pure-Python/numpy search when the module is missing
@@ -14,6 +15,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +38,24 @@ typedef struct {
     int64_t met_cap;
     struct RowEntry *rows; /* collaborators: one row's slots, to sort */
     int64_t rows_cap;
+    /* strongest path */
+    double *cost[2];      /* per side: cost from the root, valid where dist[side] is stamped */
+    uint64_t *mark2;      /* tie-break: the t side's walk and hops */
+    struct HeapItem *heap[2];
+    int64_t heap_cap[2];
+    struct Hop *hops;     /* tie-break: the hops of every optimal chain, s -> t */
+    int64_t hops_len, hops_cap;
 } SearchObject;
+
+struct HeapItem {
+    double c;
+    int32_t v;
+};
+
+struct Hop {
+    int32_t a, b;
+    double through; /* crossings: the chain's cost through this hop */
+};
 
 struct RowEntry {
     int32_t papers, last_year;
@@ -85,6 +104,12 @@ Search_dealloc(SearchObject *self)
     free(self->mark);
     free(self->met);
     free(self->rows);
+    for (int i = 0; i < 2; i++) {
+        free(self->cost[i]);
+        free(self->heap[i]);
+    }
+    free(self->mark2);
+    free(self->hops);
     if (self->indptr)
         PyBuffer_Release(&self->indptr_buf);
     if (self->indices)
@@ -216,12 +241,29 @@ row_work(const int64_t *indptr, const int32_t *q, int64_t a, int64_t b)
 
 /* The bidirectional BFS from s to t. Returns 0, or -1 when out of memory (no exception set:
  * the caller holds no GIL). */
+static uint64_t
+new_base(SearchObject *self)
+{
+    if (self->stamp >= UINT32_MAX - 1) {
+        /* 2**32 queries on this thread: the stamps would wrap, so start the arrays afresh */
+        size_t bytes = (size_t)(self->n ? self->n : 1) * sizeof(uint64_t);
+        memset(self->dist[0], 0, bytes);
+        memset(self->dist[1], 0, bytes);
+        if (self->mark)
+            memset(self->mark, 0, bytes);
+        if (self->mark2)
+            memset(self->mark2, 0, bytes);
+        self->stamp = 0;
+    }
+    return (++self->stamp) << 32;
+}
+
 static int
 search(SearchObject *self, int64_t s, int64_t t, int64_t max_length, int mode, Outcome *out)
 {
     const int64_t *indptr = self->indptr;
     const int32_t *indices = self->indices;
-    uint64_t base = (++self->stamp) << 32;
+    uint64_t base = new_base(self);
     uint64_t *dist[2] = {self->dist[0], self->dist[1]};
     uint64_t *sig[2] = {self->sigma[0], self->sigma[1]};
     int32_t *q[2] = {self->queue[0], self->queue[1]};
@@ -589,7 +631,368 @@ Search_collaborators(SearchObject *self, PyObject *args)
     return out;
 }
 
+/* ---------------------------------------------------------------- strongest path
+ * graphsvc.graph.strongest.strongest_path without masks: the chain minimising the sum of
+ * 1/papers (1/weight for a tie without papers), by a bidirectional Dijkstra. Costs within a
+ * relative 1e-12 are equal; among those chains the fewest hops win, then the smallest node
+ * indices from s, exactly as the Python search breaks ties. The search stops once the two heap
+ * tops sum past mu + tol (mu: the best crossing between the settled sides): every node of a
+ * chain of cost <= mu + tol is then settled on at least one side with its exact cost, and the
+ * chain crosses between the sides through a settled-settled edge that was examined. */
+
+static inline double
+hop_w(const SearchObject *self, int64_t k)
+{
+    int32_t p = self->papers[k];
+    if (p > 0)
+        return 1.0 / (double)p;
+    double strength = self->weight[k];
+    return 1.0 / (strength > 0 ? strength : 1.0);
+}
+
+static int
+heap_push(SearchObject *self, int side, int64_t *len, double c, int32_t v)
+{
+    if (*len == self->heap_cap[side]) {
+        int64_t cap = self->heap_cap[side] ? 2 * self->heap_cap[side] : 256;
+        struct HeapItem *h = realloc(self->heap[side], (size_t)cap * sizeof(*h));
+        if (!h)
+            return -1;
+        self->heap[side] = h;
+        self->heap_cap[side] = cap;
+    }
+    struct HeapItem *h = self->heap[side];
+    int64_t i = (*len)++;
+    while (i > 0) {
+        int64_t up = (i - 1) / 2;
+        if (h[up].c <= c)
+            break;
+        h[i] = h[up];
+        i = up;
+    }
+    h[i].c = c;
+    h[i].v = v;
+    return 0;
+}
+
+static void
+heap_pop(struct HeapItem *h, int64_t *len)
+{
+    struct HeapItem last = h[--(*len)];
+    int64_t i = 0, n = *len;
+    for (;;) {
+        int64_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && h[c + 1].c < h[c].c)
+            c++;
+        if (h[c].c >= last.c)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (n)
+        h[i] = last;
+}
+
+static int
+hop_push(SearchObject *self, int32_t a, int32_t b, double through)
+{
+    if (self->hops_len == self->hops_cap) {
+        int64_t cap = self->hops_cap ? 2 * self->hops_cap : 256;
+        struct Hop *h = realloc(self->hops, (size_t)cap * sizeof(*h));
+        if (!h)
+            return -1;
+        self->hops = h;
+        self->hops_cap = cap;
+    }
+    self->hops[self->hops_len].a = a;
+    self->hops[self->hops_len].b = b;
+    self->hops[self->hops_len].through = through;
+    self->hops_len++;
+    return 0;
+}
+
+/* stamps of dist[side]: base = labelled (cost[side] holds a tentative cost), base + 1 =
+ * settled (the cost is exact) */
+#define SETTLED(side, v) (dist[side][v] == base + 1)
+
+static int
+by_a(const void *x, const void *y)
+{
+    const struct Hop *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return (p->b > q->b) - (p->b < q->b);
+}
+
+static int
+by_b(const void *x, const void *y)
+{
+    const struct Hop *p = x, *q = y;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return (p->a > q->a) - (p->a < q->a);
+}
+
+/* Hops in [0, m) sorted by `a` (or by `b`): the first index whose key is >= key. */
+static int64_t
+lower(const struct Hop *h, int64_t m, int32_t key, int on_b)
+{
+    int64_t lo = 0, hi = m;
+    while (lo < hi) {
+        int64_t mid = (lo + hi) / 2;
+        if ((on_b ? h[mid].b : h[mid].a) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* BFS hops from root over the hop list sorted by a (forward) or by b (backward), written to
+ * mk as base + 2 + hops. The queue is self->met. */
+static int
+dag_hops(SearchObject *self, struct Hop *h, int64_t m, int32_t root, int backward, uint64_t *mk,
+         uint64_t base)
+{
+    int64_t len = 0;
+    if (met_push(self, &len, root) < 0)
+        return -1;
+    mk[root] = base + 2;
+    for (int64_t i = 0; i < len; i++) {
+        int32_t x = self->met[i];
+        uint64_t next = mk[x] + 1;
+        for (int64_t j = lower(h, m, x, backward); j < m && (backward ? h[j].b : h[j].a) == x;
+             j++) {
+            int32_t y = backward ? h[j].a : h[j].b;
+            if (mk[y] < base + 2) {
+                mk[y] = next;
+                if (met_push(self, &len, y) < 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Settle u on `side` at cost c: the crossings from u into the other side's settled nodes (of
+ * cost within tol of the best, mu), and the offers to u's neighbours. */
+static int
+settle(SearchObject *self, int side, int32_t u, double c, uint64_t base, double *mu,
+       int64_t *hlen)
+{
+    const int64_t *indptr = self->indptr;
+    const int32_t *indices = self->indices;
+    uint64_t *dist[2] = {self->dist[0], self->dist[1]};
+    double *cost[2] = {self->cost[0], self->cost[1]};
+    int other = 1 - side;
+    dist[side][u] = base + 1;
+    for (int64_t k = indptr[u], e = indptr[u + 1]; k < e; k++) {
+        int32_t v = indices[k];
+        double w = hop_w(self, k);
+        if (SETTLED(other, v)) {
+            /* summed as the Python search sums it: this side's cost, the hop, the other's */
+            double through = c + w + cost[other][v];
+            double lim = through < *mu ? through : *mu;
+            if (through <= lim + 1e-12 * (lim > 1.0 ? lim : 1.0)) {
+                if (hop_push(self, side ? v : u, side ? u : v, through) < 0)
+                    return -1;
+                *mu = lim;
+            }
+        }
+        if (SETTLED(side, v))
+            continue;
+        double nc = c + w;
+        if (dist[side][v] < base || nc < cost[side][v]) {
+            dist[side][v] = base;
+            cost[side][v] = nc;
+            if (heap_push(self, side, hlen, nc, v) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Returns 0 with *plen = hops + 1 nodes in self->met (none when unconnected), -1 when out of
+ * memory, -2 on a broken invariant. */
+static int
+strongest(SearchObject *self, int32_t s, int32_t t, double *out_cost, int64_t *plen)
+{
+    const int64_t *indptr = self->indptr;
+    const int32_t *indices = self->indices;
+    uint64_t base = new_base(self);
+    uint64_t *dist[2] = {self->dist[0], self->dist[1]};
+    double *cost[2] = {self->cost[0], self->cost[1]};
+    int64_t hlen[2] = {0, 0};
+    double mu = INFINITY;
+    *plen = 0;
+    self->hops_len = 0;
+    /* both roots settled first: an s-t edge is the first crossing, and a side that runs out
+     * has met the other root if they are connected */
+    dist[1][t] = base + 1;
+    cost[1][t] = 0.0;
+    cost[0][s] = 0.0;
+    if (settle(self, 0, s, 0.0, base, &mu, &hlen[0]) < 0 ||
+        settle(self, 1, t, 0.0, base, &mu, &hlen[1]) < 0)
+        return -1;
+    for (;;) {
+        double top[2];
+        for (int side = 0; side < 2; side++) { /* drop stale entries */
+            struct HeapItem *h = self->heap[side];
+            while (hlen[side] && (SETTLED(side, h[0].v) || h[0].c > cost[side][h[0].v]))
+                heap_pop(h, &hlen[side]);
+            top[side] = hlen[side] ? h[0].c : INFINITY;
+        }
+        double tol = 1e-12 * (mu > 1.0 ? mu : 1.0);
+        if (!hlen[0] && !hlen[1])
+            break;
+        if ((!hlen[0] || !hlen[1]) && isinf(mu))
+            return 0; /* one end's component is settled and the other end is not in it */
+        if (top[0] + top[1] > mu + tol)
+            break;
+        int side = !hlen[0] ? 1 : !hlen[1] ? 0 : hlen[0] <= hlen[1] ? 0 : 1;
+        struct HeapItem it = self->heap[side][0];
+        heap_pop(self->heap[side], &hlen[side]);
+        if (settle(self, side, it.v, it.c, base, &mu, &hlen[side]) < 0)
+            return -1;
+    }
+    if (isinf(mu))
+        return 0;
+    double tol = 1e-12 * (mu > 1.0 ? mu : 1.0);
+    /* the crossings of cost mu (within tol), then the tight hops behind them on each side */
+    int64_t m = 0;
+    for (int64_t i = 0; i < self->hops_len; i++)
+        if (self->hops[i].through <= mu + tol)
+            self->hops[m++] = self->hops[i];
+    self->hops_len = m;
+    uint64_t *mk[2] = {self->mark, self->mark2};
+    for (int side = 0; side < 2; side++) {
+        int64_t len = 0;
+        for (int64_t i = 0; i < m; i++) {
+            int32_t x = side ? self->hops[i].b : self->hops[i].a;
+            if (mk[side][x] < base + 1) {
+                mk[side][x] = base + 1;
+                if (met_push(self, &len, x) < 0)
+                    return -1;
+            }
+        }
+        for (int64_t i = 0; i < len; i++) {
+            int32_t x = self->met[i];
+            double cx = cost[side][x];
+            for (int64_t k = indptr[x], e = indptr[x + 1]; k < e; k++) {
+                int32_t y = indices[k];
+                if (!SETTLED(side, y) || fabs(cost[side][y] + hop_w(self, k) - cx) > tol)
+                    continue;
+                if (hop_push(self, side ? x : y, side ? y : x, 0.0) < 0)
+                    return -1;
+                if (mk[side][y] < base + 1) {
+                    mk[side][y] = base + 1;
+                    if (met_push(self, &len, y) < 0)
+                        return -1;
+                }
+            }
+        }
+    }
+    /* fewest hops, then the smallest node at each step from s */
+    m = self->hops_len;
+    struct Hop *h = self->hops;
+    qsort(h, (size_t)m, sizeof(*h), by_b);
+    if (dag_hops(self, h, m, t, 1, self->mark2, base) < 0)
+        return -1;
+    qsort(h, (size_t)m, sizeof(*h), by_a);
+    if (dag_hops(self, h, m, s, 0, self->mark, base) < 0)
+        return -1;
+    if (self->mark[t] < base + 2)
+        return -2;
+    uint64_t total = self->mark[t] - (base + 2);
+    int64_t len = 0;
+    int32_t x = s;
+    double sum = 0.0;
+    if (met_push(self, &len, s) < 0)
+        return -1;
+    for (uint64_t here = 0; here < total; here++) {
+        int32_t best = -1;
+        for (int64_t j = lower(h, m, x, 0); j < m && h[j].a == x; j++) {
+            int32_t y = h[j].b;
+            if (self->mark[y] == base + 2 + here + 1 && self->mark2[y] == base + 2 + total - here - 1
+                && (best < 0 || y < best))
+                best = y;
+        }
+        if (best < 0)
+            return -2;
+        /* the hop's slot in x's row (rows are ascending) */
+        int64_t lo = indptr[x], hi = indptr[x + 1];
+        while (lo < hi) {
+            int64_t mid = (lo + hi) / 2;
+            if (indices[mid] < best)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        sum += hop_w(self, lo);
+        x = best;
+        if (met_push(self, &len, x) < 0)
+            return -1;
+    }
+    *out_cost = sum;
+    *plen = len;
+    return 0;
+}
+
+#undef SETTLED
+
+static PyObject *
+Search_strongest_path(SearchObject *self, PyObject *args)
+{
+    long long s, t;
+    if (!PyArg_ParseTuple(args, "LL", &s, &t))
+        return NULL;
+    if (!self->weight) {
+        PyErr_SetString(PyExc_RuntimeError, "Search made without first_year, last_year, weight");
+        return NULL;
+    }
+    if (check_node(self, s, "source") < 0 || check_node(self, t, "target") < 0)
+        return NULL;
+    if (s == t)
+        return Py_BuildValue("(d[L])", 0.0, s);
+    size_t n = (size_t)(self->n ? self->n : 1);
+    for (int i = 0; i < 2; i++)
+        if (!self->cost[i] && !(self->cost[i] = malloc(n * sizeof(double))))
+            return PyErr_NoMemory();
+    if (ensure_mark(self) < 0 || (!self->mark2 && !(self->mark2 = calloc(n, sizeof(uint64_t)))))
+        return PyErr_NoMemory();
+    double c = 0.0;
+    int64_t len = 0;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = strongest(self, (int32_t)s, (int32_t)t, &c, &len);
+    Py_END_ALLOW_THREADS
+    if (rc == -1)
+        return PyErr_NoMemory();
+    if (rc == -2) {
+        PyErr_SetString(PyExc_RuntimeError, "strongest path walk lost its way (a bug)");
+        return NULL;
+    }
+    if (len == 0)
+        Py_RETURN_NONE;
+    PyObject *path = PyList_New(len);
+    if (!path)
+        return NULL;
+    for (int64_t i = 0; i < len; i++) {
+        PyObject *x = PyLong_FromLong(self->met[i]);
+        if (!x) {
+            Py_DECREF(path);
+            return NULL;
+        }
+        PyList_SET_ITEM(path, i, x);
+    }
+    return Py_BuildValue("(dN)", c, path);
+}
+
 static PyMethodDef Search_methods[] = {
+    {"strongest_path", (PyCFunction)Search_strongest_path, METH_VARARGS,
+     "strongest_path(s, t) -> (cost, [s, ..., t]) minimising the sum of 1/papers, or None"},
     {"collaborators", (PyCFunction)Search_collaborators, METH_VARARGS,
      "collaborators(u, min_papers=1) -> [(node, papers, first_year, last_year, weight)], "
      "most papers, then latest year, then node index first"},

@@ -72,6 +72,29 @@ def test_same_answers(fixture: str, request: pytest.FixtureRequest) -> None:
 
 
 @needs_native
+@pytest.mark.parametrize("fixture", ["snap", "weighted", "ties"])
+def test_same_strongest_paths(fixture: str, request: pytest.FixtureRequest) -> None:
+    """The same cost and chain (ties: fewest hops, then smallest ids from s) by the C
+    bidirectional Dijkstra as by the Python cost balls, unconnected pairs included; ``ties``
+    has co-authorship ties without papers (their weight is the strength) beside papers."""
+    if fixture == "ties":
+        # units of two authors: papers (tie 0) and ties of weights 0.5-3, repeats included
+        rng = np.random.default_rng(25)
+        units = rng.integers(0, 300, size=(900, 2)).tolist()
+        ties = rng.choice([0.0, 0.0, 0.5, 1.0, 2.0, 3.0], size=900).tolist()
+        g = CoauthorGraph.build(Memberships.from_papers(range(300), units, ties=ties))
+        H = nx.Graph(list(zip(*(x.tolist() for x in g.edge_list()[:2]), strict=True)))
+        H.add_nodes_from(range(g.n))
+        assert (g.papers == 0).any() and (g.papers > 0).any()
+    else:
+        g, H = request.getfixturevalue(fixture)
+    pairs = random_pairs(H, 300, seed=26) + [(3, 3)]
+    fast, slow = both(lambda: [P.strongest_path(g, s, t) for s, t in pairs])
+    assert fast == slow
+    assert any(a is None for a in fast) == (fixture == "snap")  # ca-GrQc has components
+
+
+@needs_native
 @pytest.mark.parametrize("fixture", ["snap", "weighted"])
 def test_same_collaborators(fixture: str, request: pytest.FixtureRequest) -> None:
     """The row in the same order (papers, latest year, author id), the same values and the same

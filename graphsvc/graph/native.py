@@ -2,8 +2,9 @@
 
 ``graphsvc/_native.c`` is built by ``pip install -e .`` (``scripts/setup.sh``) when a C compiler
 is there; it runs the unmasked bidirectional BFS of ``graph.bidirectional`` (distance, distance
-with the number of shortest chains, and ``paths.shortest_path``'s chain) and the ordered row
-of ``neighbourhood.collaborators`` over the graph's own
+with the number of shortest chains, and ``paths.shortest_path``'s chain), the unmasked
+strongest path (a bidirectional Dijkstra with ``graph.strongest``'s tie rules) and the
+ordered row of ``neighbourhood.collaborators`` over the graph's own
 CSR arrays, memory-mapped ones included, without copying them. Everything else, and every
 query when the module is missing or ``GRAPHSVC_NATIVE=0`` is set, runs the pure-Python/numpy
 code, which gives the same answers (``tests/test_native.py`` checks both).

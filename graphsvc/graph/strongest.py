@@ -24,6 +24,7 @@ import numpy as np
 
 from graphsvc.graph.csr import CoauthorGraph
 from graphsvc.graph.masks import check_masks, check_node, pass_mask
+from graphsvc.graph.native import searcher
 from graphsvc.graph.workspace import distinct, workspace
 
 __all__ = ["hop_cost", "strongest_path"]
@@ -160,6 +161,10 @@ def strongest_path(
     (1.5, [0, 2, 4, 3])
     """
     s, t = check_node(G, s, "source"), check_node(G, t, "target")
+    if node_mask is None and slot_mask is None:
+        sr = searcher(G)
+        if sr is not None:  # a bidirectional Dijkstra in C (graph.native), the same answers
+            return sr.strongest_path(s, t)
     check_masks(G, node_mask, slot_mask)
     if s == t:
         return 0.0, [s]
