@@ -111,8 +111,9 @@ def display_name(parsed: ParsedName, raw: Any) -> str:
 _NameKey = tuple[str, str | None, str | None, str | None]
 #: the name without control characters (None: unchanged) and the parsed name
 _Mention = tuple[str | None, ParsedName]
-#: distinct mentions whose parsing an ingest remembers
-MAX_CACHED_NAMES = 500_000
+#: distinct mentions whose parsing an ingest remembers (about 830 bytes each, and 250 in the
+#: reader process's ``_Prepare.sent``)
+MAX_CACHED_NAMES = 200_000
 #: a run into an empty store keeps every co-author pair it wrote, up to this many, so that the
 #: evidence checks of the identity rules need no store look-up
 MAX_RUN_PAIRS = 1_000_000
@@ -124,8 +125,10 @@ _TITLE = "\x00title"
 #: a run into an empty store keeps every author it made in memory up to this many (a few KB
 #: each); past that the store answers for authors too, as for a store that was not empty
 MAX_RUN_AUTHORS = 300_000
-#: entries of each author cache of the resolver when the store answers (``trim_caches``)
-MAX_AUTHOR_CACHE = 500_000
+#: bytes all author caches of the resolver may hold together when the store answers
+#: (``AuthorResolver.trim_caches``); with MAX_CACHED_NAMES the caches of a run stay within
+#: about 1 GB whatever its size
+AUTHOR_CACHE_BYTES = 600_000_000
 
 
 def _parse_mention(raw: Any) -> _Mention:
@@ -757,7 +760,7 @@ class Ingestor:
         if not r.pairs_complete or len(r.pending_pairs) > MAX_RUN_PAIRS:
             r.pending_pairs.clear()  # the store answers for what the batches wrote
             r.pairs_complete = False
-        r.trim_caches(MAX_AUTHOR_CACHE)
+        r.trim_caches(AUTHOR_CACHE_BYTES)
         if _gc_pausers:
             gc.freeze()  # what the batch left alive is never traversed again in this run
 

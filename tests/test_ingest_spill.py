@@ -93,7 +93,7 @@ def test_spilled_bulk_load_writes_the_same_store(tmp_path: Path,
         assert small[t] == whole[t], t
     # and the authors too: the store answers for them past MAX_RUN_AUTHORS
     monkeypatch.setattr(ingest_mod, "MAX_RUN_AUTHORS", 60)
-    monkeypatch.setattr(ingest_mod, "MAX_AUTHOR_CACHE", 20)
+    monkeypatch.setattr(ingest_mod, "AUTHOR_CACHE_BYTES", 20 * 300)
     small, spilled, authors_spilled = _load(tmp_path / "c.sqlite3", 7)
     assert spilled and authors_spilled
     for t in TABLES:
@@ -114,10 +114,42 @@ def test_spilled_authors_without_ids_same_store(tmp_path: Path,
     assert not authors_spilled
     monkeypatch.setattr(ingest_mod, "MAX_RUN_PAPER_IDS", 100)
     monkeypatch.setattr(ingest_mod, "MAX_RUN_AUTHORS", 300)
-    monkeypatch.setattr(ingest_mod, "MAX_AUTHOR_CACHE", 200)
+    monkeypatch.setattr(ingest_mod, "AUTHOR_CACHE_BYTES", 200 * 300)
     small, spilled, authors_spilled = _load(tmp_path / "b.sqlite3", 50, _without_ids)
     assert spilled and authors_spilled
     assert len(whole["authors"]) > 1000 and whole["evidence"]
+    for t in TABLES:
+        assert small[t] == whole[t], t
+
+
+#: every author cache of the resolver, and the fewest bytes an entry of one holds
+_CACHES = ("_ext", "_spell", "_sig", "_givens", "_dblp", "_cands", "_noted", "_known",
+           "_new_givens")
+_MIN_ENTRY_BYTES = 200
+
+
+def test_author_caches_stay_within_one_budget(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17 item 2: the caches' sum is bounded, not each cache alone (eight caches of
+    500,000 entries each grew a 7M-record ingest by a GB once its authors spilled)."""
+    budget = 3000 * _MIN_ENTRY_BYTES
+    monkeypatch.setattr(ingest_mod, "MAX_RUN_PAPER_IDS", 100)
+    monkeypatch.setattr(ingest_mod, "MAX_RUN_AUTHORS", 300)
+    monkeypatch.setattr(ingest_mod, "AUTHOR_CACHE_BYTES", budget)
+    after_flush: list[int] = []
+    flush = Ingestor.flush
+
+    def counting(self: Ingestor) -> None:
+        flush(self)
+        if not self.resolver.complete:
+            after_flush.append(sum(len(getattr(self.resolver, k)) for k in _CACHES))
+
+    monkeypatch.setattr(Ingestor, "flush", counting)
+    whole, _, _ = _load(tmp_path / "a.sqlite3", 10_000, _without_ids)
+    small, _, authors_spilled = _load(tmp_path / "b.sqlite3", 20, _without_ids)
+    assert authors_spilled and len(after_flush) > 20
+    assert max(after_flush) * _MIN_ENTRY_BYTES <= budget
+    assert 0 in after_flush  # trimmed on the way
     for t in TABLES:
         assert small[t] == whole[t], t
 
