@@ -363,3 +363,29 @@ def test_an_api_merge_during_an_api_ingest_job_answers_busy_then_works(
     assert con.execute("SELECT count(*) FROM authorships WHERE author_id = ?",
                        (source,)).fetchone() == (0,)
     con.close()
+
+
+def _dblp(path: Path, key: str, *authors: str) -> Path:
+    names = "".join(f"<author>{a}</author>" for a in authors)
+    path.write_text(
+        f'<?xml version="1.0"?><dblp><article key="journals/vocab/{key}">{names}'
+        f"<title>Paper {key}.</title><year>2020</year><journal>J</journal></article></dblp>"
+    )
+    return path
+
+
+def test_a_store_held_open_writes_words_another_process_added_meanwhile(tmp_path: Path) -> None:
+    """A server's store object outlives the CLI ingests beside it: what it remembers of the
+    search vocabulary is forgotten when it takes the writer lock again."""
+    db = tmp_path / STORE_FILE
+    server, cli = SQLiteStore(db), SQLiteStore(db)
+    try:
+        ingest(server, [_dblp(tmp_path / "1.xml", "1", "Ada Zyxwv", "Bob Lee")])
+        ingest(cli, [_dblp(tmp_path / "2.xml", "2", "Quentin Plumtree", "Bob Lee")])
+        report = ingest(server, [_dblp(tmp_path / "3.xml", "3", "Rosa Plumtree", "Ada Zyxwv")])
+        assert report.records == 1
+        found = {h["name"] for h in server.search_authors("plumtree")}
+        assert {"Quentin Plumtree", "Rosa Plumtree"} <= found
+    finally:
+        server.close()
+        cli.close()

@@ -240,7 +240,16 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         """Hold the store's writer lock while the block runs (see ``sqlite_lock``)."""
         if not self.writable:
             raise StoreUnavailable(f"cannot {what}: {self._read_only_why}")
-        return self.write_lock.held(what, self.write_wait)
+        return self._writing(what)
+
+    @contextlib.contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        with self.write_lock.held(what, self.write_wait):
+            if self.write_lock.outermost:
+                # another process may have added search words since this one last wrote: a
+                # remembered vocabulary would insert one of them again (a primary key)
+                self._vocabulary = None
+            yield
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:

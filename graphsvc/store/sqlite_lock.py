@@ -46,6 +46,12 @@ class WriteLock:
         self._owner: int | None = None
         self._mutex = threading.Lock()
 
+    @property
+    def outermost(self) -> bool:
+        """In the outermost ``held`` block of its owner: the lock was taken for it, so another
+        process may have written since this one last held it."""
+        return self._depth == 1 and self._owner == threading.get_ident()
+
     @contextlib.contextmanager
     def held(self, what: str, timeout: float | None = None) -> Iterator[None]:
         """Hold the lock while the block runs; wait for another writer at most ``timeout``
