@@ -92,14 +92,22 @@ def _dep_plan(dependant: Any) -> _Dep | None:
             or getattr(dependant, "concurrency", None) is not None
             or getattr(dependant, "scope", None) is not None):
         return None
-    subs = []
+    subs = _sub_plans(dependant)
+    if subs is None:
+        return None
+    return _Dep(dependant.name, call, bool(dependant.use_cache), dependant.request_param_name,
+                tuple(subs))
+
+
+def _sub_plans(dependant: Any) -> list[_Dep] | None:
+    """Plans of ``dependant``'s sub-dependencies, or None when one of them cannot be planned."""
+    plans = []
     for sub in dependant.dependencies:
         plan = _dep_plan(sub)
         if plan is None:
             return None
-        subs.append(plan)
-    return _Dep(dependant.name, call, bool(dependant.use_cache), dependant.request_param_name,
-                tuple(subs))
+        plans.append(plan)
+    return plans
 
 
 def _param_plan(f: Any, where: str) -> _Param | None:
@@ -132,12 +140,9 @@ def make_plan(route: Any) -> _Plan | None:
             or d.response_param_name or d.background_tasks_param_name
             or d.security_scopes_param_name):
         return None
-    deps = []
-    for sub in d.dependencies:
-        plan = _dep_plan(sub)
-        if plan is None:
-            return None
-        deps.append(plan)
+    deps = _sub_plans(d)
+    if deps is None:
+        return None
     params = []
     for where, fields in (("path", d.path_params), ("query", d.query_params)):
         for f in fields:
