@@ -121,7 +121,7 @@ def rebuild(db: Path) -> tuple[list[Row], dict[str, Clock], CoauthorGraph]:
     index = GraphIndex(db)
     parts: dict[str, Clock] = {}
     snapshot, save_mem = store.graph_snapshot, index.save_memberships
-    build, save_graph = CoauthorGraph.build, index.save_graph
+    build, build_graph = CoauthorGraph.build, index.build_graph
 
     def timed(name: str, fn: Any) -> Any:
         def run(*a: Any, **k: Any) -> Any:
@@ -133,8 +133,8 @@ def rebuild(db: Path) -> tuple[list[Row], dict[str, Clock], CoauthorGraph]:
 
     store.graph_snapshot = timed("store scan", snapshot)  # type: ignore[method-assign]
     index.save_memberships = timed("write memberships", save_mem)  # type: ignore[method-assign]
-    index.save_graph = timed("write CSR", save_graph)  # type: ignore[method-assign]
-    CoauthorGraph.build = timed("CSR build", build)  # type: ignore[method-assign]
+    index.build_graph = timed("CSR build + write", build_graph)  # type: ignore[method-assign]
+    CoauthorGraph.build = timed("  of which CSR build", build)  # type: ignore[method-assign]
     try:
         with Clock() as total:
             gen, mem = index.memberships(store)

@@ -13,8 +13,7 @@
  * the rule of the Python search, so distances, chain counts and the chain chosen are the same.
  * The GIL is released while a search runs (one Search per thread: see graph/workspace.py).
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_native.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -74,7 +73,7 @@ typedef struct {
     uint64_t base;
 } Outcome;
 
-static int
+int
 get_array(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *kinds, int writable,
           const char *what)
 {
@@ -85,7 +84,7 @@ get_array(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *kinds
     if (*f == '<' || *f == '=' || *f == '@')
         f++;
     if (view->itemsize != itemsize || f[0] == '\0' || f[1] != '\0' || !strchr(kinds, f[0])) {
-        PyErr_Format(PyExc_TypeError, "%s: expected a contiguous array of %zd-byte integers, got "
+        PyErr_Format(PyExc_TypeError, "%s: expected a contiguous array of %zd-byte items, got "
                      "format '%s'", what, itemsize, view->format ? view->format : "B");
         PyBuffer_Release(view);
         return -1;
@@ -1022,11 +1021,20 @@ static PyTypeObject SearchType = {
     .tp_methods = Search_methods,
 };
 
+static PyMethodDef native_functions[] = {
+    {"build_csr", native_build_csr, METH_VARARGS,
+     "build_csr(n, paper_ptr, paper_members, paper_year, counted, in_window, alloc): "
+     "CoauthorGraph.build's arrays, each made by alloc(name, length) (see _native_build.c)"},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef native_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "graphsvc._native",
-    .m_doc = "The unmasked bidirectional BFS in C (optional; see graphsvc.graph.native).",
+    .m_doc = "The unmasked bidirectional BFS and the CSR build in C (optional; see "
+             "graphsvc.graph.native).",
     .m_size = -1,
+    .m_methods = native_functions,
 };
 
 PyMODINIT_FUNC

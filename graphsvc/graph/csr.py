@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from graphsvc.errors import InvalidQuery
+from graphsvc.graph import native
 from graphsvc.graph.edges import edge_aggregates, paper_pairs, with_ties
 from graphsvc.graph.memberships import Memberships
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     import scipy.sparse
 
@@ -84,6 +85,68 @@ def _transpose_order(cnt_f: np.ndarray, ev: np.ndarray, ar: np.ndarray, n: int) 
     return np.asarray(_to_csc(cnt_f, ev, ar, n).data, dtype=np.int64)
 
 
+def _numpy_arrays(
+    n: int, ptr: np.ndarray, members: np.ndarray, year: np.ndarray, counted: np.ndarray,
+    in_window: np.ndarray, tie: np.ndarray, tie_pairs: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The CSR rows and the author -> papers lists with numpy (``native.BUILT`` by name): the
+    build without the C module, and the only one for ties. ``graphsvc/_native_build.c`` gives
+    the same arrays."""
+    eu, ev, e_papers, e_weight, e_first, e_last = with_ties(
+        n, edge_aggregates(n, ptr, members, year, counted),
+        members[ptr[tie_pairs]], members[ptr[tie_pairs] + 1], tie[tie_pairs],
+    )
+
+    # --- symmetrise: row r = [reverse entries (cols < r) | forward entries (cols > r)]
+    cnt_f = np.bincount(eu, minlength=n)
+    cnt_r = np.bincount(ev, minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(cnt_f + cnt_r, out=indptr[1:])
+    start_f = np.concatenate([[0], np.cumsum(cnt_f)[:-1]]) if n else cnt_f
+    start_r = np.concatenate([[0], np.cumsum(cnt_r)[:-1]]) if n else cnt_r
+    ne = eu.size
+    # forward entries are sorted by (u, v), so the rows are runs: positions are the run
+    # offset plus a running index, no per-edge gathers
+    ar = np.arange(ne, dtype=np.int64)
+    pos_f = ar + np.repeat(indptr[:-1] + cnt_r - start_f, cnt_f)
+    # reverse entries sorted by (v, forward position), which keeps u ascending within v:
+    # the transpose of the forward entries, a counting sort (scipy's CSR -> CSC) in O(ne)
+    rev = _transpose_order(cnt_f, ev, ar, n)
+    pos_r = ar + np.repeat(indptr[:-1] - start_r, cnt_r)
+    del ar
+    slots = 2 * ne
+    indices = np.empty(slots, dtype=np.int32)
+    s_papers = np.empty(slots, dtype=np.int32)
+    s_weight = np.empty(slots, dtype=np.float64)
+    s_first = np.empty(slots, dtype=np.int32)
+    s_last = np.empty(slots, dtype=np.int32)
+    for dst, src, other in (
+        (indices, ev, eu),
+        (s_papers, e_papers, e_papers),
+        (s_weight, e_weight, e_weight),
+        (s_first, e_first, e_first),
+        (s_last, e_last, e_last),
+    ):
+        dst[pos_f] = src
+        dst[pos_r] = other[rev]
+
+    # --- author -> papers in window (ascending paper index within each author): the
+    # transpose of the paper -> members table, by the same counting sort
+    k = np.diff(ptr)
+    k_in = np.where(in_window, k, 0)
+    if bool(in_window.all()):
+        members_in = members
+    else:
+        members_in = members[np.repeat(in_window, k)]
+    author_paper_ptr, author_papers = _transpose(k_in, members_in, n)
+    del members_in, k_in
+    return {
+        "indptr": indptr, "indices": indices, "papers": s_papers, "weight": s_weight,
+        "first_year": s_first, "last_year": s_last,
+        "author_paper_ptr": author_paper_ptr, "author_papers": author_papers,
+    }
+
+
 @dataclass(frozen=True, eq=False)
 class CoauthorGraph:
     """Undirected weighted co-author graph in CSR form; all arrays are read-only.
@@ -132,8 +195,10 @@ class CoauthorGraph:
         max_team_size: int = 100,
         year_from: int | None = None,
         year_to: int | None = None,
+        alloc: Callable[[str, int], np.ndarray] | None = None,
     ) -> CoauthorGraph:
-        """Build the graph from memberships with vectorised numpy.
+        """Build the graph from memberships: in C (``graph.native.build_arrays``) or with
+        vectorised numpy, which give the same arrays.
 
         Parameters
         ----------
@@ -143,6 +208,10 @@ class CoauthorGraph:
         year_from, year_to : int, optional
             Year window (inclusive). With either bound given only papers with a *known* year in
             the window are in it; with neither, every paper is, including unknown years.
+        alloc : callable, optional
+            ``alloc(name, length)`` gives the writable array, of ``native.BUILT[name]``'s dtype
+            and mapping a file, that each built array is written to (the persisted index has
+            them written straight into its files); by default they are made in memory.
 
         Raises
         ------
@@ -181,65 +250,20 @@ class CoauthorGraph:
         counted = in_window & (k >= 2) & ~over_cap
         excluded = int(np.count_nonzero(in_window & over_cap))
 
-        eu, ev, e_papers, e_weight, e_first, e_last = with_ties(
-            n, edge_aggregates(n, ptr, members, year, counted),
-            members[ptr[tie_pairs]], members[ptr[tie_pairs] + 1], tie[tie_pairs],
-        )
-
-        # --- symmetrise: row r = [reverse entries (cols < r) | forward entries (cols > r)]
-        cnt_f = np.bincount(eu, minlength=n)
-        cnt_r = np.bincount(ev, minlength=n)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(cnt_f + cnt_r, out=indptr[1:])
-        start_f = np.concatenate([[0], np.cumsum(cnt_f)[:-1]]) if n else cnt_f
-        start_r = np.concatenate([[0], np.cumsum(cnt_r)[:-1]]) if n else cnt_r
-        ne = eu.size
-        # forward entries are sorted by (u, v), so the rows are runs: positions are the run
-        # offset plus a running index, no per-edge gathers
-        ar = np.arange(ne, dtype=np.int64)
-        pos_f = ar + np.repeat(indptr[:-1] + cnt_r - start_f, cnt_f)
-        # reverse entries sorted by (v, forward position), which keeps u ascending within v:
-        # the transpose of the forward entries, a counting sort (scipy's CSR -> CSC) in O(ne)
-        rev = _transpose_order(cnt_f, ev, ar, n)
-        pos_r = ar + np.repeat(indptr[:-1] - start_r, cnt_r)
-        del ar
-        slots = 2 * ne
-        indices = np.empty(slots, dtype=np.int32)
-        s_papers = np.empty(slots, dtype=np.int32)
-        s_weight = np.empty(slots, dtype=np.float64)
-        s_first = np.empty(slots, dtype=np.int32)
-        s_last = np.empty(slots, dtype=np.int32)
-        for dst, src, other in (
-            (indices, ev, eu),
-            (s_papers, e_papers, e_papers),
-            (s_weight, e_weight, e_weight),
-            (s_first, e_first, e_first),
-            (s_last, e_last, e_last),
-        ):
-            dst[pos_f] = src
-            dst[pos_r] = other[rev]
-
-        # --- author -> papers in window (ascending paper index within each author): the
-        # transpose of the paper -> members table, by the same counting sort
-        k_in = np.where(in_window, k, 0)
-        if bool(in_window.all()):
-            members_in = members
-        else:
-            members_in = members[np.repeat(in_window, k)]
-        author_paper_ptr, author_papers = _transpose(k_in, members_in, n)
-        del members_in, k_in
+        arrays = None
+        if tie_pairs.size == 0:  # the C build knows no ties (edge lists, GML): rare and small
+            arrays = native.build_arrays(n, ptr, members, year, counted, in_window, alloc)
+        if arrays is None:
+            arrays = _numpy_arrays(n, ptr, members, year, counted, in_window, tie, tie_pairs)
+            if alloc is not None:  # where the caller wants them
+                for name, arr in list(arrays.items()):
+                    arrays[name] = alloc(name, arr.size)
+                    arrays[name][:] = arr
 
         return cls(
             n=n,
             author_ids=_readonly(author_ids.copy()),
-            indptr=_readonly(indptr),
-            indices=_readonly(indices),
-            papers=_readonly(s_papers),
-            weight=_readonly(s_weight),
-            first_year=_readonly(s_first),
-            last_year=_readonly(s_last),
-            author_paper_ptr=_readonly(author_paper_ptr),
-            author_papers=_readonly(author_papers),
+            **{name: _readonly(arrays[name]) for name in native.BUILT},
             paper_counted=_readonly(counted),
             paper_in_window=_readonly(in_window),
             excluded_papers=excluded,

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from graphsvc.graph.csr import CoauthorGraph, Memberships
+from graphsvc.graph.native import BUILT
 from graphsvc.store.sqlite_rewrites import appendable
 
 __all__ = ["GraphIndex"]
@@ -73,18 +74,40 @@ def _checksum(path: Path, size: int) -> int:
 
 
 def _write_arrays(folder: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+    _save(folder, arrays)
+    _seal(folder, arrays, meta)
+
+
+def _save(folder: Path, arrays: dict[str, np.ndarray]) -> None:
+    for name, arr in arrays.items():
+        with open(folder / f"{name}.npy", "wb") as f:
+            np.save(f, np.ascontiguousarray(arr), allow_pickle=False)
+
+
+def _seal(folder: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+    """Flush the ``.npy`` files of ``arrays`` in ``folder`` to disk and write the manifest
+    that records them."""
     files = {}
     for name, arr in arrays.items():
         path = folder / f"{name}.npy"
-        with open(path, "wb") as f:
-            np.save(f, np.ascontiguousarray(arr), allow_pickle=False)
-            f.flush()
+        with open(path, "rb") as f:  # also the pages written through a mapping of the file
             os.fsync(f.fileno())
         size = path.stat().st_size
         files[name] = {"dtype": str(arr.dtype), "shape": list(arr.shape), "bytes": size,
                        "crc": _checksum(path, size)}
     manifest = {"format": FORMAT, **meta, "files": files}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
+
+def _file_array(path: Path, dtype: Any, length: int) -> np.ndarray:
+    """A new ``.npy`` file of ``length`` items, mapped for writing. Its blocks are reserved
+    first, so that a full disk is an ``OSError`` here, not a SIGBUS when a page is written."""
+    arr = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(length,))
+    with open(path, "rb+") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size:
+            os.posix_fallocate(f.fileno(), 0, size)
+    return arr
 
 
 def _read_arrays(
@@ -235,21 +258,34 @@ class GraphIndex:
                              excluded_papers=int(manifest["excluded_papers"]),
                              max_team_size=cap, **arr)  # type: ignore[arg-type]
 
-    def save_graph(self, generation: int, g: CoauthorGraph) -> None:
+    def build_graph(self, generation: int, mem: Memberships, cap: int) -> CoauthorGraph:
+        """Build the graph for team-size cap ``cap`` straight into the index files of
+        ``generation`` (so the build holds no second copy of them, and none is written out
+        afterwards), published when complete; in memory when they cannot be written."""
         parent = self.folder(generation)
-        final = parent / f"csr-{g.max_team_size}"
+        final = parent / f"csr-{cap}"
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=parent))
-            arrays = {name: getattr(g, name) for name in CSR_FIELDS}
-            _write_arrays(tmp, arrays, {"generation": generation,
-                                        "max_team_size": g.max_team_size,
-                                        "excluded_papers": g.excluded_papers})
+        except OSError as exc:
+            if parent.is_dir():
+                log.warning("cannot write the graph index in %s: %s", parent, exc)
+            return CoauthorGraph.build(mem, max_team_size=cap)
+        try:
+            g = CoauthorGraph.build(mem, max_team_size=cap, alloc=lambda name, length:
+                                    _file_array(tmp / f"{name}.npy", BUILT[name], length))
+            rest = {name: getattr(g, name) for name in CSR_FIELDS if name not in BUILT}
+            meta = {"generation": generation, "max_team_size": g.max_team_size,
+                    "excluded_papers": g.excluded_papers}
+            _save(tmp, rest)
+            _seal(tmp, {name: getattr(g, name) for name in CSR_FIELDS}, meta)
         except OSError as exc:
             log.warning("cannot write the graph index in %s: %s", parent, exc)
-            return
+            shutil.rmtree(tmp, ignore_errors=True)
+            return CoauthorGraph.build(mem, max_team_size=cap)
         if final.exists():
             shutil.rmtree(final, ignore_errors=True)
         _publish(tmp, final)
+        return g
 
     def prune(self, newest: int) -> None:
         """Drop index generations older than ``newest`` beyond ``_KEEP_OLD`` (a process that
@@ -332,9 +368,7 @@ class GraphIndex:
             g = self.load_graph(generation, mem, cap)
             if g is not None:
                 return g
-            built = CoauthorGraph.build(mem, max_team_size=cap)
-            if self.folder(generation).is_dir():
-                self.save_graph(generation, built)
+            built = self.build_graph(generation, mem, cap)
             return self.load_graph(generation, mem, cap) or built
 
 

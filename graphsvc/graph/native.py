@@ -29,9 +29,14 @@ import numpy as np
 from graphsvc.graph.workspace import workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from graphsvc.graph.csr import CoauthorGraph
 
-__all__ = ["AVAILABLE", "enabled", "native_max_length", "searcher", "set_enabled"]
+__all__ = [
+    "AVAILABLE", "BUILT", "build_arrays", "enabled", "native_max_length", "searcher",
+    "set_enabled",
+]
 
 _module: Any
 try:
@@ -84,3 +89,48 @@ def native_max_length(max_length: int | None) -> int:
     if max_length is None:
         return -1
     return max(int(max_length), 0)
+
+
+#: the arrays ``CoauthorGraph.build`` makes from memberships, with their dtypes
+BUILT: dict[str, type] = {
+    "indptr": np.int64, "indices": np.int32, "papers": np.int32, "weight": np.float64,
+    "first_year": np.int32, "last_year": np.int32,
+    "author_paper_ptr": np.int64, "author_papers": np.int32,
+}
+
+
+def build_arrays(
+    n: int, ptr: np.ndarray, members: np.ndarray, year: np.ndarray, counted: np.ndarray,
+    in_window: np.ndarray, alloc: Callable[[str, int], np.ndarray] | None = None,
+) -> dict[str, np.ndarray] | None:
+    """``BUILT``'s arrays of the graph of ``n`` authors whose papers ``counted`` give edges
+    and ``in_window`` are listed per author, built in C (``graphsvc/_native_build.c``), or
+    None when the C module is missing or switched off (the numpy build then makes them).
+
+    ``alloc(name, length)``, when given, returns the writable array of ``BUILT[name]``'s dtype
+    each result is written to, and it must map a file (``GraphIndex`` writes the build straight
+    into its files): the C build then drops the pages it has written from this process.
+
+    Examples
+    --------
+    >>> arr = build_arrays(3, np.array([0, 2, 5]), np.array([0, 1, 0, 1, 2], dtype=np.int32),
+    ...                    np.array([2001, 2005], dtype=np.int32), np.ones(2, dtype=bool),
+    ...                    np.ones(2, dtype=bool))
+    >>> arr is None or (arr["indices"].tolist(), arr["papers"].tolist()) == (
+    ...     [1, 2, 0, 2, 0, 1], [2, 1, 2, 1, 1, 1])
+    True
+    """
+    if not _enabled[0]:
+        return None
+    out: dict[str, np.ndarray] = {}
+
+    def take(name: str, length: int) -> np.ndarray:
+        out[name] = np.empty(length, dtype=BUILT[name]) if alloc is None else alloc(name, length)
+        return out[name]
+
+    _module.build_csr(n, np.ascontiguousarray(ptr, dtype=np.int64),
+                      np.ascontiguousarray(members, dtype=np.int32),
+                      np.ascontiguousarray(year, dtype=np.int32),
+                      np.ascontiguousarray(counted, dtype=bool),
+                      np.ascontiguousarray(in_window, dtype=bool), take, alloc is not None)
+    return out

@@ -34,7 +34,7 @@ def memberships_from_arrays(arr: dict[str, np.ndarray]) -> Memberships:
     # the embedded store scans in (paper, position) order already: no sort needed then
     ordered = pidx.size < 2 or bool(np.all(pidx[1:] >= pidx[:-1]))
     ships = ship_author if ordered else ship_author[np.argsort(pidx, kind="stable")]
-    members = index_of(author_ids, ships).astype(np.int32)
+    members = index_of(author_ids, ships).astype(np.int32, copy=False)
     return Memberships(
         author_ids=author_ids,
         paper_ids=paper_ids,
@@ -50,7 +50,9 @@ def index_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
 
     Store ids are dense, so a table from id to position answers in one gather: a binary search
     of 24M authorships over 3M authors cost 15 s of cache misses at 3M authors, the table 0.2 s.
-    Sparse ids (a table over 4x more slots than ids) fall back to the binary search.
+    The table starts at id 0 when the ids start near it (no subtraction per value) and holds
+    int32 positions (half the memory of the answer). Sparse ids (a table over 4x more slots
+    than ids) fall back to the binary search.
 
     Examples
     --------
@@ -60,11 +62,13 @@ def index_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
     if not ids.size or not values.size:
         return np.zeros(values.size, dtype=np.int64)
     lo, hi = int(ids[0]), int(ids[-1])
-    if lo < 0 or hi - lo >= 4 * ids.size + 1024:
+    if (lo < 0 or hi - lo >= 4 * ids.size + 1024 or ids.size >= 2**31
+            or int(values.min()) < lo or int(values.max()) > hi):
         return np.searchsorted(ids, values)
-    table = np.zeros(hi - lo + 1, dtype=np.int64)
-    table[ids - lo] = np.arange(ids.size, dtype=np.int64)
-    return table[np.clip(values - lo, 0, hi - lo)]
+    base = lo if lo > ids.size else 0
+    table = np.zeros(hi - base + 1, dtype=np.int32)
+    table[ids - base] = np.arange(ids.size, dtype=np.int32)
+    return table[values - base] if base else table[values]
 
 
 def _window(year_from: int | None, year_to: int | None) -> tuple[int | None, int | None]:

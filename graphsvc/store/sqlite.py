@@ -901,10 +901,17 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
     def _memberships_arrays(
         self, after_paper: int = 0, after_author: int = 0
     ) -> dict[str, np.ndarray]:
-        # chunks of rows as one text per column, parsed by numpy (sqlite_scan's docstring)
-        author_ids = author_id_column(self.db, after_author)
-        paper_ids, paper_year, paper_tie = paper_columns(self.db, after_paper)
-        ship_paper, ship_author = authorship_columns(self.db, paper_ids, after_paper)
+        # chunks of rows as one text per column, parsed by numpy (sqlite_scan's docstring). A
+        # full scan reads each page once: at the store's cache size SQLite would keep 200 MB of
+        # them (in the process's memory) for nothing, so the cache is small while it runs
+        size = int(self.db.execute("PRAGMA cache_size").fetchone()[0])
+        self.db.execute("PRAGMA cache_size=-8000")
+        try:
+            author_ids = author_id_column(self.db, after_author)
+            paper_ids, paper_year, paper_tie = paper_columns(self.db, after_paper)
+            ship_paper, ship_author = authorship_columns(self.db, paper_ids, after_paper)
+        finally:
+            self.db.execute(f"PRAGMA cache_size={size}")
         return {
             "author_ids": author_ids,
             "paper_ids": paper_ids,

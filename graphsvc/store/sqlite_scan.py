@@ -32,6 +32,14 @@ def _parse(text: str | None, count: int, what: str) -> np.ndarray:
     return arr
 
 
+def _narrow(arr: np.ndarray) -> np.ndarray:
+    """``arr`` as int32 when its values fit (half the memory of a 24M-row scan; a chunk that
+    does not fit stays int64, and so does the concatenation of all chunks then)."""
+    if arr.size and int(arr.min()) >= -(2**31) and int(arr.max()) < 2**31:
+        return arr.astype(np.int32)
+    return arr
+
+
 def _ascending(arr: np.ndarray, what: str, strict: bool = True) -> None:
     bad = arr[1:] <= arr[:-1] if strict else arr[1:] < arr[:-1]
     if arr.size > 1 and bool(bad.any()):
@@ -88,7 +96,8 @@ def authorship_columns(
     db: sqlite3.Connection, paper_ids: np.ndarray, after: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """(paper id, author id) of every authorship of a paper with id > ``after``, in (paper,
-    position) order; ``paper_ids`` (ascending) only sets the chunks' bounds."""
+    position) order, int32 when the ids fit; ``paper_ids`` (ascending) only sets the chunks'
+    bounds."""
     papers, authors = [], []
     bounds = [after, *paper_ids[CHUNK - 1 :: CHUNK].tolist()]
     for i, lo in enumerate(bounds):
@@ -97,8 +106,8 @@ def authorship_columns(
             "SELECT count(*), group_concat(paper_id), group_concat(author_id) FROM authorships "
             "WHERE paper_id > ?" + ("" if last else " AND paper_id <= ?"),
             (lo,) if last else (lo, bounds[i + 1])).fetchone()
-        papers.append(_parse(pid, count, "authorships"))
-        authors.append(_parse(aid, count, "authorships"))
+        papers.append(_narrow(_parse(pid, count, "authorships")))
+        authors.append(_narrow(_parse(aid, count, "authorships")))
     ship_paper = np.concatenate(papers)
     _ascending(ship_paper, "authorships", strict=False)
     return ship_paper, np.concatenate(authors)
