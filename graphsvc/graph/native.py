@@ -120,7 +120,8 @@ def build_arrays(
     ...     [1, 2, 0, 2, 0, 1], [2, 1, 2, 1, 1, 1])
     True
     """
-    if not _enabled[0]:
+    build = getattr(_module, "build_csr", None)  # None: a module built before it existed
+    if not _enabled[0] or build is None:
         return None
     out: dict[str, np.ndarray] = {}
 
@@ -128,9 +129,9 @@ def build_arrays(
         out[name] = np.empty(length, dtype=BUILT[name]) if alloc is None else alloc(name, length)
         return out[name]
 
-    _module.build_csr(n, np.ascontiguousarray(ptr, dtype=np.int64),
-                      np.ascontiguousarray(members, dtype=np.int32),
-                      np.ascontiguousarray(year, dtype=np.int32),
-                      np.ascontiguousarray(counted, dtype=bool),
-                      np.ascontiguousarray(in_window, dtype=bool), take, alloc is not None)
+    build(n, np.ascontiguousarray(ptr, dtype=np.int64),
+          np.ascontiguousarray(members, dtype=np.int32),
+          np.ascontiguousarray(year, dtype=np.int32),
+          np.ascontiguousarray(counted, dtype=bool),
+          np.ascontiguousarray(in_window, dtype=bool), take, alloc is not None)
     return out
