@@ -1023,8 +1023,9 @@ static PyTypeObject SearchType = {
 
 static PyMethodDef native_functions[] = {
     {"build_csr", native_build_csr, METH_VARARGS,
-     "build_csr(n, paper_ptr, paper_members, paper_year, counted, in_window, alloc): "
-     "CoauthorGraph.build's arrays, each made by alloc(name, length) (see _native_build.c)"},
+     "build_csr(n, paper_ptr, paper_members, paper_year, counted, in_window, alloc, "
+     "files=False, base=None): CoauthorGraph.build's arrays, each made by alloc(name, length) "
+     "(see _native_build.c)"},
     {NULL, NULL, 0, NULL},
 };
 

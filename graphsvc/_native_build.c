@@ -16,6 +16,10 @@
  * which is that sum exactly while there are fewer than 8 others, and the rare rows with a
  * heavier edge are gathered once more and summed with numpy's pairwise rule.
  *
+ * Given the graph of a prefix of the same memberships (`base`: the index before an append),
+ * the rows of the authors of no new counted paper are copied from it and only the others are
+ * made again, from their lists of papers sorted in that order.
+ *
  * The GIL is released while it computes; it is taken back only to call `alloc`.
  */
 #include "_native.h"
@@ -234,6 +238,16 @@ typedef struct {
     int release; /* the buffers map files: written pages may leave this process's memory */
 } Out;
 
+/* The graph of a prefix of the same memberships (the index's previous generation, before an
+ * append): its rows that no new paper touches are copied, the others made again. */
+typedef struct {
+    int64_t n, p; /* its authors and papers: the first of the new ones */
+    const int64_t *indptr, *app;
+    const int32_t *indices, *papers, *first_year, *last_year, *ap;
+    const double *weight;
+    uint8_t *touched; /* per author of the new graph: a member of a new counted paper */
+} Base;
+
 /* Slots written between two releases of the written pages (16-32 MB of every slot array). */
 enum { RELEASE_EVERY = 1 << 22 };
 
@@ -290,7 +304,7 @@ enum { AHEAD = 8 };
  * written, to indptr[1..n] as offsets. */
 static int
 rows(const In *in, const int64_t *cptr, const int32_t *cp, uint64_t *tag, int64_t *indptr,
-     const Out *out)
+     const Out *out, const Base *old)
 {
     struct Agg *agg = NULL;
     uint64_t *key = NULL;
@@ -302,6 +316,25 @@ rows(const In *in, const int64_t *cptr, const int32_t *cp, uint64_t *tag, int64_
     const int64_t cend = cptr[in->n];
     int rc = -1;
     for (int64_t u = 0; u < in->n; u++) {
+        if (out && indptr[u] - released >= RELEASE_EVERY) {
+            release_slots(out, released, indptr[u]);
+            released = indptr[u];
+        }
+        if (old && !old->touched[u]) { /* the old row, or none for a new author */
+            int64_t from = u < old->n ? old->indptr[u] : 0;
+            int64_t d = u < old->n ? old->indptr[u + 1] - from : 0;
+            if (!out) {
+                indptr[u + 1] = indptr[u] + d;
+            } else if (d) {
+                int64_t to = indptr[u];
+                memcpy(out->indices + to, old->indices + from, (size_t)d * 4);
+                memcpy(out->papers + to, old->papers + from, (size_t)d * 4);
+                memcpy(out->first_year + to, old->first_year + from, (size_t)d * 4);
+                memcpy(out->last_year + to, old->last_year + from, (size_t)d * 4);
+                memcpy(out->weight + to, old->weight + from, (size_t)d * 8);
+            }
+            continue;
+        }
         uint64_t stamp = (uint64_t)(u + 1) << 32;
         int64_t d = 0, heavy = 0, lo = cptr[u], hi = cptr[u + 1];
         for (int64_t i = lo; i < hi; i++) {
@@ -362,10 +395,6 @@ rows(const In *in, const int64_t *cptr, const int32_t *cp, uint64_t *tag, int64_
         }
         sort_u64(key, d);
         int64_t base = indptr[u];
-        if (base - released >= RELEASE_EVERY) {
-            release_slots(out, released, base);
-            released = base;
-        }
         for (int64_t s = 0; s < d; s++) {
             struct Agg *e = &agg[key[s] & 0xFFFFFFFF];
             e->slot = (int32_t)s;
@@ -411,6 +440,67 @@ done:
     return rc;
 }
 
+/* Every author's papers in the window: its list in the old graph, then the new papers it is a
+ * member of (their indices come after all old ones: the lists stay ascending). `app` holds
+ * each author's count at [a+1] on entry, the offsets on return. */
+static void
+extend_lists(const In *in, const Base *old, int64_t *app, int32_t *ap)
+{
+    for (int64_t a = 0; a < in->n; a++)
+        app[a + 1] += app[a];
+    for (int64_t a = 0; a < old->n; a++) {
+        int64_t c = old->app[a + 1] - old->app[a];
+        memcpy(ap + app[a], old->ap + old->app[a], (size_t)c * sizeof(int32_t));
+        app[a] += c;
+    }
+    for (int64_t q = old->p; q < in->p; q++)
+        if (in->in_window[q])
+            for (int64_t j = in->ptr[q]; j < in->ptr[q + 1]; j++)
+                ap[app[in->members[j]]++] = (int32_t)q;
+    memmove(app + 1, app, (size_t)in->n * sizeof(int64_t));
+    app[0] = 0;
+}
+
+/* The counted papers of the touched authors in label order (offsets in `cptr`, zero on entry;
+ * the other authors' lists are empty), from their lists `ap`. NULL when out of memory. */
+static int32_t *
+touched_lists(const In *in, const Base *old, const int64_t *app, const int32_t *ap,
+              int64_t *cptr)
+{
+    int64_t most = 0;
+    for (int64_t a = 0; a < in->n; a++) {
+        if (old->touched[a])
+            for (int64_t i = app[a]; i < app[a + 1]; i++)
+                cptr[a + 1] += in->counted[ap[i]] != 0;
+        if (cptr[a + 1] > most)
+            most = cptr[a + 1];
+        cptr[a + 1] += cptr[a];
+    }
+    int32_t *cp = malloc((size_t)(cptr[in->n] ? cptr[in->n] : 1) * sizeof(int32_t));
+    struct YKP *t = malloc((size_t)(most ? most : 1) * sizeof(struct YKP));
+    if (!cp || !t) {
+        free(cp);
+        free(t);
+        return NULL;
+    }
+    for (int64_t a = 0; a < in->n; a++) {
+        if (!old->touched[a])
+            continue;
+        int64_t c = 0;
+        for (int64_t i = app[a]; i < app[a + 1]; i++) {
+            int64_t q = ap[i];
+            if (in->counted[q])
+                t[c++] = (struct YKP){known_year(in, q), (int32_t)(in->ptr[q + 1] - in->ptr[q]),
+                                      (int32_t)q};
+        }
+        qsort(t, (size_t)c, sizeof(struct YKP), cmp_ykp);
+        for (int64_t i = 0; i < c; i++)
+            cp[cptr[a] + i] = t[i].p;
+    }
+    free(t);
+    return cp;
+}
+
 /* alloc(name, length) as a writable buffer of `itemsize`-byte items of `kinds`. */
 static void *
 take(PyObject *alloc, const char *name, int64_t len, Py_ssize_t itemsize, const char *kinds,
@@ -432,17 +522,51 @@ take(PyObject *alloc, const char *name, int64_t len, Py_ssize_t itemsize, const 
     return view->buf;
 }
 
-enum { N_IN = 5, N_OUT = 8 };
+enum { N_IN = 5, N_OUT = 8, N_BASE = 8 };
+
+/* The old graph of `base` = (p, indptr, indices, papers, first_year, last_year, weight,
+ * author_paper_ptr, author_papers) in `old`, its buffers in `view`; -1 with an exception. */
+static int
+take_base(PyObject *base, const In *in, Base *old, Py_buffer *view, int *have)
+{
+    static const char *names[N_BASE] = {"indptr", "indices", "papers", "first_year",
+                                        "last_year", "weight", "author_paper_ptr",
+                                        "author_papers"};
+    long long p;
+    PyObject *o[N_BASE];
+    if (!PyArg_ParseTuple(base, "LOOOOOOOO", &p, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5],
+                          &o[6], &o[7]))
+        return -1;
+    for (; *have < N_BASE; (*have)++) {
+        int i = *have, wide = i == 0 || i == 5 || i == 6;
+        if (get_array(o[i], &view[i], wide ? 8 : 4, i == 5 ? "d" : wide ? "qlQL" : "iI", 0,
+                      names[i]) < 0)
+            return -1;
+    }
+    *old = (Base){.n = view[0].len / 8 - 1, .p = p, .indptr = view[0].buf,
+                  .indices = view[1].buf, .papers = view[2].buf, .first_year = view[3].buf,
+                  .last_year = view[4].buf, .weight = view[5].buf, .app = view[6].buf,
+                  .ap = view[7].buf};
+    int64_t slots = old->n >= 0 ? old->indptr[old->n] : -1;
+    if (old->n < 0 || old->n > in->n || p < 0 || p > in->p || view[6].len != view[0].len ||
+        view[1].len / 4 != slots || view[2].len / 4 != slots || view[3].len / 4 != slots ||
+        view[4].len / 4 != slots || view[5].len / 8 != slots ||
+        view[7].len / 4 != old->app[old->n] || old->app[old->n] > in->ptr[p]) {
+        PyErr_SetString(PyExc_ValueError, "build_csr: the base graph does not fit");
+        return -1;
+    }
+    return 0;
+}
 
 PyObject *
 native_build_csr(PyObject *module, PyObject *args)
 {
     (void)module;
     long long n_arg;
-    PyObject *obj[N_IN], *alloc;
+    PyObject *obj[N_IN], *alloc, *base_obj = Py_None;
     int files = 0;
-    if (!PyArg_ParseTuple(args, "LOOOOOO|p", &n_arg, &obj[0], &obj[1], &obj[2], &obj[3],
-                          &obj[4], &alloc, &files))
+    if (!PyArg_ParseTuple(args, "LOOOOOO|pO", &n_arg, &obj[0], &obj[1], &obj[2], &obj[3],
+                          &obj[4], &alloc, &files, &base_obj))
         return NULL;
     if (n_arg < 0 || n_arg >= INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "build_csr: n must be in [0, 2**31 - 1)");
@@ -452,12 +576,13 @@ native_build_csr(PyObject *module, PyObject *args)
                                       "in_window"};
     static const Py_ssize_t sizes[N_IN] = {8, 4, 4, 1, 1};
     static const char *kinds[N_IN] = {"qlQL", "iI", "iI", "?bB", "?bB"};
-    Py_buffer view[N_IN], outv[N_OUT];
-    int have = 0, have_out = 0;
+    Py_buffer view[N_IN], outv[N_OUT], bview[N_BASE];
+    int have = 0, have_out = 0, have_base = 0;
     PyObject *result = NULL;
     int64_t *cptr = NULL;
     int32_t *cp = NULL, *order = NULL;
     uint64_t *tag = NULL;
+    Base base = {0}, *old = NULL;
     for (; have < N_IN; have++)
         if (get_array(obj[have], &view[have], sizes[have], kinds[have], 0, names[have]) < 0)
             goto done;
@@ -472,6 +597,15 @@ native_build_csr(PyObject *module, PyObject *args)
         in.ptr[0] != 0 || in.ptr[in.p] > view[1].len / 4 || in.p >= INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "build_csr: the arrays' lengths do not agree");
         goto done;
+    }
+    if (base_obj != Py_None) {
+        if (take_base(base_obj, &in, &base, bview, &have_base) < 0)
+            goto done;
+        if (!(base.touched = calloc((size_t)(in.n ? in.n : 1), 1))) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        old = &base;
     }
     int64_t *app = take(alloc, "author_paper_ptr", in.n + 1, 8, "qlQL", &outv[have_out]);
     if (!app)
@@ -488,7 +622,12 @@ native_build_csr(PyObject *module, PyObject *args)
     memset(indptr, 0, (size_t)(in.n + 1) * sizeof(int64_t));
     cptr = calloc((size_t)in.n + 1, sizeof(int64_t));
     nomem = !cptr;
-    for (int64_t q = 0; q < in.p && !bad && !nomem; q++) {
+    if (old) { /* the old papers: counted from its lists, trusted */
+        for (int64_t a = 0; a < old->n; a++)
+            app[a + 1] = old->app[a + 1] - old->app[a];
+        in_len = old->app[old->n];
+    }
+    for (int64_t q = old ? old->p : 0; q < in.p && !bad && !nomem; q++) {
         if (in.ptr[q + 1] < in.ptr[q]) {
             bad = 1;
             break;
@@ -502,8 +641,12 @@ native_build_csr(PyObject *module, PyObject *args)
                 break;
             }
             app[a + 1]++;
-            if (in.counted[q])
-                cptr[a + 1]++;
+            if (in.counted[q]) {
+                if (old)
+                    old->touched[a] = 1;
+                else
+                    cptr[a + 1]++;
+            }
         }
         in_len += in.ptr[q + 1] - in.ptr[q];
         pc += in.counted[q] != 0;
@@ -522,22 +665,25 @@ native_build_csr(PyObject *module, PyObject *args)
         goto done;
     have_out++;
     Py_BEGIN_ALLOW_THREADS
-    transpose(&in, NULL, in.p, app, ap);
-    release(files, ap, 0, in_len, 4);
-    order = label_order(&in, pc);
-    int64_t c_len = 0;
-    for (int64_t a = 0; a < in.n; a++)
-        c_len += cptr[a + 1];
-    if (order)
-        cp = malloc((size_t)(c_len ? c_len : 1) * sizeof(int32_t));
-    tag = calloc((size_t)(in.n ? in.n : 1), sizeof(uint64_t));
-    nomem = !order || !cp || !tag;
-    if (!nomem) {
-        transpose(&in, order, pc, cptr, cp);
+    if (old) {
+        extend_lists(&in, old, app, ap);
+        cp = touched_lists(&in, old, app, ap, cptr);
+    } else {
+        transpose(&in, NULL, in.p, app, ap);
+        order = label_order(&in, pc);
+        int64_t c_len = 0;
+        for (int64_t a = 0; a < in.n; a++)
+            c_len += cptr[a + 1];
+        if (order)
+            cp = malloc((size_t)(c_len ? c_len : 1) * sizeof(int32_t));
+        if (cp)
+            transpose(&in, order, pc, cptr, cp);
         free(order);
         order = NULL;
-        nomem = rows(&in, cptr, cp, tag, indptr, NULL) < 0;
     }
+    release(files, ap, 0, in_len, 4);
+    tag = calloc((size_t)(in.n ? in.n : 1), sizeof(uint64_t));
+    nomem = !cp || !tag || rows(&in, cptr, cp, tag, indptr, NULL, old) < 0;
     Py_END_ALLOW_THREADS
     if (nomem) {
         PyErr_NoMemory();
@@ -558,7 +704,7 @@ native_build_csr(PyObject *module, PyObject *args)
     }
     Py_BEGIN_ALLOW_THREADS
     memset(tag, 0, (size_t)in.n * sizeof(uint64_t));
-    nomem = rows(&in, cptr, cp, tag, indptr, &out) < 0;
+    nomem = rows(&in, cptr, cp, tag, indptr, &out, old) < 0;
     Py_END_ALLOW_THREADS
     if (nomem) {
         PyErr_NoMemory();
@@ -570,8 +716,11 @@ done:
     free(cp);
     free(order);
     free(tag);
+    free(base.touched);
     while (have_out > 0)
         PyBuffer_Release(&outv[--have_out]);
+    while (have_base > 0)
+        PyBuffer_Release(&bview[--have_base]);
     while (have > 0)
         PyBuffer_Release(&view[--have]);
     return result;

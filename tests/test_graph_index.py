@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from graphsvc.graph import native
 from graphsvc.graph.csr import CoauthorGraph, Memberships
 from graphsvc.graph.index import CSR_FIELDS, MEM_FIELDS, GraphIndex
 from graphsvc.graph.service import GraphService, memberships_from_arrays
@@ -82,8 +83,18 @@ def test_appended_papers_update_the_index_without_a_full_scan(
     ingest_records(store, [rec("A new joint paper", [names[1], "Zed Newcomer"], "t:1"),
                            rec("Another one", ["Zed Newcomer", "Ya Other"], "t:2", 0)])
     calls = snapshot_calls(store, monkeypatch)
+    bases: list[int] = []
+    build = native.build_arrays
+
+    def spy(*args, **kw):  # type: ignore[no-untyped-def]
+        bases.append(-1 if args[7] is None else args[7][0])
+        return build(*args, **kw)
+
+    monkeypatch.setattr(native, "build_arrays", spy)
     g = GraphService(store).graph()
     assert calls and all(c > 0 for c in calls)  # only rows after the indexed papers were read
+    # the new graph copied the untouched rows of the old generation's (C build)
+    assert bases == [g.n_papers - 2]
     same_memberships(g.memberships, fresh_scan(store))
     same_graph(g, CoauthorGraph.build(fresh_scan(store)))
     assert GraphService(store).path(names[1], "Ya Other")["length"] == 2

@@ -90,6 +90,37 @@ def test_heavy_repeated_coauthorships(seed: int) -> None:
     same_arrays(mem)
 
 
+def prefix(mem: Memberships, p0: int) -> Memberships:
+    """The memberships of the first ``p0`` papers and of the authors up to the last of theirs
+    (as the index held them before later papers, and authors, were appended)."""
+    ptr = np.asarray(mem.paper_ptr)[: p0 + 1]
+    members = np.asarray(mem.paper_members)[: int(ptr[-1])]
+    n0 = int(members.max()) + 1 if members.size else 0
+    return Memberships(author_ids=mem.author_ids[:n0], paper_ids=mem.paper_ids[:p0],
+                       paper_year=mem.paper_year[:p0], paper_ptr=ptr, paper_members=members)
+
+
+@needs_native
+@pytest.mark.parametrize("share", [0.0, 0.5, 0.97, 1.0])
+def test_a_base_graph_gives_the_same_arrays(real: Memberships, share: float) -> None:
+    """After an append the C build copies the rows no new paper touches from the old graph
+    and makes the others again: the arrays are those of a build from nothing."""
+    old = prefix(real, int(real.n_papers * share))
+    before = native.set_enabled(True)
+    try:
+        for cap, yf, yt in CASES:
+            base = CoauthorGraph.build(old, max_team_size=cap, year_from=yf, year_to=yt)
+            grown = CoauthorGraph.build(real, max_team_size=cap, year_from=yf, year_to=yt,
+                                        base=base)
+            want = build(real, False, cap, yf, yt)
+            for name in CSR_FIELDS:
+                assert np.array_equal(getattr(grown, name), getattr(want, name)), (name, cap)
+            other = CoauthorGraph.build(real, max_team_size=cap + 1, base=base)  # not its base
+            assert np.array_equal(other.indices, build(real, False, cap + 1, None, None).indices)
+    finally:
+        native.set_enabled(before)
+
+
 @needs_native
 def test_empty_and_isolated() -> None:
     same_arrays(Memberships.from_papers([], []))

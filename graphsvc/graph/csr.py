@@ -85,6 +85,20 @@ def _transpose_order(cnt_f: np.ndarray, ev: np.ndarray, ar: np.ndarray, n: int) 
     return np.asarray(_to_csc(cnt_f, ev, ar, n).data, dtype=np.int64)
 
 
+def _extends(base: CoauthorGraph, author_ids: np.ndarray, counted: np.ndarray,
+             in_window: np.ndarray, rules: tuple[int, int | None, int | None]) -> bool:
+    """Whether ``base`` is the graph of a prefix of these memberships under the same rules:
+    its authors first, its papers first and counted and in the window alike."""
+    n0, p0 = base.n, base.n_papers
+    return (
+        (base.max_team_size, base.year_from, base.year_to) == rules
+        and n0 <= author_ids.size and p0 <= counted.size
+        and bool(np.array_equal(base.author_ids, author_ids[:n0]))
+        and bool(np.array_equal(base.paper_counted, counted[:p0]))
+        and bool(np.array_equal(base.paper_in_window, in_window[:p0]))
+    )
+
+
 def _numpy_arrays(
     n: int, ptr: np.ndarray, members: np.ndarray, year: np.ndarray, counted: np.ndarray,
     in_window: np.ndarray, tie: np.ndarray, tie_pairs: np.ndarray,
@@ -196,6 +210,7 @@ class CoauthorGraph:
         year_from: int | None = None,
         year_to: int | None = None,
         alloc: Callable[[str, int], np.ndarray] | None = None,
+        base: CoauthorGraph | None = None,
     ) -> CoauthorGraph:
         """Build the graph from memberships: in C (``graph.native.build_arrays``) or with
         vectorised numpy, which give the same arrays.
@@ -212,6 +227,10 @@ class CoauthorGraph:
             ``alloc(name, length)`` gives the writable array, of ``native.BUILT[name]``'s dtype
             and mapping a file, that each built array is written to (the persisted index has
             them written straight into its files); by default they are made in memory.
+        base : CoauthorGraph, optional
+            The graph of these memberships before papers (and authors) were appended, with the
+            same cap and window: the C build copies the rows no new paper touches from it
+            (the arrays are the same either way).
 
         Raises
         ------
@@ -252,7 +271,11 @@ class CoauthorGraph:
 
         arrays = None
         if tie_pairs.size == 0:  # the C build knows no ties (edge lists, GML): rare and small
-            arrays = native.build_arrays(n, ptr, members, year, counted, in_window, alloc)
+            old = None
+            if base is not None and _extends(base, author_ids, counted, in_window,
+                                             (max_team_size, year_from, year_to)):
+                old = (base.n_papers, {name: getattr(base, name) for name in native.BUILT})
+            arrays = native.build_arrays(n, ptr, members, year, counted, in_window, alloc, old)
         if arrays is None:
             arrays = _numpy_arrays(n, ptr, members, year, counted, in_window, tie, tie_pairs)
             if alloc is not None:  # where the caller wants them

@@ -17,8 +17,13 @@ worker) shares one copy through the page cache and starts without reading the st
 
 After an ingest that only appended papers (no rewrite since touched a paper or author the index
 holds: ``store/sqlite_rewrites.py``; an ingest's late joins of its own new authors do not), the
-new index is the old one plus the new papers' rows: only those are read from the store.
-Anything else (a merge or split of known authors) rebuilds from a full scan.
+new index is the old one plus the new papers' rows: only those are read from the store, and
+the new CSR graph copies the old one's rows that no new paper touches (``appended_to`` in the
+manifest names the old generation). Anything else (a merge or split of known authors)
+rebuilds from a full scan.
+
+A CSR graph is built straight into its files (``build_graph``): nothing is copied out of the
+process's memory afterwards, and the C build drops the pages it has written as it goes.
 """
 
 from __future__ import annotations
@@ -271,7 +276,8 @@ class GraphIndex:
                 log.warning("cannot write the graph index in %s: %s", parent, exc)
             return CoauthorGraph.build(mem, max_team_size=cap)
         try:
-            g = CoauthorGraph.build(mem, max_team_size=cap, alloc=lambda name, length:
+            g = CoauthorGraph.build(mem, max_team_size=cap, base=self._base(generation, cap),
+                                    alloc=lambda name, length:
                                     _file_array(tmp / f"{name}.npy", BUILT[name], length))
             rest = {name: getattr(g, name) for name in CSR_FIELDS if name not in BUILT}
             meta = {"generation": generation, "max_team_size": g.max_team_size,
@@ -286,6 +292,18 @@ class GraphIndex:
             shutil.rmtree(final, ignore_errors=True)
         _publish(tmp, final)
         return g
+
+    def _base(self, generation: int, cap: int) -> CoauthorGraph | None:
+        """The mapped graph of the generation whose memberships those of ``generation`` were
+        appended to, when its index is still there: a new graph copies its untouched rows."""
+        try:
+            manifest = json.loads((self.folder(generation) / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return None
+        old = manifest.get("appended_to")
+        found = self.load_memberships(manifest.get("token", ""), old) \
+            if isinstance(old, int) else None
+        return None if found is None else self.load_graph(old, found[1], cap)
 
     def prune(self, newest: int) -> None:
         """Drop index generations older than ``newest`` beyond ``_KEEP_OLD`` (a process that
@@ -335,7 +353,7 @@ class GraphIndex:
                 log.info("graph index: appending %d papers to generation %d",
                          arr["paper_ids"].size, manifest["generation"])
                 mem = _append(old, arr)
-                return self._meta(meta, mem), mem
+                return {**self._meta(meta, mem), "appended_to": manifest["generation"]}, mem
         meta, arr = store.graph_snapshot()
         mem = memberships_from_arrays(arr)
         return self._meta(meta, mem), mem

@@ -92,9 +92,10 @@ def native_max_length(max_length: int | None) -> int:
 
 
 #: the arrays ``CoauthorGraph.build`` makes from memberships, with their dtypes
+#: (in the order of build_csr's base)
 BUILT: dict[str, type] = {
-    "indptr": np.int64, "indices": np.int32, "papers": np.int32, "weight": np.float64,
-    "first_year": np.int32, "last_year": np.int32,
+    "indptr": np.int64, "indices": np.int32, "papers": np.int32, "first_year": np.int32,
+    "last_year": np.int32, "weight": np.float64,
     "author_paper_ptr": np.int64, "author_papers": np.int32,
 }
 
@@ -102,6 +103,7 @@ BUILT: dict[str, type] = {
 def build_arrays(
     n: int, ptr: np.ndarray, members: np.ndarray, year: np.ndarray, counted: np.ndarray,
     in_window: np.ndarray, alloc: Callable[[str, int], np.ndarray] | None = None,
+    base: tuple[int, dict[str, np.ndarray]] | None = None,
 ) -> dict[str, np.ndarray] | None:
     """``BUILT``'s arrays of the graph of ``n`` authors whose papers ``counted`` give edges
     and ``in_window`` are listed per author, built in C (``graphsvc/_native_build.c``), or
@@ -110,6 +112,10 @@ def build_arrays(
     ``alloc(name, length)``, when given, returns the writable array of ``BUILT[name]``'s dtype
     each result is written to, and it must map a file (``GraphIndex`` writes the build straight
     into its files): the C build then drops the pages it has written from this process.
+
+    ``base``, ``(p, arrays)``: ``BUILT``'s arrays of the graph of the first ``p`` papers of
+    these memberships (same authors first, same cap and window): the rows of the authors of no
+    later counted paper are copied from it, the others made again (an append's new index).
 
     Examples
     --------
@@ -129,9 +135,11 @@ def build_arrays(
         out[name] = np.empty(length, dtype=BUILT[name]) if alloc is None else alloc(name, length)
         return out[name]
 
+    old = None if base is None else (base[0], *(
+        np.ascontiguousarray(base[1][name], dtype=dtype) for name, dtype in BUILT.items()))
     build(n, np.ascontiguousarray(ptr, dtype=np.int64),
           np.ascontiguousarray(members, dtype=np.int32),
           np.ascontiguousarray(year, dtype=np.int32),
           np.ascontiguousarray(counted, dtype=bool),
-          np.ascontiguousarray(in_window, dtype=bool), take, alloc is not None)
+          np.ascontiguousarray(in_window, dtype=bool), take, alloc is not None, old)
     return out
