@@ -13,9 +13,12 @@ What it does, bounded in time and in requests, on 127.0.0.1 only:
    first ``GET /health`` for ``--baseline`` seconds (what the server stack alone can do), then
    the mixed read workload for ``--duration`` seconds: search, collaborators, shortest path
    and ego network in equal shares, on random authors and pairs (seeded);
-4. prints throughput, p50/p99 latency and errors per route, the mixed workload's throughput as
-   a share of the baseline, and checks the targets (no errors, shortest-path p99 <= 50 ms,
-   >= 1,000 requests/s);
+4. runs each route alone for ``--route-seconds``, then prints throughput, p50/p99 latency and
+   errors per route, the mixed workload's throughput as a share of the baseline, and CPU per
+   request of every phase: the server's processes (user + kernel, from /proc, with the kernel's
+   share and page faults), this load generator's, and the machine's share other processes
+   took, so a result on a busy machine can still be explained; then checks the targets (no
+   errors, shortest-path p99 <= 50 ms, >= 1,000 requests/s);
 5. with ``--soak S`` (issue 8): the mixed load for S more seconds with ``--soak-clients``
    clients, the server's RSS sampled every ~10 s (memory must stay flat); with ``--burst N``:
    N connections opened at once, one request each (only 2xx, or a deliberate 429/503, count
@@ -223,6 +226,11 @@ class Workload:
     def draw(self, rng: random.Random) -> tuple[str, str]:
         route = rng.choice(list(self.routes))
         return route, rng.choice(self.routes[route])
+
+    def only(self, route: str) -> Callable[[random.Random], tuple[str, str]]:
+        """Draws of one route alone (its CPU per request, without the others')."""
+        paths = self.routes[route]
+        return lambda rng: (route, rng.choice(paths))
 
 
 def make_workload(mem: Memberships, names: list[str], seed: int, size: int = 4000) -> Workload:
@@ -440,11 +448,13 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(5)
 
 
-def _proc_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of one process, from /proc (Linux)."""
+def _proc_stat(pid: int) -> np.ndarray:
+    """(user CPU s, system CPU s, minor faults, major faults) of one process, from /proc."""
     with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
         fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tck = os.sysconf("SC_CLK_TCK")
+    return np.array([int(fields[11]) / tck, int(fields[12]) / tck, int(fields[7]),
+                     int(fields[9])], dtype=float)
 
 
 def _children(pid: int) -> list[int]:
@@ -458,10 +468,10 @@ def _children(pid: int) -> list[int]:
     return out + [g for c in out for g in _children(c)]
 
 
-def server_cpu(pid: int) -> float | None:
-    """CPU seconds used so far by the server and its worker processes (None off Linux)."""
+def server_stat(pid: int) -> np.ndarray | None:
+    """``_proc_stat`` summed over the server and its worker processes (None off Linux)."""
     try:
-        return sum(_proc_cpu(p) for p in [pid, *_children(pid)])
+        return sum((_proc_stat(p) for p in [pid, *_children(pid)]), np.zeros(4))
     except (OSError, ValueError, IndexError):
         return None
 
@@ -485,15 +495,19 @@ class Cpu:
     server: float | None = None
     client: float = 0.0
     other_share: float | None = None  # of the machine's capacity, during the phase
+    server_sys: float | None = None  # the server's system (kernel) CPU seconds, of ``server``
+    server_faults: float | None = None  # page faults of the server's processes (minor + major)
 
     @classmethod
     async def measure(cls, pid: int, phase: Any) -> tuple[Any, Cpu]:
-        s0, m0, c0 = server_cpu(pid), machine_cpu(), time.process_time()
+        s0, m0, c0 = server_stat(pid), machine_cpu(), time.process_time()
         result = await phase
-        s1, m1, c1 = server_cpu(pid), machine_cpu(), time.process_time()
+        s1, m1, c1 = server_stat(pid), machine_cpu(), time.process_time()
         cpu = cls(client=c1 - c0)
         if s0 is not None and s1 is not None:
-            cpu.server = s1 - s0
+            d = s1 - s0
+            cpu.server, cpu.server_sys, cpu.server_faults = float(d[0] + d[1]), float(d[1]), \
+                float(d[2] + d[3])
         if m0 and m1 and cpu.server is not None and m1[1] > m0[1]:
             other = (m1[0] - m0[0]) - cpu.server - cpu.client
             cpu.other_share = max(0.0, other / (m1[1] - m0[1]))
@@ -673,6 +687,52 @@ def _row(route: str, lat: list[float], errors: int, seconds: float) -> dict[str,
             "max_ms": float(a.max()) if a.size else None, "errors": errors}
 
 
+def cpu_row(name: str, row: dict[str, Any], cpu: Cpu) -> dict[str, Any]:
+    """CPU milliseconds per request of one phase: the server's (all its processes), this
+    load generator's, and the share of the machine other processes took meanwhile."""
+    n = row["requests"]
+    return {"phase": name, "requests": n, "rps": row["rps"], "p99_ms": row["p99_ms"],
+            "server_ms": cpu.server / n * 1000 if cpu.server is not None and n else None,
+            "client_ms": cpu.client / n * 1000 if n else None, "other_share": cpu.other_share,
+            "server_sys_share": (cpu.server_sys / cpu.server if cpu.server and
+                                 cpu.server_sys is not None else None),
+            "faults_per_request": (cpu.server_faults / n if cpu.server_faults is not None and n
+                                   else None)}
+
+
+def print_cpu_table(rows: list[dict[str, Any]], route_seconds: float) -> None:
+    """CPU per request by phase, and what it allows on this machine's cores (server and load
+    generator together), which holds on a busy machine where req/s and latencies do not."""
+    cores = os.cpu_count() or 1
+    print(f"\nCPU per request ({cores} CPUs; routes alone: {route_seconds:g} s each; load "
+          f"average {' '.join(load_average())})")
+    print(f"{'phase':<26}{'requests':>9}{'req/s':>7}{'p99 ms':>8}{'server ms':>10}"
+          f"{'(kernel)':>9}{'faults':>8}{'client ms':>10}{'req/s cap':>10}{'others':>7}")
+
+    def cell(value: Any, fmt: str, width: int) -> str:
+        return f"{value:>{width}{fmt}}" if value is not None else f"{'-':>{width}}"
+
+    for r in rows:
+        s, c = r["server_ms"], r["client_ms"]
+        cap = cores * 1000 / (s + c) if s is not None and c is not None and s + c else None
+        print(f"{r['phase']:<26}{r['requests']:>9}{r['rps']:>7.0f}{r['p99_ms']:>8.1f}"
+              + cell(s, ".3f", 10) + cell(r["server_sys_share"], ".0%", 9)
+              + cell(r["faults_per_request"], ".1f", 8) + cell(c, ".3f", 10)
+              + cell(cap, ".0f", 10) + cell(r["other_share"], ".0%", 7))
+    print("(server ms: CPU of the server's processes per request, (kernel) the share of it in "
+          "the kernel, faults: its page faults per request; client ms: this load generator's "
+          "CPU per request; req/s cap: the cores / server + client ms; others: the machine's "
+          "share other processes used meanwhile)")
+
+
+def load_average() -> list[str]:
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            return fh.read().split()[:3]
+    except OSError:
+        return []
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(f"{'route':<24}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}"
           f"{'max ms':>10}{'errors':>8}")
@@ -693,6 +753,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=30.0, help="seconds of mixed load")
     ap.add_argument("--baseline", type=float, default=5.0, help="seconds of GET /health")
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured load")
+    ap.add_argument("--route-seconds", type=float, default=3.0,
+                    help="then each route alone for this long: its CPU per request "
+                         "(0: skip)")
     ap.add_argument("--client", choices=["raw", "httpx"], default="raw",
                     help="load generator's HTTP client")
     ap.add_argument("--store-access", choices=["per-thread", "lock"], default="per-thread",
@@ -747,6 +810,9 @@ def main(argv: list[str] | None = None) -> int:
                               args.client))
         mixed, mixed_cpu = asyncio.run(Cpu.measure(proc.pid, run_phase(
             port, args.clients, args.duration, work.draw, args.seed + 2, args.client)))
+        alone = [(route, *asyncio.run(Cpu.measure(proc.pid, run_phase(
+            port, args.clients, args.route_seconds, work.only(route), args.seed + 5,
+            args.client)))) for route in (work.routes if args.route_seconds > 0 else ())]
         rss = server_rss_mb(proc.pid)
         soak = (asyncio.run(run_soak(proc.pid, port, args.soak_clients, args.soak, work.draw,
                                      args.seed + 3, args.client)) if args.soak else None)
@@ -767,18 +833,14 @@ def main(argv: list[str] | None = None) -> int:
     errors = sum(mixed.errors.values()) + sum(baseline.errors.values())
     print(f"\nmixed throughput = {total['rps'] / base_rps:.0%} of the GET /health baseline "
           f"({base_rps:.0f} req/s)")
-    for name, cpu, n in (("baseline", base_cpu, rows[0]["requests"]),
-                         ("mixed", mixed_cpu, total["requests"])):
-        if cpu.server is None or not n:
-            continue
-        per = cpu.server / n * 1000
-        cores = os.cpu_count() or 1
-        print(f"{name:>8}: server CPU {per:.2f} ms/request (at most ~{cores * 1000 / per:.0f} "
-              f"req/s on {cores} cores), load generator {cpu.client / n * 1000:.2f} ms/request"
-              + (f", other processes {cpu.other_share:.0%} of the machine"
-                 if cpu.other_share is not None else ""))
+    cpu_rows = [cpu_row("GET /health (baseline)", rows[0], base_cpu)]
+    cpu_rows += [cpu_row(f"{route} (alone)", summarize(st)[0], cpu) for route, st, cpu in alone
+                 if st.latencies]
+    cpu_rows.append(cpu_row("all (mixed)", total, mixed_cpu))
+    print_cpu_table(cpu_rows, args.route_seconds)
     if mixed_cpu.other_share is not None and mixed_cpu.other_share > 0.1:
-        print("  note: other processes used the CPUs during the run; the numbers are low")
+        print("  note: other processes used the CPUs during the run: latencies and req/s are "
+              "low; CPU ms per request are not")
     checks = [
         ("zero errors", errors == 0, f"{errors} errors"),
         (f"shortest-path p99 <= {TARGET_PATH_P99_MS:g} ms", path["p99_ms"] <= TARGET_PATH_P99_MS,
@@ -798,6 +860,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({
             "args": {k: str(v) for k, v in vars(args).items()}, "setup": setup, "rows": rows,
             "rss_mb": rss, "cpu": {"baseline": vars(base_cpu), "mixed": vars(mixed_cpu)},
+            "cpu_per_request": cpu_rows, "load_average": load_average(),
             "soak": soak and {"rss_mb": soak.rss, "anon_rss_mb": soak.anon,
                               "rows": summarize(soak.stats)},
             "burst": burst and vars(burst)},
