@@ -1,6 +1,10 @@
-"""Small string helpers for typo-tolerant author search."""
+"""Small string helpers for typo-tolerant author search, and what a search remembers."""
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 
 
 def edit_distance_at_most(a: str, b: str, k: int) -> bool:
@@ -66,3 +70,48 @@ def query_tokens(query: str) -> list[str]:
     tokens = [t for t in fold(query).split() if t]
     kept = [t for t in tokens if t not in _SUFFIX_TOKENS]
     return kept or tokens
+
+
+class SearchMemo:
+    """What author searches learn about words, kept while the database is unchanged.
+
+    Per word, its rows in ``name_tokens`` counted up to ``cap``; per query token, its
+    candidate words (exact, prefix, typo). A search asks for a common given name's rows and a
+    prefix's words again and again, and at 3M authors those counts were a sixth of a search.
+    Everything is forgotten when :meth:`check` sees that any connection committed
+    (``PRAGMA data_version``) or this one wrote (``total_changes``), so an answer is the
+    one the tables give now; past ``limit`` entries it starts afresh (memory stays bounded).
+    """
+
+    def __init__(self, cap: int, limit: int = 200_000) -> None:
+        self.cap = cap
+        self.limit = limit
+        self._version: tuple[int, int] | None = None
+        self._rows: dict[str, int] = {}
+        self._cands: dict[Hashable, Any] = {}
+
+    def check(self, db: sqlite3.Connection) -> None:
+        """Forget everything if the database changed since the last check."""
+        version = (int(db.execute("PRAGMA data_version").fetchone()[0]), db.total_changes)
+        if version != self._version or len(self._rows) + len(self._cands) > self.limit:
+            self._rows.clear()
+            self._cands.clear()
+            self._version = version
+
+    def word_rows(self, db: sqlite3.Connection, words: Iterable[str]) -> dict[str, int]:
+        """Rows of ``name_tokens`` per word, each counted up to ``cap``."""
+        out = {}
+        for w in words:
+            n = self._rows.get(w)
+            if n is None:
+                n = self._rows[w] = int(db.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM name_tokens WHERE token = ? LIMIT ?)",
+                    (w, self.cap)).fetchone()[0])
+            out[w] = n
+        return out
+
+    def candidates(self, key: Hashable, find: Callable[[], Any]) -> Any:
+        """``find()``, remembered under ``key`` (the caller must not change the answer)."""
+        if key not in self._cands:
+            self._cands[key] = find()
+        return self._cands[key]

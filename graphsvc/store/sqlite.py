@@ -22,7 +22,7 @@ from graphsvc.identity.resolver import conflict_keys
 from graphsvc.names import fold
 from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import AuthorCandidate, Batch, PaperCandidate
-from graphsvc.store.search import edit_distance_at_most, key_tokens, query_tokens
+from graphsvc.store.search import SearchMemo, edit_distance_at_most, key_tokens, query_tokens
 from graphsvc.store.sqlite_errors import store_error
 from graphsvc.store.sqlite_identity import SQLiteIdentityQueries
 from graphsvc.store.sqlite_lock import WriteLock, exclusive
@@ -128,6 +128,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
     def __init__(self, path: Path, *, write_wait: float | None = None) -> None:
         self.path = Path(path)
         self._vocabulary: set[str] | None = None
+        #: rows per word and candidate words per token, while the tables are unchanged
+        self._search_memo = SearchMemo(_FIRST_TOKEN_ROWS + 1)
         #: during an ingest run: the evidence and search rows it committed (``WrittenRows``)
         self._written: WrittenRows | None = None
         self._run_lock: BinaryIO | None = None
@@ -701,6 +703,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         tokens = query_tokens(query)
         if not tokens:
             return []
+        self._search_memo.check(self.db)
         return self._search(tokens, False, limit, offset) or self._search(
             tokens, True, limit, offset)
 
@@ -804,6 +807,9 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
 
     def _words_with_rows(self, words: list[str], rows: int) -> set[str]:
         """Those of ``words`` with more than ``rows`` rows in ``name_tokens``."""
+        if rows < self._search_memo.cap:
+            counted = self._search_memo.word_rows(self.db, words)
+            return {w for w in words if counted[w] > rows}
         marks = ",".join("?" * len(words))
         return {str(w) for (w,) in self.db.execute(
             f"SELECT v.token FROM vocabulary v WHERE v.token IN ({marks}) AND (SELECT "
@@ -813,6 +819,8 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
 
     def _count_rows(self, words: list[str], cap: int) -> int:
         """Rows of ``name_tokens`` for ``words``, counted up to ``cap``."""
+        if cap <= self._search_memo.cap:  # each word's count is exact below the memo's cap
+            return min(cap, sum(self._search_memo.word_rows(self.db, set(words)).values()))
         marks = ",".join("?" * len(words))
         return int(self.db.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM name_tokens WHERE token IN ({marks}) "
@@ -828,6 +836,12 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
                                        [*prefix, *chunk])
 
     def _token_candidates(self, tok: str, prefix: bool, typos: bool = False) -> dict[str, float]:
+        """Words of the vocabulary ``tok`` may stand for, with their scores (remembered)."""
+        found: dict[str, float] = self._search_memo.candidates(
+            (tok, prefix, typos), lambda: self._find_candidates(tok, prefix, typos))
+        return found
+
+    def _find_candidates(self, tok: str, prefix: bool, typos: bool) -> dict[str, float]:
         out: dict[str, float] = {}
         if self.db.execute("SELECT 1 FROM vocabulary WHERE token = ?", (tok,)).fetchone():
             out[tok] = 1.0
