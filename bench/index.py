@@ -15,8 +15,9 @@ one command measures, with its baseline in the same run:
    shared page split between the processes mapping it) and the RSS of every server process,
    with 2 workers and with 1; the target compares the PSS totals;
 5. **append**: a small BibTeX file ingested with ``graphsvc ingest`` (2 new authors, one
-   known), then the index brought up to date (how many store rows it read), then a fresh
-   CLI path from a new author (``--no-append`` leaves the store alone).
+   known), then the index brought up to date (how many store rows it read, and whether the
+   new CSR graph copied the old one's untouched rows), then a fresh CLI path from a new
+   author (``--no-append`` leaves the store alone).
 
 Wall seconds on a shared machine depend on its load (printed per step) and on ``nice``; every
 timed row also gives CPU seconds, which do not.
@@ -378,8 +379,10 @@ def append(data_dir: Path, db: Path, known: int) -> list[Row]:
     read = ", ".join(f"{r['papers']} papers / {r['authorships']} authorships" for r in reads)
     rows.append(("append: memberships brought up to date", f"{c_mem}, read {read}",
                  "no full rescan", bool(reads) and not full))
-    rows.append(("  CSR graph of the new generation (built from the mapped memberships)",
-                 str(c_g), "", None))
+    manifest = json.loads((index.folder(gen) / "manifest.json").read_text())
+    base = manifest.get("appended_to")
+    how = "from nothing" if base is None else f"copying generation {base}'s untouched rows"
+    rows.append(("  CSR graph of the new generation", f"{c_g}, {how}", "", None))
     secs, rc, out = cli(data_dir, "path", str(new_id), str(known), "--json")
     length = json.loads(out).get("length") if rc == 0 else f"exit {rc}"
     rows.append(("fresh CLI path from a new author after the append",

@@ -138,6 +138,10 @@ def test_bad_members_are_refused() -> None:
         with pytest.raises(ValueError, match="lengths"):
             native.build_arrays(2, np.array([0, 2, 2]), np.array([0, 1], dtype=np.int32),
                                 np.zeros(1, dtype=np.int32), ok, ok)
+        with pytest.raises(ValueError, match="np.memmap"):  # its pages would be dropped
+            native.build_arrays(2, np.array([0, 2]), np.array([0, 1], dtype=np.int32),
+                                np.zeros(1, dtype=np.int32), ok, ok,
+                                lambda name, length: np.empty(length, native.BUILT[name]))
     finally:
         native.set_enabled(before)
 

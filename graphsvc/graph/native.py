@@ -132,8 +132,13 @@ def build_arrays(
     out: dict[str, np.ndarray] = {}
 
     def take(name: str, length: int) -> np.ndarray:
-        out[name] = np.empty(length, dtype=BUILT[name]) if alloc is None else alloc(name, length)
-        return out[name]
+        arr = out[name] = np.empty(length, dtype=BUILT[name]) if alloc is None \
+            else alloc(name, length)
+        # the C build drops written pages of a file mapping: of anonymous or private memory
+        # that would lose them
+        if alloc is not None and not (isinstance(arr, np.memmap) and arr.mode in ("r+", "w+")):
+            raise ValueError(f"alloc({name!r}) must give a shared np.memmap of a file")
+        return arr
 
     old = None if base is None else (base[0], *(
         np.ascontiguousarray(base[1][name], dtype=dtype) for name, dtype in BUILT.items()))
