@@ -131,7 +131,10 @@ def build_store(mem: Memberships, db: Path, seed: int) -> None:
     aid_arr = np.asarray(mem.author_ids, dtype=np.int64) + 1  # store ids start at 1
     aid = aid_arr.tolist()
     names = author_names(n, seed)
-    keys = [parse_name(x).key for x in names]
+    parsed = [parse_name(x) for x in names]
+    keys = [x.key for x in parsed]
+    spells = [x.spell for x in parsed]  # identity looks up candidates by spelling key
+    del parsed
     sizes = mem.team_sizes()
     per_author = np.bincount(mem.paper_members, minlength=n).tolist()
     rng = random.Random(seed)
@@ -139,14 +142,14 @@ def build_store(mem: Memberships, db: Path, seed: int) -> None:
     con.executemany("INSERT INTO authors (id, name, key, papers) VALUES (?, ?, ?, ?)",
                     zip(aid, names, keys, per_author, strict=True))
     con.executemany(
-        "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count) "
-        "VALUES (?, ?, 'synthetic', ?, ?, 0, ?)",
-        ((a, nm, k, k.split("|")[0] + "|" + k.split("|")[-1][:1], c)
-         for a, nm, k, c in zip(aid, names, keys, per_author, strict=True)))
+        "INSERT INTO variants (author_id, name, source, key, sig, initials_only, count, spell) "
+        "VALUES (?, ?, 'synthetic', ?, ?, 0, ?, ?)",
+        ((a, nm, k, k.split("|")[0] + "|" + k.split("|")[-1][:1], c, sp)
+         for a, nm, k, c, sp in zip(aid, names, keys, per_author, spells, strict=True)))
     tokens = sorted({(t, a) for a, k in zip(aid, keys, strict=True) for t in key_tokens(k)})
     con.executemany("INSERT OR IGNORE INTO name_tokens (token, author_id) VALUES (?, ?)", tokens)
     vocab = sorted({t for t, _ in tokens})
-    del tokens, keys, per_author
+    del tokens, keys, spells, per_author
     con.executemany("INSERT INTO vocabulary (token) VALUES (?)", ((t,) for t in vocab))
     con.executemany("INSERT INTO vocabulary_trigrams (token) VALUES (?)",
                     ((t,) for t in vocab if len(t) >= 3))

@@ -39,7 +39,6 @@ from graphsvc.identity.compare import given_relation, split_key
 from graphsvc.identity.duplicates import author_ids_conflict
 from graphsvc.identity.overrides import variant_deltas
 from graphsvc.identity.resolver import co_author_count, name_relation
-from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import IdentityStore, IdentityTx
 
 #: how the ingest ends the reason of a duplicate pair kept apart for want of evidence
@@ -109,11 +108,8 @@ def _same_spelling(store: IdentityStore, locked: set[int]) -> list[tuple[int, in
     """Authors holding one full-name spelling (rule 2: they would have joined had their papers
     come the other way round: "Bruno Gayral" created before "B. Gayral" took that name by
     evidence), unless hard ids, a shared paper or an override keep them apart."""
-    by_spell: dict[str, set[int]] = {}
-    for aid, key, init in store.name_keys():
-        if not init and aid not in locked:
-            by_spell.setdefault(spell_of_key(key), set()).add(aid)
-    groups = [sorted(g) for g in by_spell.values() if len(g) > 1]
+    groups = [g for g in ([a for a in grp if a not in locked] for grp in store.spelling_groups())
+              if len(g) > 1]
     if not groups:
         return []
     authors = sorted({a for g in groups for a in g})

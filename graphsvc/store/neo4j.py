@@ -394,6 +394,10 @@ class Neo4jStore(NativeQueries, Neo4jIngestRuns):
 
         return iter(self.runner.execute_read(work))
 
+    def spelling_groups(self) -> list[list[int]]:
+        return [sorted(int(a) for a in r["authors"])
+                for r in self._read("identity_spelling_groups")]
+
     def author_name_keys(self, author: int) -> list[tuple[str, bool]]:
         return [(str(r["key"]), bool(r["initials_only"]))
                 for r in self._read("identity_author_name_keys", id=int(author))]
