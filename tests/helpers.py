@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -138,3 +139,15 @@ def synthetic_records(papers: list[tuple[str, int, list[str]]]) -> list[Record]:
     return [Record(title=t, year=y, authors=[RawAuthor(n) for n in names],
                    source_ref=f"synthetic:{k}", ids={"ref": f"synthetic-{k}"})
             for k, (t, y, names) in enumerate(papers)]
+
+
+def spelling_groups_of_keys(store: Any) -> list[list[int]]:
+    """The groups ``store.spelling_groups()`` must give, from every stored name key read into
+    Python (what late joins did before the store grouped them)."""
+    from graphsvc.names.parse import spell_of_key
+
+    by_spell: dict[str, set[int]] = {}
+    for aid, key, init in store.name_keys():
+        if not init:
+            by_spell.setdefault(spell_of_key(key), set()).add(aid)
+    return sorted(sorted(g) for g in by_spell.values() if len(g) > 1)

@@ -248,18 +248,13 @@ def test_spelling_groups_are_the_groups_of_the_stored_name_keys(tmp_path):
     one name on one paper stay two people, so their group outlives the run; initials-only
     names never form a group."""
     from graphsvc.ingest import ingest_records
-    from graphsvc.names.parse import spell_of_key
+    from tests.helpers import spelling_groups_of_keys
     from tests.test_ingest import rec
 
     s = SQLiteStore(tmp_path / "g.sqlite3")
     ingest(s, FILES, read_ahead=False)
     ingest_records(s, [rec("W", ["Ze-Hao Wu", "Zehao Wu", "Wu Zehao"], "w1"),
                        rec("H", ["F. Haas", "Haas, F.", "Ada Lovelace"], "h1")])
-    by_spell: dict[str, set[int]] = {}
-    for aid, key, init in s.name_keys():
-        if not init:
-            by_spell.setdefault(spell_of_key(key), set()).add(aid)
-    want = sorted(sorted(g) for g in by_spell.values() if len(g) > 1)
-    got = sorted(s.spelling_groups())
+    got, want = sorted(s.spelling_groups()), spelling_groups_of_keys(s)
     s.close()
     assert got == want and [len(g) for g in got] == [3]

@@ -457,15 +457,11 @@ def test_embedded_search_reads_the_rarest_word_first(tmp_path, monkeypatch):
 def test_spelling_groups_group_the_stored_full_name_keys(store):
     """Late joins read the authors sharing a full-name spelling in one query; on both stores
     the groups are the ones the stored name keys give (initials-only keys form none)."""
-    from graphsvc.names.parse import spell_of_key
+    from tests.helpers import spelling_groups_of_keys
 
     ingest_records(store, RECORDS + [
         rec("W", ["Ze-Hao Wu", "Zehao Wu", "Wu Zehao"], "w1"),  # one paper: three people
         rec("H", ["F. Haas", "Haas, F.", "Ada Lovelace"], "h1"),
     ])
-    by_spell: dict[str, set[int]] = {}
-    for aid, key, init in store.name_keys():
-        if not init:
-            by_spell.setdefault(spell_of_key(key), set()).add(aid)
-    want = sorted(sorted(g) for g in by_spell.values() if len(g) > 1)
+    want = spelling_groups_of_keys(store)
     assert sorted(store.spelling_groups()) == want and [len(g) for g in want] == [3]
