@@ -526,26 +526,24 @@ walk_chain(SearchObject *self, int64_t s, const Outcome *o, int32_t *path)
     return 0;
 }
 
+/* One search in ``mode`` (MODE_LAYER, or MODE_COUNT to count the chains as well: the meeting
+ * layer and the distances are the same) and the chain walk_chain picks, as a list (None when
+ * unconnected). */
 static PyObject *
-Search_shortest_path(SearchObject *self, PyObject *args)
+chain_search(SearchObject *self, int64_t s, int64_t t, int64_t max_length, int mode,
+             Outcome *o)
 {
-    long long s, t, max_length = -1;
-    if (!PyArg_ParseTuple(args, "LL|L", &s, &t, &max_length))
-        return NULL;
-    if (check_node(self, s, "source") < 0 || check_node(self, t, "target") < 0)
-        return NULL;
-    if (ensure_mark(self) < 0)
+    if (ensure_mark(self) < 0 || (mode == MODE_COUNT && ensure_sigma(self) < 0))
         return PyErr_NoMemory();
-    Outcome o;
     int rc;
     int32_t small[64], *path = small;
     Py_BEGIN_ALLOW_THREADS
-    rc = search(self, s, t, max_length, MODE_LAYER, &o);
-    if (rc == 0 && o.d >= 0) {
-        if (o.d + 1 > 64 && !(path = malloc((size_t)(o.d + 1) * sizeof(int32_t))))
+    rc = search(self, s, t, max_length, mode, o);
+    if (rc == 0 && o->d >= 0) {
+        if (o->d + 1 > 64 && !(path = malloc((size_t)(o->d + 1) * sizeof(int32_t))))
             rc = -1;
         else
-            rc = walk_chain(self, s, &o, path);
+            rc = walk_chain(self, s, o, path);
     }
     Py_END_ALLOW_THREADS
     PyObject *out = NULL;
@@ -553,10 +551,10 @@ Search_shortest_path(SearchObject *self, PyObject *args)
         PyErr_NoMemory();
     else if (rc == -2)
         PyErr_SetString(PyExc_RuntimeError, "shortest chain walk lost its way (a bug)");
-    else if (o.d < 0)
+    else if (o->d < 0)
         out = Py_NewRef(Py_None);
-    else if ((out = PyList_New(o.d + 1))) {
-        for (int64_t i = 0; i <= o.d; i++) {
+    else if ((out = PyList_New(o->d + 1))) {
+        for (int64_t i = 0; i <= o->d; i++) {
             PyObject *x = PyLong_FromLong(path[i]);
             if (!x) {
                 Py_CLEAR(out);
@@ -568,6 +566,39 @@ Search_shortest_path(SearchObject *self, PyObject *args)
     if (path != small)
         free(path);
     return out;
+}
+
+static PyObject *
+Search_shortest_path(SearchObject *self, PyObject *args)
+{
+    long long s, t, max_length = -1;
+    if (!PyArg_ParseTuple(args, "LL|L", &s, &t, &max_length))
+        return NULL;
+    if (check_node(self, s, "source") < 0 || check_node(self, t, "target") < 0)
+        return NULL;
+    Outcome o;
+    return chain_search(self, s, t, max_length, MODE_LAYER, &o);
+}
+
+/* distance_count and shortest_path from one search: (hops, chains, [s, ..., t]), or
+ * (None, 0, None) when unconnected; chains is None past 2**64. */
+static PyObject *
+Search_shortest_path_count(SearchObject *self, PyObject *args)
+{
+    long long s, t, max_length = -1;
+    if (!PyArg_ParseTuple(args, "LL|L", &s, &t, &max_length))
+        return NULL;
+    if (check_node(self, s, "source") < 0 || check_node(self, t, "target") < 0)
+        return NULL;
+    Outcome o;
+    PyObject *chain = chain_search(self, s, t, max_length, MODE_COUNT, &o);
+    if (!chain)
+        return NULL;
+    if (o.d < 0)
+        return Py_BuildValue("(OiN)", Py_None, 0, chain);
+    if (o.overflow)
+        return Py_BuildValue("(LON)", (long long)o.d, Py_None, chain);
+    return Py_BuildValue("(LKN)", (long long)o.d, (unsigned long long)o.count, chain);
 }
 
 static int
@@ -1005,6 +1036,9 @@ static PyMethodDef Search_methods[] = {
      "writes -1 lengths for unconnected pairs and -1 counts past 2**63"},
     {"shortest_path", (PyCFunction)Search_shortest_path, METH_VARARGS,
      "shortest_path(s, t, max_length=-1) -> [s, ..., t] by paths.shortest_path's rule, or None"},
+    {"shortest_path_count", (PyCFunction)Search_shortest_path_count, METH_VARARGS,
+     "shortest_path_count(s, t, max_length=-1) -> (hops, chains, [s, ..., t]) from one search, "
+     "(None, 0, None) when unconnected; chains is None past 2**64"},
     {NULL, NULL, 0, NULL},
 };
 

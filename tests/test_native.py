@@ -141,6 +141,8 @@ def test_counts_past_the_machine_word(width: int) -> None:
     want = (width + 1, 2**width)
     assert both(lambda: P.distance_count(g, 0, t)) == (want, want)
     assert both(lambda: distance_counts(g, [0, t], [t, 0])) == ([want] * 2, [want] * 2)
+    fast, slow = both(lambda: P.all_shortest_paths(g, 0, t, limit=1))  # one search, then the DAG
+    assert fast == slow and fast[:2] == want
 
 
 @needs_native
@@ -210,8 +212,9 @@ def test_switched_off_means_no_search(python_only: None,
 @pytest.mark.parametrize("fixture", ["snap", "weighted"])
 def test_one_shortest_chain_with_its_count_alike(fixture: str,
                                                  request: pytest.FixtureRequest) -> None:
-    """all_shortest_paths with a limit of one (the API's plain shortest path) takes the C
-    distance_count and shortest_path; the DAG walk of the Python search gives the same."""
+    """all_shortest_paths with a limit of one (the API's plain shortest path) counts the chains
+    and walks the first one after a single C search (``shortest_path_count``); the DAG walk of
+    the Python search gives the same."""
     g, H = request.getfixturevalue(fixture)
     pairs = random_pairs(H, 300, seed=5) + [(0, 0)]
 

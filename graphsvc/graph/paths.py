@@ -22,7 +22,7 @@ from graphsvc.graph.masks import (
     slot_mask_min_papers,
 )
 from graphsvc.graph.native import native_max_length, searcher
-from graphsvc.graph.pathcount import count_shortest_paths, distance_count
+from graphsvc.graph.pathcount import count_shortest_paths, dag_count, distance_count
 from graphsvc.graph.strongest import strongest_path
 
 __all__ = [
@@ -140,7 +140,16 @@ def all_shortest_paths(
         raise InvalidQuery(f"limit must be >= 0, got {limit}")
     if limit == 1 and node_mask is None and slot_mask is None and s != t:
         sr = searcher(G)
-        if sr is not None:  # the API's plain shortest path: count and first chain in C
+        both = getattr(sr, "shortest_path_count", None)  # None: a module built before it
+        if both is not None:  # the API's plain shortest path: count and chain, one C search
+            s, t = check_node(G, s, "source"), check_node(G, t, "target")
+            d, count, chain = both(s, t, native_max_length(max_length))
+            if d is None:
+                return None, 0, []
+            if count is None:  # past 2**64 chains: counted exactly over the DAG
+                count = dag_count(G, s, t, None, None, max_length)[1]
+            return d, count, [chain]
+        if sr is not None:
             d, count = distance_count(G, s, t, max_length=max_length)
             if d is None:
                 return None, 0, []
