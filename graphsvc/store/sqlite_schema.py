@@ -34,6 +34,9 @@ CREATE INDEX IF NOT EXISTS variants_sig ON variants (sig);
 CREATE TABLE IF NOT EXISTS name_tokens (
     token TEXT NOT NULL, author_id INTEGER NOT NULL, PRIMARY KEY (token, author_id)
 ) WITHOUT ROWID;
+-- an author's tokens, for the joins, merges and splits that rewrite them (without it each
+-- rewrite scanned every token: 0.4 s per join at 3M authors)
+CREATE INDEX IF NOT EXISTS name_tokens_author ON name_tokens (author_id);
 CREATE TABLE IF NOT EXISTS vocabulary (token TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary_trigrams USING fts5(token, tokenize='trigram');
 CREATE TABLE IF NOT EXISTS papers (
