@@ -362,13 +362,23 @@ check_node(SearchObject *self, int64_t u, const char *what)
     return 0;
 }
 
+/* The (s, t, max_length=-1) arguments of a search between two nodes, checked. */
+static int
+pair_args(SearchObject *self, PyObject *args, long long *s, long long *t, long long *max_length)
+{
+    *max_length = -1;
+    if (!PyArg_ParseTuple(args, "LL|L", s, t, max_length))
+        return -1;
+    if (check_node(self, *s, "source") < 0 || check_node(self, *t, "target") < 0)
+        return -1;
+    return 0;
+}
+
 static PyObject *
 Search_distance(SearchObject *self, PyObject *args)
 {
-    long long s, t, max_length = -1;
-    if (!PyArg_ParseTuple(args, "LL|L", &s, &t, &max_length))
-        return NULL;
-    if (check_node(self, s, "source") < 0 || check_node(self, t, "target") < 0)
+    long long s, t, max_length;
+    if (pair_args(self, args, &s, &t, &max_length) < 0)
         return NULL;
     Outcome o;
     int rc;
@@ -385,10 +395,8 @@ Search_distance(SearchObject *self, PyObject *args)
 static PyObject *
 Search_distance_count(SearchObject *self, PyObject *args)
 {
-    long long s, t, max_length = -1;
-    if (!PyArg_ParseTuple(args, "LL|L", &s, &t, &max_length))
-        return NULL;
-    if (check_node(self, s, "source") < 0 || check_node(self, t, "target") < 0)
+    long long s, t, max_length;
+    if (pair_args(self, args, &s, &t, &max_length) < 0)
         return NULL;
     if (ensure_sigma(self) < 0)
         return PyErr_NoMemory();
@@ -526,13 +534,15 @@ walk_chain(SearchObject *self, int64_t s, const Outcome *o, int32_t *path)
     return 0;
 }
 
-/* One search in ``mode`` (MODE_LAYER, or MODE_COUNT to count the chains as well: the meeting
- * layer and the distances are the same) and the chain walk_chain picks, as a list (None when
- * unconnected). */
+/* One search between the nodes of ``args`` (pair_args) in ``mode`` (MODE_LAYER, or MODE_COUNT
+ * to count the chains as well: the meeting layer and the distances are the same) and the chain
+ * walk_chain picks, as a list (None when unconnected). */
 static PyObject *
-chain_search(SearchObject *self, int64_t s, int64_t t, int64_t max_length, int mode,
-             Outcome *o)
+chain_search(SearchObject *self, PyObject *args, int mode, Outcome *o)
 {
+    long long s, t, max_length;
+    if (pair_args(self, args, &s, &t, &max_length) < 0)
+        return NULL;
     if (ensure_mark(self) < 0 || (mode == MODE_COUNT && ensure_sigma(self) < 0))
         return PyErr_NoMemory();
     int rc;
@@ -571,13 +581,8 @@ chain_search(SearchObject *self, int64_t s, int64_t t, int64_t max_length, int m
 static PyObject *
 Search_shortest_path(SearchObject *self, PyObject *args)
 {
-    long long s, t, max_length = -1;
-    if (!PyArg_ParseTuple(args, "LL|L", &s, &t, &max_length))
-        return NULL;
-    if (check_node(self, s, "source") < 0 || check_node(self, t, "target") < 0)
-        return NULL;
     Outcome o;
-    return chain_search(self, s, t, max_length, MODE_LAYER, &o);
+    return chain_search(self, args, MODE_LAYER, &o);
 }
 
 /* distance_count and shortest_path from one search: (hops, chains, [s, ..., t]), or
@@ -585,13 +590,8 @@ Search_shortest_path(SearchObject *self, PyObject *args)
 static PyObject *
 Search_shortest_path_count(SearchObject *self, PyObject *args)
 {
-    long long s, t, max_length = -1;
-    if (!PyArg_ParseTuple(args, "LL|L", &s, &t, &max_length))
-        return NULL;
-    if (check_node(self, s, "source") < 0 || check_node(self, t, "target") < 0)
-        return NULL;
     Outcome o;
-    PyObject *chain = chain_search(self, s, t, max_length, MODE_COUNT, &o);
+    PyObject *chain = chain_search(self, args, MODE_COUNT, &o);
     if (!chain)
         return NULL;
     if (o.d < 0)
