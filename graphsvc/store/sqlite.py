@@ -575,17 +575,17 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
     # -- reads ---------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         q = self.db.execute
+        # one scan of papers for its three counts (7M papers: ~0.4 CPU s a scan)
+        papers, ties, excluded = q(
+            "SELECT count(*) - count(tie), coalesce(sum(tie IS NOT NULL AND n_authors = 2), 0), "
+            "coalesce(sum(NOT counted AND n_authors >= 2), 0) FROM papers"
+        ).fetchone()
         return {
             "authors": int(q("SELECT count(*) FROM authors").fetchone()[0]),
-            "papers": int(q("SELECT count(*) FROM papers WHERE tie IS NULL").fetchone()[0]),
-            "ties": int(
-                q("SELECT count(*) FROM papers WHERE tie IS NOT NULL AND n_authors = 2")
-                .fetchone()[0]
-            ),
+            "papers": int(papers),
+            "ties": int(ties),
             "edges": int(q("SELECT count(*) FROM coauthors").fetchone()[0]),
-            "excluded_papers": int(
-                q("SELECT count(*) FROM papers WHERE NOT counted AND n_authors >= 2").fetchone()[0]
-            ),
+            "excluded_papers": int(excluded),
         }
 
     def author(self, author_id: int) -> dict[str, Any] | None:
