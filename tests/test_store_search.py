@@ -45,13 +45,13 @@ def test_memo_counts_each_word_up_to_its_cap_and_forgets_on_change(tmp_path: Pat
         memo.check(store.db)
         assert memo.word_rows(store.db, ["wei", "zhang", "nobody"]) == {
             "wei": 3, "zhang": 1, "nobody": 0}
-        assert memo.candidates("k", lambda: {"a": 1.0}) == {"a": 1.0}
-        assert memo.candidates("k", lambda: {"b": 1.0}) == {"a": 1.0}  # remembered
+        assert memo.remember("k", lambda: {"a": 1.0}) == {"a": 1.0}
+        assert memo.remember("k", lambda: {"b": 1.0}) == {"a": 1.0}  # remembered
         memo.check(store.db)  # nothing changed: kept
-        assert memo.candidates("k", lambda: {"b": 1.0}) == {"a": 1.0}
+        assert memo.remember("k", lambda: {"b": 1.0}) == {"a": 1.0}
         ingest_records(store, [rec("Q", ["Ana Zhang"], "9")])
         memo.check(store.db)
-        assert memo.candidates("k", lambda: {"b": 1.0}) == {"b": 1.0}
+        assert memo.remember("k", lambda: {"b": 1.0}) == {"b": 1.0}
         assert memo.word_rows(store.db, ["zhang"]) == {"zhang": 2}
     finally:
         store.close()

@@ -76,23 +76,25 @@ class SearchMemo:
     """What author searches learn about words, kept while the database is unchanged.
 
     Per word, its rows in ``name_tokens`` counted up to ``cap``; per query token, its
-    candidate words (exact, prefix, typo). A search asks for a common given name's rows and a
-    prefix's words again and again, and at 3M authors those counts were a sixth of a search.
-    Everything is forgotten when :meth:`check` sees that any connection committed
-    (``PRAGMA data_version``) or this one wrote (``total_changes``), so an answer is the
-    one the tables give now; past ``limit`` entries it starts afresh (memory stays bounded).
+    candidate words (exact, prefix, typo); whether an index exists. A search asks for a common
+    given name's rows and a prefix's words again and again, and at 3M authors those counts were
+    a sixth of a search. Everything is forgotten when :meth:`check` sees that any connection
+    committed (``PRAGMA data_version``), or this one wrote (``total_changes``) or changed the
+    schema (``PRAGMA schema_version``), so an answer is the one the tables give now; past
+    ``limit`` entries it starts afresh (memory stays bounded).
     """
 
     def __init__(self, cap: int, limit: int = 200_000) -> None:
         self.cap = cap
         self.limit = limit
-        self._version: tuple[int, int] | None = None
+        self._version: tuple[int, int, int] | None = None
         self._rows: dict[str, int] = {}
         self._cands: dict[Hashable, Any] = {}
 
     def check(self, db: sqlite3.Connection) -> None:
         """Forget everything if the database changed since the last check."""
-        version = (int(db.execute("PRAGMA data_version").fetchone()[0]), db.total_changes)
+        version = (int(db.execute("PRAGMA data_version").fetchone()[0]), db.total_changes,
+                   int(db.execute("PRAGMA schema_version").fetchone()[0]))
         if version != self._version or len(self._rows) + len(self._cands) > self.limit:
             self._rows.clear()
             self._cands.clear()
@@ -110,7 +112,7 @@ class SearchMemo:
             out[w] = n
         return out
 
-    def candidates(self, key: Hashable, find: Callable[[], Any]) -> Any:
+    def remember(self, key: Hashable, find: Callable[[], Any]) -> Any:
         """``find()``, remembered under ``key`` (the caller must not change the answer)."""
         if key not in self._cands:
             self._cands[key] = find()
