@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from graphsvc.ingest import ingest_records
 from graphsvc.model import RawAuthor, Record
 from graphsvc.store.search import SearchMemo
@@ -53,5 +55,34 @@ def test_memo_counts_each_word_up_to_its_cap_and_forgets_on_change(tmp_path: Pat
         memo.check(store.db)
         assert memo.remember("k", lambda: {"b": 1.0}) == {"b": 1.0}
         assert memo.word_rows(store.db, ["zhang"]) == {"zhang": 2}
+    finally:
+        store.close()
+
+
+def test_tokens_read_by_author_or_by_word_answer_alike(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other tokens of the authors found so far, read through ``name_tokens_author`` or
+    word by word, give the same answers (initials, prefixes, typos, several words)."""
+    store = SQLiteStore(tmp_path / "graphsvc.sqlite3")
+    try:
+        given = ["Jo", "John", "Joan", "Jon", "Jorge", "Ana", "Anna", "J."]
+        sur = ["Smith", "Smithers", "Smyth", "Jones", "Johnson"]
+        ingest_records(store, [rec(f"P{i}{j}", [f"{g} {s}", f"{given[(i + 1) % 7]} {s}"],
+                                   f"{i}-{j}")
+                               for i, g in enumerate(given) for j, s in enumerate(sur)])
+        queries = ["Smith Jo", "J. Smith", "Smith J", "Jo Smi", "Jones A", "A. Jones",
+                   "Johnson", "Smiht John", "Ana", "J Smyth", "smith", "Jorge Johnson"]
+
+        def answers() -> list[list[dict[str, object]]]:
+            return [store.search_authors(q, limit=50) for q in queries]
+
+        by_word = answers()
+        assert store._author_index()
+        monkeypatch.setattr(store, "_by_author", lambda alive, words: True)
+        assert answers() == by_word
+        monkeypatch.setattr(store, "_by_author", lambda alive, words: False)
+        monkeypatch.setattr(store, "_author_index", lambda: False)
+        assert answers() == by_word
+        assert sum(map(len, by_word)) > 20
     finally:
         store.close()
