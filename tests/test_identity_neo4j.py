@@ -225,7 +225,7 @@ def test_reads_map_like_the_embedded_store():
     runner = RecordingRunner({
         "override_list": [{"total": 4, "page": [row]}],
         "override_aliases": [{"alias": 9, "target": 4}],
-        "identity_name_keys": [{"author": 1, "key": "vincent|p", "initials_only": True}],
+        "identity_name_keys": [{"chunk": [[1, "vincent|p", True]]}],
         "identity_duplicates": [{"a": 1, "b": 2, "reason": "r", "score": 0.5}],
         "identity_coauthor_sets": [{"author": 1, "others": [5, 6]}],
         "identity_venue_sets": [{"author": 1, "venues": ["ICML"]}],
@@ -256,8 +256,8 @@ def test_reads_map_like_the_embedded_store():
 def test_listings_and_explain_run_on_the_neo4j_store():
     """The identity logic is store-agnostic: the same functions over the Neo4j store's reads."""
     runner = RecordingRunner({
-        "identity_name_keys": [{"author": 1, "key": "vincent|pascal", "initials_only": False},
-                               {"author": 2, "key": "vincent|p", "initials_only": True}],
+        "identity_name_keys": [{"chunk": [[1, "vincent|pascal", False],
+                                          [2, "vincent|p", True]]}],
         "identity_duplicates": [],
         "author_summaries": lambda p: [{"id": i, "name": AUTHORS.get(i, {"name": f"A{i}"})[
             "name"], "papers": 1} for i in p["ids"]],

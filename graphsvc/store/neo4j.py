@@ -390,7 +390,9 @@ class Neo4jStore(NativeQueries, Neo4jIngestRuns):
         read transaction)."""
 
         def work(tx: Tx) -> list[tuple[int, str, bool]]:
-            return [(int(a), str(k), bool(i)) for a, k, i in tx.stream(load("identity_name_keys"))]
+            return [(int(a), str(k), bool(i))
+                    for (chunk,) in tx.stream(load("identity_name_keys"), {"chunk": 10_000})
+                    for a, k, i in chunk]
 
         return iter(self.runner.execute_read(work))
 

@@ -66,7 +66,7 @@ const propertyKeys = [
 ];
 // Every parameter a statement may use, with a value of the type graphsvc sends.
 const parameters = {
-  author: 1, cap: 100, finished: '2025-01-01T00:00:00+00:00', frontier: [1], graph: 'g',
+  author: 1, cap: 100, chunk: 10000, finished: '2025-01-01T00:00:00+00:00', frontier: [1], graph: 'g',
   homonym_prefix: 'liu|wei#', hops: [[1, 2]], id: 1, ids: [1], key: 'liu|wei', kind: 'orcid',
   hop: 1e-10, lease_ms: 60000, limit: 10, lucene: '+(ada)', max_paths: 1000, min_papers: 1, offset: 0, others: [2],
   pairs: [[1, 2]], paths: 'a.bib', probes: ['ada'], report: '{}', rows: [{}], run_id: 1,
