@@ -737,10 +737,19 @@ class Ingestor:
     def skip(self, item: Skipped) -> None:
         self._skip(item)
 
-    def flush(self) -> None:
-        """Write the current batch in one transaction."""
+    def flush(self, *, last: bool = False) -> None:
+        """Write the current batch in one transaction.
+
+        Except for the ``last``, a store that can (``apply_batch_behind``: Neo4j) writes it
+        while the next batch is prepared; its next call waits for the write. The ``last``
+        waits for every write (``settle``), so the run ends with its batches committed.
+        """
+        behind = None if last else getattr(self.store, "apply_batch_behind", None)
         if not self._batch.is_empty():
-            self.store.apply_batch(self._batch)
+            (behind or self.store.apply_batch)(self._batch)
+        settle = getattr(self.store, "settle", None) if last else None
+        if settle is not None:
+            settle()
         self.resolver.applied()
         self._known_ext.clear()  # answers from before this write
         self._known_titles.clear()
@@ -917,7 +926,7 @@ def _run_locked(
             with _young_collections_only():
                 for _label, job in jobs:
                     ing.report.files.append(job(ing))
-                ing.flush()
+                ing.flush(last=True)
             if len(ing.file_errors) == len(jobs) and ing.report.records == 0:
                 # nothing could be read at all: the command itself failed
                 first = ing.file_errors[0]

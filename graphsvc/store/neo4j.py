@@ -75,6 +75,7 @@ from graphsvc.store.runner import (
     connect,
     safe_uri,
 )
+from graphsvc.store.write_behind import WriteBehind
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "Neo4jStore", "cmd_init_store"]
 
@@ -120,7 +121,10 @@ class Neo4jStore(NativeQueries, Neo4jIngestRuns):
     ingest_batch_size = 1000
 
     def __init__(self, runner: QueryRunner) -> None:
-        self.runner = runner
+        # every call goes through it: a write behind (``apply_batch_behind``) is waited for
+        # by the next call of the thread that asked for it
+        self._behind = WriteBehind(runner)
+        self.runner: QueryRunner = self._behind
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Neo4jStore:
@@ -258,23 +262,21 @@ class Neo4jStore(NativeQueries, Neo4jIngestRuns):
     def apply_batch(self, batch: Batch) -> None:
         """Write one batch in one transaction: a crash leaves the store as before it, and a
         retry of the transaction by the driver writes the same state again."""
-        token = _token()
-        steps = batch_statements(batch, token)
-        if not steps:
-            return
+        work = _batch_work(batch)
+        if work is not None:
+            self.runner.execute_write(work)
 
-        def work(tx: Tx) -> None:
-            # the driver retries a transaction whose commit it could not confirm: if that
-            # commit did happen, the batch's counters must not be added again
-            done = tx.run(load("get_meta"), {"key": APPLIED_BATCH})
-            if done and done[0]["value"] == token:
-                return
-            for name, params in steps:
-                got = tx.run(load(name), params)
-                if name == "write_batch":
-                    _check_authors(got, params)
+    def apply_batch_behind(self, batch: Batch) -> None:
+        """``apply_batch`` while the caller goes on (an ingest prepares its next batch): the
+        caller's next call to this store waits for it, and raises its error
+        (``WriteBehind``); ``settle`` waits for it alone."""
+        work = _batch_work(batch)
+        if work is not None:
+            self._behind.submit_write(work)
 
-        self.runner.execute_write(work)
+    def settle(self) -> None:
+        """Wait for this thread's batch written behind (``apply_batch_behind``), if any."""
+        self._behind.settle()
 
     def rebuild_edges(self, max_team_size: int) -> None:
         """Recompute ``Paper.counted`` and every co-author edge for a new team-size cap.
@@ -635,6 +637,27 @@ def _tokens(name: str) -> list[str]:
     from graphsvc.names import fold
 
     return [t for t in fold(name).split() if t]
+
+
+def _batch_work(batch: Batch) -> Callable[[Tx], None] | None:
+    """The transaction function writing ``batch`` (None if there is nothing to write)."""
+    token = _token()
+    steps = batch_statements(batch, token)
+    if not steps:
+        return None
+
+    def work(tx: Tx) -> None:
+        # the driver retries a transaction whose commit it could not confirm: if that
+        # commit did happen, the batch's counters must not be added again
+        done = tx.run(load("get_meta"), {"key": APPLIED_BATCH})
+        if done and done[0]["value"] == token:
+            return
+        for name, params in steps:
+            got = tx.run(load(name), params)
+            if name == "write_batch":
+                _check_authors(got, params)
+
+    return work
 
 
 def batch_statements(batch: Batch, token: str) -> list[tuple[str, dict[str, Any]]]:
