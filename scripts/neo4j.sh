@@ -12,8 +12,8 @@
 #   GRAPHSVC_NEO4J_HEAP          JVM heap (default 1g)      GRAPHSVC_NEO4J_PAGECACHE  (default 128m)
 #   GRAPHSVC_NEO4J_HEAP_INITIAL  initial heap (default 256m, small for the many test servers);
 #                                Neo4j advises the heap itself for servers that load much
-#   GRAPHSVC_NEO4J_JAVA_OPTS     JVM flags beside the heap (default -XX:+UseParallelGC, the
-#                                throughput collector; see start())
+#   GRAPHSVC_NEO4J_JAVA_OPTS     JVM flags beside the heap (default: the throughput collector
+#                                and a leaner JIT inliner; see start())
 #   GRAPHSVC_NEO4J_GDS=1         load OpenGDS from Maven Central as a plugin (gds.* procedures)
 #   GRAPHSVC_NEO4J_SERVER_PASSWORD  turn auth on with user neo4j and this password
 #   GRAPHSVC_NEO4J_START_TIMEOUT seconds to wait for Bolt (default 180)
@@ -99,8 +99,15 @@ start() {
     # meet its pause goal, and a 20,000-record ingest spent 22 s of 85 s in young collections
     # (ParallelGC: 2-5 s of ~43 s; README, "Neo4j beside the embedded store"). A test server
     # wants throughput, not short pauses.
+    # The inliner's limits: a fresh server's C2 compiler threads spent 15-20 s of CPU on its
+    # first 20,000-record ingest (as much as the ingest itself) inlining Neo4j's deep Scala
+    # call chains. With these limits C2 spent 8 s on it and 2.6 s on a second one (instead of
+    # 10), and the server's own work took no longer (README, "Neo4j beside the embedded
+    # store"); tighter still (35/3/500) made the work itself slower.
+    local default_opts="-XX:+UseParallelGC -XX:FreqInlineSize=60 -XX:MaxInlineLevel=6"
+    default_opts+=" -XX:InlineSmallCode=1000"
     # shellcheck disable=SC2206  # flags separated by spaces, as JAVA_OPTS are
-    local jvm_opts=(${GRAPHSVC_NEO4J_JAVA_OPTS:--XX:+UseParallelGC})
+    local jvm_opts=(${GRAPHSVC_NEO4J_JAVA_OPTS:-$default_opts})
     setsid "$JAVA" "-Xms${GRAPHSVC_NEO4J_HEAP_INITIAL:-256m}" "-Xmx${GRAPHSVC_NEO4J_HEAP:-1g}" -XX:+ExitOnOutOfMemoryError \
         "${jvm_opts[@]}" \
         --add-opens=java.base/java.nio=ALL-UNNAMED \
