@@ -263,7 +263,7 @@ def _resolve(records: list[Record]) -> tuple[Any, list[int | None]]:
     ing = _CapturingIngestor(store)
     for rec in records:
         ing.add(rec)
-    ing.flush()
+    ing.flush(last=True)
     return store, ing.final([id(a) for rec in records for a in rec.authors])
 
 

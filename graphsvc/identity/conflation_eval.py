@@ -49,7 +49,7 @@ def stripped_store(records: Sequence[Record], aliases: dict[str, str], store: An
     ing = _CapturingIngestor(store)
     for r in t.records:
         ing.add(r)
-    ing.flush()
+    ing.flush(last=True)
     got = [ing.resolved.get(id(a)) for r in t.records for a in r.authors]
     persons: Persons = defaultdict(Counter)
     for aid, name in zip(got, t.names, strict=True):

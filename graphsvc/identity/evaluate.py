@@ -145,7 +145,7 @@ def resolve_mentions(records: Sequence[Record], store: Any | None = None) -> lis
         ing = _CapturingIngestor(store)
         for rec in records:
             ing.add(rec)
-        ing.flush()
+        ing.flush(last=True)
         return ing.final([id(a) for rec in records for a in rec.authors])
     finally:
         if own:
