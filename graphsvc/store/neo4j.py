@@ -24,9 +24,11 @@ Writes are ``UNWIND $rows`` statements in one managed transaction per batch. An 
 adds its counters (an author's papers, a variant's count, an edge's papers, weight and years)
 as the embedded store does, and CREATEs what is new in it; it is safe when the driver retries
 its transaction because the batch records a token in ``Meta applied_batch`` and a retry that
-finds it there writes nothing (``batch_statements``). Manual merges and splits recompute the
-counters of the authors they touch from the authorship facts. ``Author.search`` holds the
-folded name tokens of all variants, indexed by the full-text index ``author_search``.
+finds it there writes nothing (``batch_statements``). An ingest writes each batch while it
+prepares the next (``apply_batch_behind``, ``WriteBehind``). Manual merges and splits
+recompute the counters of the authors they touch from the authorship facts.
+``Author.search`` holds the folded name tokens of all variants, indexed by the full-text index
+``author_search``.
 """
 
 from __future__ import annotations
