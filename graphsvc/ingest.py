@@ -697,11 +697,12 @@ class Ingestor:
         """From now on the store answers for the authors of earlier batches, as it does for
         an ingest into a store that was not empty (whose answers are the same: identity does
         not depend on interruptions); the bulk load's indexes are built now for its look-ups
-        and kept up to date from here on."""
+        and kept up to date from here on (after the caches are dropped: the index builds'
+        sorts then have their memory)."""
+        self.resolver.forget_authors()
         restore = getattr(self.store, "restore_indexes", None)
         if restore is not None:
             restore()
-        self.resolver.forget_authors()
 
     def _add_edges(self, authors: list[int], n: int, year: int) -> None:
         w = 1.0 / (n - 1)
@@ -736,6 +737,19 @@ class Ingestor:
 
     def skip(self, item: Skipped) -> None:
         self._skip(item)
+
+    def release(self) -> None:
+        """The records are all written: drop what the run kept in memory to decide them (the
+        store holds all of it), so that the indexes and late joins of the run's end have that
+        memory instead of adding to it."""
+        self.resolver.forget_authors()
+        self._names.clear()
+        self._titles.clear()
+        self._paper_ext.clear()
+        self._paper_titles.clear()
+        self._known_ext.clear()
+        self._known_titles.clear()
+        self._seen = None
 
     def flush(self, *, last: bool = False) -> None:
         """Write the current batch in one transaction.
@@ -927,6 +941,7 @@ def _run_locked(
                 for _label, job in jobs:
                     ing.report.files.append(job(ing))
                 ing.flush(last=True)
+            ing.release()
             if len(ing.file_errors) == len(jobs) and ing.report.records == 0:
                 # nothing could be read at all: the command itself failed
                 first = ing.file_errors[0]

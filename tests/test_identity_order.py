@@ -149,6 +149,24 @@ def test_a_rerun_after_a_kill_decides_as_an_uninterrupted_run(tmp_path, clean_ch
     s.close()
 
 
+@pytest.mark.parametrize("which", ["files", "chains"])
+def test_late_joins_read_in_small_chunks_decide_alike(tmp_path, monkeypatch, clean,
+                                                      clean_chains, which):
+    """The run's end reads variant keys by ranges of author ids and co-authors by chunks of
+    pairs (to bound its memory at dblp scale): with ranges of 3 ids and chunks of 2 pairs the
+    people are the same."""
+    import graphsvc.identity.late_joins as lj
+    import graphsvc.store.sqlite_identity as si
+
+    monkeypatch.setattr(si, "NAME_KEY_CHUNK", 3)
+    monkeypatch.setattr(lj, "PAIR_CHUNK", 2)
+    files, want = (FILES, clean) if which == "files" else (CHAINS, clean_chains)
+    s = SQLiteStore(tmp_path / "g.sqlite3")
+    ingest(s, files, read_ahead=False)
+    assert s.people() == want
+    s.close()
+
+
 def test_files_one_run_each_in_reverse_give_the_same_people(tmp_path, clean_chains):
     s = SQLiteStore(tmp_path / "g.sqlite3")
     for f in CHAINS[::-1]:

@@ -47,6 +47,8 @@ NO_EVIDENCE = "no co-author in common"
 LATE_JOIN = "late join with shared co-author"
 #: a bound on rounds (each round joins at least one pair; a pair can only join once)
 MAX_ROUNDS = 50
+#: listed pairs whose authors' co-authors are read at once
+PAIR_CHUNK = 20_000
 
 
 def fits(givens_a: Iterable[str], givens_b: Iterable[str]) -> bool:
@@ -146,7 +148,6 @@ def _choose(
 ) -> list[tuple[int, int, list[int]]]:
     """The pairs to join this round: with evidence, names that fit, no conflicting id, and for
     each author only its best partner (none on a tie); no author in two joins of one round."""
-    near = store.coauthor_sets(sorted({x for p in pairs for x in p}))
     listed: dict[int, set[int]] = {}
     for a, b in pairs:
         listed.setdefault(a, set()).add(b)
@@ -154,7 +155,13 @@ def _choose(
     evidence: list[tuple[int, int, int, list[int]]] = []
     #: the listed pairs a pair's evidence stands on, when it has no co-author in common
     support: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    for a, b in pairs:
+    near: dict[int, set[int]] = {}
+    for i, (a, b) in enumerate(pairs):
+        if i % PAIR_CHUNK == 0:
+            # the co-authors of a chunk's authors only: a pair's evidence needs its own two
+            # authors' (at dblp scale the sets of every listed author take gigabytes)
+            near = store.coauthor_sets(
+                sorted({x for p in pairs[i:i + PAIR_CHUNK] for x in p}))
         if b in near[a] or not near[a] or not near[b]:
             continue  # co-authors of one paper (two people), or nothing to go on
         # a co-author in common, or two co-authors that are themselves a listed pair ("L.
@@ -174,6 +181,7 @@ def _choose(
             evidence.append((a, b, co_author_count(shared, same), shared))
             if not common:
                 support[(min(a, b), max(a, b))] = via
+    del near
     authors = sorted({x for a, b, _n, _s in evidence for x in (a, b)})
     ids = store.external_id_sets(authors)
     keys = {a: store.author_name_keys(a) for a in authors}

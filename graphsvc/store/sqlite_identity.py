@@ -23,6 +23,8 @@ _BUMP_GENERATION = (
     "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
 )
 _RESERVED = RESERVED_AUTHOR_ID
+#: author ids whose variant keys ``name_keys`` reads per query (a few MB of rows)
+NAME_KEY_CHUNK = 50_000
 
 
 def _override(r: Sequence[Any]) -> dict[str, Any]:
@@ -100,13 +102,25 @@ class SQLiteIdentityQueries:
         return SQLiteIdentityTx(self).authorships(author)
 
     def name_keys(self) -> Iterator[tuple[int, str, bool]]:
-        """Every (author, variant match key, initials only) once, by author (read at the call,
-        not while iterating: a store shared between threads may be used in between)."""
-        rows = self.db.execute(
-            "SELECT author_id, key, min(initials_only) FROM variants WHERE key != '' "
-            "GROUP BY author_id, key ORDER BY author_id, key"
-        ).fetchall()
-        return iter([(int(aid), str(key), bool(init)) for aid, key, init in rows])
+        """Every (author, variant match key, initials only) once, by author and key.
+
+        Read by ranges of ``NAME_KEY_CHUNK`` author ids (a primary-key range each), each range
+        read whole before it is handed out (no cursor stays open between two steps: a store
+        shared between threads may be used in between), so that a scan of millions of
+        variants holds one range at a time. A writer committing between two ranges shows in
+        the later ranges only; an ingest's late joins read under the writer lock, where
+        nothing changes.
+        """
+        top = self.db.execute("SELECT max(author_id) FROM variants").fetchone()[0]
+        for low in range(0, int(top or 0), NAME_KEY_CHUNK):
+            rows = self.db.execute(
+                "SELECT author_id, key, min(initials_only) FROM variants "
+                "WHERE author_id > ? AND author_id <= ? AND key != '' "
+                "GROUP BY author_id, key ORDER BY author_id, key",
+                (low, low + NAME_KEY_CHUNK),
+            ).fetchall()
+            for aid, key, init in rows:
+                yield int(aid), str(key), bool(init)
 
     def spelling_groups(self) -> list[list[int]]:
         """The authors of each full-name spelling key held by two or more authors, each group
