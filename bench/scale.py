@@ -179,6 +179,20 @@ def growth_after(samples: list[tuple[float, float, float, int]], first_part: int
     return at, float(np.polyfit(x, y, 1)[0] * 1024)
 
 
+def phase_peaks(samples: list[tuple[float, float, float, int]],
+                first_part: int) -> dict[str, float]:
+    """Peak tree RSS (MB) while the authors grow (papers before ``first_part``), once they
+    stopped, and at the run's end (from the first sample that saw the last paper: index
+    builds, late joins, the run's record)."""
+    last = max((p for _t, _tree, _m, p in samples), default=0)
+    out = {"authors growing": 0.0, "authors complete": 0.0, "run's end": 0.0}
+    for _t, tree, _m, p in samples:
+        phase = ("run's end" if p >= last else "authors complete" if p >= first_part
+                 else "authors growing")
+        out[phase] = max(out[phase], tree)
+    return out
+
+
 def store_mb(data_dir: Path) -> float:
     return sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file()) / 2**20
 
@@ -356,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{at:,.0f} MB" if at is not None else "-", f"after {d['first_part']:,} records")
     row("ingest: RSS growth after that", f"{slope:.2f} KB/record" if slope is not None else "-",
         "least squares over the rest of the run (flat: ~0)")
+    peaks = phase_peaks(sampler.samples, d["first_part"])
+    row("ingest: peak RSS per phase", " / ".join(f"{v:,.0f}" for v in peaks.values()) + " MB",
+        " / ".join(peaks))
     totals = rep.get("totals", {})
     row("ingest: store", f"{totals.get('authors', 0):,} authors",
         f"{totals.get('papers', 0):,} papers, {totals.get('edges', 0):,} edges, "

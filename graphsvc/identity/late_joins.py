@@ -48,7 +48,7 @@ LATE_JOIN = "late join with shared co-author"
 #: a bound on rounds (each round joins at least one pair; a pair can only join once)
 MAX_ROUNDS = 50
 #: listed pairs whose authors' co-authors are read at once
-PAIR_CHUNK = 20_000
+PAIR_CHUNK = 4_000
 
 
 def fits(givens_a: Iterable[str], givens_b: Iterable[str]) -> bool:
