@@ -152,18 +152,20 @@ def test_a_rerun_after_a_kill_decides_as_an_uninterrupted_run(tmp_path, clean_ch
 @pytest.mark.parametrize("which", ["files", "chains"])
 def test_late_joins_read_in_small_chunks_decide_alike(tmp_path, monkeypatch, clean,
                                                       clean_chains, which):
-    """The run's end reads variant keys by ranges of author ids and co-authors by chunks of
-    pairs (to bound its memory at dblp scale): with ranges of 3 ids and chunks of 2 pairs the
-    people are the same."""
+    """The run's end reads co-authors by chunks of listed pairs (to bound its memory at dblp
+    scale): with chunks of 2 pairs the people are the same; and the store's name keys read
+    by ranges of 3 author ids are those read in one range."""
     import graphsvc.identity.late_joins as lj
     import graphsvc.store.sqlite_identity as si
 
-    monkeypatch.setattr(si, "NAME_KEY_CHUNK", 3)
     monkeypatch.setattr(lj, "PAIR_CHUNK", 2)
     files, want = (FILES, clean) if which == "files" else (CHAINS, clean_chains)
     s = SQLiteStore(tmp_path / "g.sqlite3")
     ingest(s, files, read_ahead=False)
     assert s.people() == want
+    whole = list(s.name_keys())
+    monkeypatch.setattr(si, "NAME_KEY_CHUNK", 3)
+    assert list(s.name_keys()) == whole and len(whole) > 3
     s.close()
 
 
