@@ -107,9 +107,9 @@ class SQLiteIdentityQueries:
         Read by ranges of ``NAME_KEY_CHUNK`` author ids (a primary-key range each), each range
         read whole before it is handed out (no cursor stays open between two steps: a store
         shared between threads may be used in between), so that a scan of millions of
-        variants holds one range at a time. A writer committing between two ranges shows in
-        the later ranges only; an ingest's late joins read under the writer lock, where
-        nothing changes.
+        variants holds one range at a time (``duplicates``, the conflation check). A writer
+        committing between two ranges shows in the later ranges only, as it would between
+        the reader's other queries.
         """
         top = self.db.execute("SELECT max(author_id) FROM variants").fetchone()[0]
         for low in range(0, int(top or 0), NAME_KEY_CHUNK):
