@@ -11,7 +11,21 @@ import numpy as np
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-__all__ = ["Memberships"]
+__all__ = ["Memberships", "narrow_ids"]
+
+
+def narrow_ids(arr: np.ndarray) -> np.ndarray:
+    """``arr`` as int32 when its values fit (half the memory of a 24M-row authorship scan);
+    every store hands the engine its authorship ids this way.
+
+    Examples
+    --------
+    >>> narrow_ids(np.array([1, 2**31 - 1])).dtype, narrow_ids(np.array([2**31])).dtype
+    (dtype('int32'), dtype('int64'))
+    """
+    if arr.size and int(arr.min()) >= -(2**31) and int(arr.max()) < 2**31:
+        return arr.astype(np.int32)
+    return arr
 
 
 @dataclass(frozen=True, eq=False)

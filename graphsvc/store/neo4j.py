@@ -45,6 +45,7 @@ from neo4j.exceptions import Neo4jError
 
 from graphsvc.config import Settings
 from graphsvc.errors import StoreCorrupt, StoreUnavailable
+from graphsvc.graph.memberships import narrow_ids
 from graphsvc.identity.resolver import conflict_keys
 from graphsvc.names.parse import spell_of_key
 from graphsvc.store.base import (
@@ -470,8 +471,8 @@ class Neo4jStore(NativeQueries, Neo4jIngestRuns):
             "paper_ids": papers[:, 0].astype(np.int64),
             "paper_year": papers[:, 1].astype(np.int32),
             "paper_tie": papers[:, 2].copy(),
-            "ship_paper": ships[:, 0].copy(),
-            "ship_author": ships[:, 2].copy(),
+            "ship_paper": narrow_ids(ships[:, 0].copy()),
+            "ship_author": narrow_ids(ships[:, 2].copy()),
         }
 
 

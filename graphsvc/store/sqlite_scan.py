@@ -17,6 +17,8 @@ import sqlite3
 
 import numpy as np
 
+from graphsvc.graph.memberships import narrow_ids
+
 __all__ = ["authorship_columns", "author_id_column", "paper_columns"]
 
 #: rows (authors, papers) or papers (authorships) per chunk: a few MB of text each
@@ -29,14 +31,6 @@ def _parse(text: str | None, count: int, what: str) -> np.ndarray:
     arr = np.fromstring(text or "", dtype=np.int64, sep=",")
     if arr.size != count:
         raise sqlite3.DatabaseError(f"bulk scan of {what}: {arr.size} values for {count} rows")
-    return arr
-
-
-def _narrow(arr: np.ndarray) -> np.ndarray:
-    """``arr`` as int32 when its values fit (half the memory of a 24M-row scan; a chunk that
-    does not fit stays int64, and so does the concatenation of all chunks then)."""
-    if arr.size and int(arr.min()) >= -(2**31) and int(arr.max()) < 2**31:
-        return arr.astype(np.int32)
     return arr
 
 
@@ -106,8 +100,8 @@ def authorship_columns(
             "SELECT count(*), group_concat(paper_id), group_concat(author_id) FROM authorships "
             "WHERE paper_id > ?" + ("" if last else " AND paper_id <= ?"),
             (lo,) if last else (lo, bounds[i + 1])).fetchone()
-        papers.append(_narrow(_parse(pid, count, "authorships")))
-        authors.append(_narrow(_parse(aid, count, "authorships")))
+        papers.append(narrow_ids(_parse(pid, count, "authorships")))
+        authors.append(narrow_ids(_parse(aid, count, "authorships")))
     ship_paper = np.concatenate(papers)
     _ascending(ship_paper, "authorships", strict=False)
     return ship_paper, np.concatenate(authors)
