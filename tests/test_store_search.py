@@ -39,14 +39,16 @@ def test_search_sees_writes_of_another_connection_and_its_own(tmp_path: Path) ->
         writer.close()
 
 
-def test_memo_counts_each_word_up_to_its_cap_and_forgets_on_change(tmp_path: Path) -> None:
+def test_memo_counts_each_word_as_far_as_asked_and_forgets_on_change(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "graphsvc.sqlite3")
     try:
         ingest_records(store, [rec(f"P{i}", [f"Wei Li{i}", "Wei Zhang"], str(i)) for i in range(5)])
-        memo = SearchMemo(cap=3, limit=10)
+        memo = SearchMemo(limit=10)
         memo.check(store.db)
-        assert memo.word_rows(store.db, ["wei", "zhang", "nobody"]) == {
+        assert memo.word_rows(store.db, ["wei", "zhang", "nobody"], 3) == {
             "wei": 3, "zhang": 1, "nobody": 0}
+        assert memo.word_rows(store.db, ["wei", "zhang"], 10) == {"wei": 6, "zhang": 1}
+        assert memo.word_rows(store.db, ["wei"], 2) == {"wei": 2}
         assert memo.remember("k", lambda: {"a": 1.0}) == {"a": 1.0}
         assert memo.remember("k", lambda: {"b": 1.0}) == {"a": 1.0}  # remembered
         memo.check(store.db)  # nothing changed: kept
@@ -54,7 +56,7 @@ def test_memo_counts_each_word_up_to_its_cap_and_forgets_on_change(tmp_path: Pat
         ingest_records(store, [rec("Q", ["Ana Zhang"], "9")])
         memo.check(store.db)
         assert memo.remember("k", lambda: {"b": 1.0}) == {"b": 1.0}
-        assert memo.word_rows(store.db, ["zhang"]) == {"zhang": 2}
+        assert memo.word_rows(store.db, ["zhang"], 3) == {"zhang": 2}
     finally:
         store.close()
 

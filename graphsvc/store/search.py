@@ -75,7 +75,7 @@ def query_tokens(query: str) -> list[str]:
 class SearchMemo:
     """What author searches learn about words, kept while the database is unchanged.
 
-    Per word, its rows in ``name_tokens`` counted up to ``cap``; per query token, its
+    Per word, its rows in ``name_tokens`` as far as they were counted; per query token, its
     candidate words (exact, prefix, typo); whether an index exists. A search asks for a common
     given name's rows and a prefix's words again and again, and at 3M authors those counts were
     a sixth of a search. Everything is forgotten when :meth:`check` sees that any connection
@@ -84,11 +84,11 @@ class SearchMemo:
     ``limit`` entries it starts afresh (memory stays bounded).
     """
 
-    def __init__(self, cap: int, limit: int = 200_000) -> None:
-        self.cap = cap
+    def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
         self._version: tuple[int, int, int] | None = None
-        self._rows: dict[str, int] = {}
+        #: word -> (rows counted, the cap they were counted up to): exact below the cap
+        self._rows: dict[str, tuple[int, int]] = {}
         self._cands: dict[Hashable, Any] = {}
 
     def check(self, db: sqlite3.Connection) -> None:
@@ -100,16 +100,18 @@ class SearchMemo:
             self._cands.clear()
             self._version = version
 
-    def word_rows(self, db: sqlite3.Connection, words: Iterable[str]) -> dict[str, int]:
-        """Rows of ``name_tokens`` per word, each counted up to ``cap``."""
+    def word_rows(self, db: sqlite3.Connection, words: Iterable[str], cap: int) -> dict[str, int]:
+        """Rows of ``name_tokens`` per word, each counted up to ``cap`` (exactly
+        ``min(rows, cap)``): a word counted before up to a lower cap that it reached is
+        counted again, never further than asked."""
         out = {}
         for w in words:
-            n = self._rows.get(w)
-            if n is None:
-                n = self._rows[w] = int(db.execute(
+            known = self._rows.get(w)
+            if known is None or (known[0] >= known[1] and known[1] < cap):
+                known = self._rows[w] = (int(db.execute(
                     "SELECT count(*) FROM (SELECT 1 FROM name_tokens WHERE token = ? LIMIT ?)",
-                    (w, self.cap)).fetchone()[0])
-            out[w] = n
+                    (w, cap)).fetchone()[0]), cap)
+            out[w] = min(known[0], cap)
         return out
 
     def remember(self, key: Hashable, find: Callable[[], Any]) -> Any:

@@ -129,7 +129,7 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         self.path = Path(path)
         self._vocabulary: set[str] | None = None
         #: rows per word and candidate words per token, while the tables are unchanged
-        self._search_memo = SearchMemo(_FIRST_TOKEN_ROWS + 1)
+        self._search_memo = SearchMemo()
         #: during an ingest run: the evidence and search rows it committed (``WrittenRows``)
         self._written: WrittenRows | None = None
         self._run_lock: BinaryIO | None = None
@@ -830,30 +830,17 @@ class SQLiteStore(SQLiteIdentityQueries, SQLiteIngestRuns):
         if not self._author_index():
             return False
         per_author = len(alive) * _SEEK_COST
-        counted = self._search_memo.word_rows(self.db, words)
-        return per_author < sum(min(n, per_author) for n in counted.values())
+        counted = self._search_memo.word_rows(self.db, words, per_author)
+        return per_author < sum(counted.values())
 
     def _words_with_rows(self, words: list[str], rows: int) -> set[str]:
         """Those of ``words`` with more than ``rows`` rows in ``name_tokens``."""
-        if rows < self._search_memo.cap:
-            counted = self._search_memo.word_rows(self.db, words)
-            return {w for w in words if counted[w] > rows}
-        marks = ",".join("?" * len(words))
-        return {str(w) for (w,) in self.db.execute(
-            f"SELECT v.token FROM vocabulary v WHERE v.token IN ({marks}) AND (SELECT "
-            "t.author_id FROM name_tokens t WHERE t.token = v.token LIMIT 1 OFFSET ?) "
-            "IS NOT NULL", [*words, rows],
-        )}
+        counted = self._search_memo.word_rows(self.db, words, rows + 1)
+        return {w for w in words if counted[w] > rows}
 
     def _count_rows(self, words: list[str], cap: int) -> int:
         """Rows of ``name_tokens`` for ``words``, counted up to ``cap``."""
-        if cap <= self._search_memo.cap:  # each word's count is exact below the memo's cap
-            return min(cap, sum(self._search_memo.word_rows(self.db, set(words)).values()))
-        marks = ",".join("?" * len(words))
-        return int(self.db.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM name_tokens WHERE token IN ({marks}) "
-            "LIMIT ?)", [*words, cap],
-        ).fetchone()[0])
+        return min(cap, sum(self._search_memo.word_rows(self.db, set(words), cap).values()))
 
     def _rows_in(self, sql: str, ids: Iterable[int],
                  prefix: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
